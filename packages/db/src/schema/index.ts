@@ -1,0 +1,4 @@
+export * from "./auth";
+export * from "./api-keys";
+export * from "./sessions";
+export * from "./events";

@@ -1,0 +1,56 @@
+import {
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+import { users } from "./auth";
+
+export const sessionStatus = pgEnum("session_status", [
+  "queued",
+  "running",
+  "completed",
+  "failed",
+  "canceled",
+]);
+
+/** One unit of provider work: a single generation, or one step of a spell cast. */
+export const generationSessions = pgTable(
+  "generation_sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The browser's idempotency key: a retried submit returns the same session. */
+    clientKey: text(),
+    tool: text().notNull(),
+    status: sessionStatus().notNull().default("queued"),
+    params: jsonb().$type<Record<string, unknown>>().notNull(),
+    outputs: jsonb().$type<Record<string, unknown>>(),
+    errorDetails: jsonb().$type<Record<string, unknown>>(),
+    cost: integer().notNull().default(0),
+    attempts: integer().notNull().default(0),
+    maxAttempts: integer().notNull().default(3),
+    reservationId: uuid(),
+    castId: uuid(),
+    stepIndex: integer(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    completedAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    deadlineAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex().on(t.userId, t.clientKey),
+    index().on(t.userId, t.createdAt, t.id),
+    index().on(t.status),
+    index().on(t.castId, t.stepIndex),
+  ],
+);
