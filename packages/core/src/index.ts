@@ -1,0 +1,3 @@
+export * from "./errors";
+export * from "./events/append-event";
+export * from "./events/schema";
