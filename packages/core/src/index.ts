@@ -1,3 +1,5 @@
+export * from "./api-keys";
 export * from "./errors";
 export * from "./events/append-event";
 export * from "./events/schema";
+export * from "./users/caller";

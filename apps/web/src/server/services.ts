@@ -1,0 +1,56 @@
+import "server-only";
+
+import { Redis } from "ioredis";
+import pino from "pino";
+
+import type { ApiDeps } from "@spellcast/api";
+import { checkHealth } from "@spellcast/api";
+import { createAuth } from "@spellcast/auth";
+import { createDb } from "@spellcast/db";
+
+import { env } from "~/env";
+
+function buildServices() {
+  const config = env();
+  const logger = pino({ level: config.LOG_LEVEL, base: { app: "web" } });
+  const { db, sql, close } = createDb(config.DATABASE_URL, { max: 20, appName: "spellcast-web" });
+  // Health checks and reads share one connection that fails fast instead of queueing commands
+  // while Redis is down, so /api/health answers 503 promptly.
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 100, 1_000),
+  });
+  redis.on("error", (err) => logger.debug({ err }, "redis.connection.error"));
+  redis.connect().catch((err: unknown) => logger.warn({ err }, "redis.connect.failed"));
+
+  const auth = createAuth({
+    db,
+    baseURL: config.BETTER_AUTH_URL,
+    secret: config.BETTER_AUTH_SECRET,
+    trustedOrigins: config.TRUSTED_ORIGINS,
+    rateLimit: config.AUTH_RATE_LIMIT,
+  });
+  const apiDeps: ApiDeps = {
+    db,
+    auth,
+    logger,
+    checkHealth: () => checkHealth({ sql, redis, redisPrefix: config.REDIS_PREFIX }),
+  };
+  const shutdown = async () => {
+    redis.disconnect();
+    await close();
+  };
+  return { config, logger, db, sql, redis, auth, apiDeps, shutdown };
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+const globalForServices = globalThis as unknown as { spellcastServices?: Services };
+
+/** Built on first use (never at import, so `next build` connects to nothing); one per process. */
+export function services(): Services {
+  globalForServices.spellcastServices ??= buildServices();
+  return globalForServices.spellcastServices;
+}

@@ -1,0 +1,12 @@
+import { apiKeysRouter } from "./router/api-keys";
+import { meProcedure } from "./router/me";
+import { systemRouter } from "./router/system";
+import { createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  me: meProcedure,
+  apiKeys: apiKeysRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
