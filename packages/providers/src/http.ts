@@ -1,0 +1,203 @@
+import type { z } from "zod";
+
+import { providerErrorBodySchema } from "./error-wire";
+import { ProviderError, parseRetryAfter } from "./errors";
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-client-request-id"] as const;
+/** Error bodies are only kept to 2 KB; reading a multi-megabyte HTML page whole would be waste. */
+const MAX_ERROR_READ_BYTES = 64 * 1024;
+
+export interface ProviderRequestOptions {
+  provider: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Covers the whole exchange, body download included. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface PostJsonOptions<T> extends ProviderRequestOptions {
+  body: unknown;
+  schema: z.ZodType<T>;
+}
+
+export interface ProviderResponse<T> {
+  data: T;
+  status: number;
+  requestId?: string;
+}
+
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}${path}`;
+}
+
+export function bearer(apiKey: string | undefined): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+
+export async function postJson<T>(opts: PostJsonOptions<T>): Promise<ProviderResponse<T>> {
+  return withDeadline(opts, async (signal) => {
+    const res = await fetch(opts.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", ...opts.headers },
+      body: JSON.stringify(opts.body),
+      signal,
+    });
+    const requestId = readRequestId(res.headers);
+    if (!res.ok) throw await toHttpError(opts.provider, res, requestId);
+    const text = await res.text();
+    return { data: parseJsonBody(opts, text, res.status, requestId), status: res.status, requestId };
+  });
+}
+
+export async function getBytes(opts: ProviderRequestOptions): Promise<ProviderResponse<Uint8Array>> {
+  return withDeadline(opts, async (signal) => {
+    const res = await fetch(opts.url, { headers: opts.headers, signal });
+    const requestId = readRequestId(res.headers);
+    if (!res.ok) throw await toHttpError(opts.provider, res, requestId);
+    return { data: new Uint8Array(await res.arrayBuffer()), status: res.status, requestId };
+  });
+}
+
+/**
+ * Runs one exchange under the caller's signal and our own deadline, and turns whatever fetch
+ * throws into a ProviderError. Which signal fired decides the kind; error text never does.
+ */
+async function withDeadline<R>(opts: ProviderRequestOptions, run: (signal: AbortSignal) => Promise<R>): Promise<R> {
+  const caller = opts.signal;
+  if (caller?.aborted) throw abortedError(opts.provider, caller.reason);
+  const deadline = AbortSignal.timeout(opts.timeoutMs);
+  const signal = caller ? AbortSignal.any([caller, deadline]) : deadline;
+  try {
+    return await run(signal);
+  } catch (err) {
+    if (err instanceof ProviderError) throw err;
+    if (caller?.aborted) throw abortedError(opts.provider, err);
+    if (deadline.aborted) {
+      throw new ProviderError({
+        provider: opts.provider,
+        kind: "timeout",
+        message: `${opts.provider} did not answer within ${opts.timeoutMs} ms`,
+        cause: err,
+      });
+    }
+    throw new ProviderError({
+      provider: opts.provider,
+      kind: "network",
+      message: `${opts.provider} request failed: ${describeNetworkError(err)}`,
+      cause: err,
+    });
+  }
+}
+
+function abortedError(provider: string, cause: unknown): ProviderError {
+  return new ProviderError({ provider, kind: "aborted", message: `${provider} request aborted by caller`, cause });
+}
+
+function describeNetworkError(err: unknown): string {
+  // undici wraps the socket error in `cause`; its code (ECONNREFUSED, UND_ERR_SOCKET) is the useful part.
+  const cause = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof Error) {
+    const code = "code" in cause && typeof cause.code === "string" ? `${cause.code}: ` : "";
+    return `${code}${cause.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function toHttpError(provider: string, res: Response, requestId: string | undefined): Promise<ProviderError> {
+  const body = await readTextCapped(res, MAX_ERROR_READ_BYTES);
+  const envelope = parseErrorEnvelope(body);
+  const code = envelope?.error.code;
+  return new ProviderError({
+    provider,
+    kind: "http",
+    status: res.status,
+    message: envelope?.error.message ?? `${provider} returned HTTP ${res.status}`,
+    body,
+    requestId: requestId ?? requestIdFromMessage(envelope?.error.message),
+    retryAfterMs: readRetryAfter(res.headers),
+    code: code === null || code === undefined ? undefined : String(code),
+  });
+}
+
+function parseJsonBody<T>(opts: PostJsonOptions<T>, text: string, status: number, requestId?: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw invalidResponse(opts.provider, "response is not JSON", text, status, requestId);
+  }
+  const parsed = opts.schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "schema mismatch";
+    throw invalidResponse(opts.provider, `unexpected response shape (${where})`, text, status, requestId);
+  }
+  return parsed.data;
+}
+
+export function invalidResponse(
+  provider: string,
+  reason: string,
+  body: string,
+  status: number,
+  requestId?: string,
+): ProviderError {
+  return new ProviderError({
+    provider,
+    kind: "invalid_response",
+    message: `${provider} sent an invalid response: ${reason}`,
+    status,
+    body,
+    requestId,
+  });
+}
+
+function parseErrorEnvelope(body: string) {
+  try {
+    const parsed = providerErrorBodySchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readRequestId(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Some OpenAI-compatible servers only put the id in the message ("... Request id: req_123"). */
+function requestIdFromMessage(message: string | undefined): string | undefined {
+  return message?.match(/Request id: (\S+?)\.?$/)?.[1];
+}
+
+function readRetryAfter(headers: Headers): number | undefined {
+  // OpenAI also sends a millisecond variant; it is more precise when present.
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
+  return parseRetryAfter(headers.get("retry-after"));
+}
+
+async function readTextCapped(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < maxBytes) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (size >= maxBytes) await reader.cancel().catch(() => undefined);
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** Per-call options every adapter method takes. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
