@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./api-keys";
 export * from "./sessions";
 export * from "./events";
+export * from "./credits";
