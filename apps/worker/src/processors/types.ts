@@ -1,0 +1,28 @@
+import type { Database } from "@spellcast/db";
+import type { Job } from "bullmq";
+
+import type { WorkerEnv } from "../env";
+import type { Logger } from "../logger";
+
+/** Long-lived things the worker builds once and shares with every job. */
+export interface WorkerDeps {
+  env: WorkerEnv;
+  db: Database;
+  logger: Logger;
+}
+
+export interface ProcessorDeps extends WorkerDeps {
+  /** Child logger bound to this job's queue, name, id and attempt. */
+  logger: Logger;
+  /**
+   * Aborted only when shutdown hands this job back to the queue (it did not finish within the
+   * grace period): stop work, the job will run again elsewhere. Not aborted when shutdown starts.
+   */
+  signal: AbortSignal;
+}
+
+/**
+ * One job's processor: parses `job.data` itself (data in Redis is untrusted), creates no clients.
+ * Throw `UnrecoverableError` for failures a retry cannot fix; anything else is retried.
+ */
+export type JobProcessor = (job: Job, deps: ProcessorDeps) => Promise<unknown>;

@@ -1,0 +1,69 @@
+import type { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+
+import type { ActiveJobs } from "./active-jobs";
+import type { WorkerEnv } from "./env";
+import type { HeartbeatLoop } from "./heartbeat-loop";
+import type { Logger } from "./logger";
+import { settleWithin } from "./settle-within";
+
+// Budgets after the grace period; with SHUTDOWN_TIMEOUT_MS ≤ 25 s the whole stop stays under 30 s.
+const HAND_BACK_MS = 1_500;
+const CLOSE_AFTER_HAND_BACK_MS = 1_500;
+const DB_CLOSE_MS = 500;
+const REDIS_QUIT_MS = 500;
+const HEARTBEAT_REMOVE_MS = 1_000;
+
+export interface ShutdownReport {
+  reason: string;
+  /** Jobs still running at the end of the grace period, moved back to wait for another worker. */
+  handedBack: string[];
+  /** False when some step ran out of time and its connection was dropped instead. */
+  clean: boolean;
+  durationMs: number;
+}
+
+export interface StoppableWorker {
+  workers: Worker[];
+  activeJobs: ActiveJobs;
+  heartbeat: HeartbeatLoop;
+  connection: Redis;
+  closeDb: () => Promise<void>;
+  env: WorkerEnv;
+  logger: Logger;
+}
+
+/**
+ * Order: stop advertising, stop fetching and let running jobs finish (up to the grace period), hand
+ * back what is still running, then close Postgres and Redis. Every step is time-boxed.
+ */
+export async function stopWorker(w: StoppableWorker, reason: string): Promise<ShutdownReport> {
+  const startedAt = Date.now();
+  const graceEndsAt = startedAt + w.env.SHUTDOWN_TIMEOUT_MS;
+  const steps: boolean[] = [];
+  w.logger.info({ reason, running: w.activeJobs.ids(), graceMs: w.env.SHUTDOWN_TIMEOUT_MS }, "worker stopping");
+
+  // Health checks should stop counting us as soon as we stop taking jobs.
+  await w.heartbeat.stop();
+  steps.push(await settleWithin(w.heartbeat.remove(), HEARTBEAT_REMOVE_MS));
+
+  // close() (not forced) stops fetching at once and resolves when running jobs have finished.
+  const closing = Promise.allSettled(w.workers.map((worker) => worker.close()));
+  let handedBack: string[] = [];
+  if (!(await settleWithin(closing, graceEndsAt - Date.now()))) {
+    w.logger.warn({ running: w.activeJobs.ids() }, "grace period over: handing running jobs back to the queue");
+    const handing = w.activeJobs.handBackAll();
+    handing.then((ids) => (handedBack = ids)).catch(() => undefined);
+    steps.push(await settleWithin(handing, HAND_BACK_MS));
+    steps.push(await settleWithin(closing, CLOSE_AFTER_HAND_BACK_MS));
+  }
+
+  steps.push(await settleWithin(w.closeDb(), DB_CLOSE_MS));
+  const quit = await settleWithin(w.connection.quit(), REDIS_QUIT_MS);
+  if (!quit) w.connection.disconnect();
+  steps.push(quit);
+
+  const report = { reason, handedBack, clean: steps.every(Boolean), durationMs: Date.now() - startedAt };
+  w.logger.info(report, "worker stopped");
+  return report;
+}

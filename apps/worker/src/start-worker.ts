@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+
+import { createDb } from "@spellcast/db";
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, createRedisConnection } from "@spellcast/queue";
+import type { QueueName } from "@spellcast/queue";
+import { UnrecoverableError, Worker } from "bullmq";
+
+import { createActiveJobs } from "./active-jobs";
+import type { WorkerEnv } from "./env";
+import { startHeartbeatLoop } from "./heartbeat-loop";
+import type { HeartbeatLoop } from "./heartbeat-loop";
+import { attachWorkerListeners } from "./listeners";
+import { createLogger } from "./logger";
+import type { Logger } from "./logger";
+import { processors, registryEntries } from "./processors";
+import type { ProcessorRegistry } from "./processors";
+import type { JobProcessor, WorkerDeps } from "./processors/types";
+import { stopWorker } from "./shutdown";
+import type { ShutdownReport } from "./shutdown";
+
+export interface StartWorkerOptions {
+  env: WorkerEnv;
+  registry?: ProcessorRegistry;
+  logger?: Logger;
+  workerId?: string;
+  /**
+   * How long a job's lock lives without renewal (renewed every half). If this process dies, its
+   * jobs are re-run about this long later. Short enough to recover fast, long enough that a busy
+   * event loop does not lose locks of healthy jobs.
+   */
+  lockDurationMs?: number;
+  /** How often this worker looks for other workers' expired locks. */
+  stalledIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  heartbeatTtlMs?: number;
+}
+
+export interface RunningWorker {
+  readonly workerId: string;
+  readonly queues: readonly QueueName[];
+  readonly logger: Logger;
+  /**
+   * Stop taking jobs, let running ones finish within SHUTDOWN_TIMEOUT_MS, hand the rest back to
+   * their queues, then close Redis and Postgres. Resolves within SHUTDOWN_TIMEOUT_MS + ~4 s;
+   * calling it again returns the same promise.
+   */
+  stop(reason?: string): Promise<ShutdownReport>;
+}
+
+/** Start one BullMQ Worker per queue in the registry; resolves once they are connected. */
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { env } = options;
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, workerId });
+  const entries = registryEntries(options.registry ?? processors);
+  const queues = entries.map(([queue]) => queue);
+
+  const connection = createRedisConnection(env.REDIS_URL, "worker");
+  // ioredis reports each failed reconnect; without a listener it prints to stderr unstructured.
+  connection.on("error", (err: Error) => logger.warn({ err }, "redis connection error"));
+  const database = createDb(env.DATABASE_URL, { appName: "spellcast-worker", max: env.WORKER_CONCURRENCY });
+  const deps: WorkerDeps = { env, db: database.db, logger };
+  const activeJobs = createActiveJobs(logger);
+
+  const workers = entries.map(([queue, byName]) => {
+    const worker = new Worker(
+      queue,
+      (job, token) =>
+        activeJobs.run(job, token, (signal) => {
+          const processor = processorFor(byName, queue, job.name);
+          const jobLogger = logger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+          return processor(job, { ...deps, logger: jobLogger, signal });
+        }),
+      {
+        connection,
+        prefix: env.REDIS_PREFIX,
+        concurrency: env.WORKER_CONCURRENCY,
+        lockDuration: options.lockDurationMs ?? 15_000,
+        stalledInterval: options.stalledIntervalMs ?? 5_000,
+        // One stall is forgiven (the job re-runs); a second means the job itself kills workers.
+        maxStalledCount: 1,
+      },
+    );
+    attachWorkerListeners(worker, logger);
+    return worker;
+  });
+
+  let heartbeat: HeartbeatLoop;
+  try {
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    heartbeat = await startHeartbeatLoop({
+      redis: connection,
+      prefix: env.REDIS_PREFIX,
+      info: { workerId, pid: process.pid, host: hostname(), queues, startedAt: new Date().toISOString() },
+      intervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+      ttlMs: options.heartbeatTtlMs ?? HEARTBEAT_TTL_MS,
+      logger,
+    });
+  } catch (err) {
+    await Promise.allSettled(workers.map((w) => w.close(true)));
+    connection.disconnect();
+    await database.close();
+    throw err;
+  }
+
+  logger.info({ queues, concurrency: env.WORKER_CONCURRENCY, prefix: env.REDIS_PREFIX }, "worker started");
+  const ready = { workers, activeJobs, heartbeat, connection, closeDb: database.close, env, logger };
+  let stopping: Promise<ShutdownReport> | undefined;
+  return {
+    workerId,
+    queues,
+    logger,
+    stop: (reason = "stop requested") => (stopping ??= stopWorker(ready, reason)),
+  };
+}
+
+function processorFor(byName: Readonly<Record<string, JobProcessor>>, queue: QueueName, name: string): JobProcessor {
+  // hasOwn, so a job named "constructor" cannot reach Object.prototype.
+  const processor = Object.hasOwn(byName, name) ? byName[name] : undefined;
+  if (!processor) throw new UnrecoverableError(`no processor for job "${name}" on queue "${queue}"`);
+  return processor;
+}
