@@ -1,3 +1,5 @@
+import { healthResponse } from "@spellcast/api";
+
 import { services } from "~/server/services";
 
 export const runtime = "nodejs";
@@ -5,9 +7,5 @@ export const dynamic = "force-dynamic";
 
 /** 200 when Postgres, Redis and a worker all answer; 503 naming what is down. */
 export async function GET() {
-  const report = await services().apiDeps.checkHealth();
-  return Response.json(report, {
-    status: report.ok ? 200 : 503,
-    headers: { "cache-control": "no-store" },
-  });
+  return healthResponse(await services().apiDeps.checkHealth());
 }

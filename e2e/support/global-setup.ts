@@ -1,0 +1,79 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import path from "node:path";
+
+import { dropDatabase, migrateDatabase } from "../../packages/db/src/migrate";
+import { startProcess, waitForHttp } from "../../scripts/lib/processes.mjs";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Runs the real stack for the e2e run: a fresh database and Redis prefix, the sim, the worker
+ * and `next start` on the production build, each on a free port. Returns the teardown.
+ */
+export default async function globalSetup() {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
+  const base = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/spellcast");
+  base.pathname = `/spellcast_e2e_${runId}`;
+  const databaseUrl = base.toString();
+  const [webPort, simPort] = await Promise.all([freePort(), freePort()]);
+  const baseUrl = `http://127.0.0.1:${webPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    REDIS_PREFIX: `sce2e_${runId}`,
+    BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
+    BETTER_AUTH_URL: baseUrl,
+    TRUSTED_ORIGINS: `http://localhost:${webPort}`,
+    AUTH_RATE_LIMIT: "false",
+    SIM_PORT: String(simPort),
+    SIM_URL: `http://127.0.0.1:${simPort}`,
+    SEEDREAM_BASE_URL: `http://127.0.0.1:${simPort}`,
+    OPENAI_BASE_URL: `http://127.0.0.1:${simPort}`,
+    JOYCAPTION_BASE_URL: `http://127.0.0.1:${simPort}`,
+    STORAGE_DIR: path.join(root, ".data", `e2e-storage-${runId}`),
+    LOG_LEVEL: "warn",
+  };
+
+  await migrateDatabase(databaseUrl);
+  execFileSync("npx", ["tsx", "scripts/seed.ts"], { cwd: root, env, stdio: "inherit" });
+
+  const quiet = !process.env.E2E_VERBOSE;
+  const children = [
+    startProcess("sim", "node", ["--import", "tsx", "apps/sim/src/main.ts"], { cwd: root, env, quiet }),
+    startProcess("worker", "node", ["--import", "tsx", "apps/worker/src/main.ts"], { cwd: root, env, quiet }),
+    startProcess("web", "npx", ["next", "start", "-p", String(webPort), "-H", "127.0.0.1"], {
+      cwd: path.join(root, "apps/web"),
+      env,
+      quiet,
+    }),
+  ];
+  const teardown = async () => {
+    await Promise.all(children.map((c) => c.stop(10_000)));
+    await dropDatabase(databaseUrl);
+  };
+  try {
+    await waitForHttp(`${baseUrl}/api/health`, { timeoutMs: 90_000 });
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  // Workers inherit the environment set here.
+  process.env.E2E_BASE_URL = baseUrl;
+  process.env.E2E_DATABASE_URL = databaseUrl;
+  process.env.E2E_SIM_URL = env.SIM_URL;
+  return teardown;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}

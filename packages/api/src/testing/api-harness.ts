@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+
+import { Redis } from "ioredis";
+import pino from "pino";
+
+import { createAuth } from "@spellcast/auth";
+import { createDb } from "@spellcast/db";
+
+import { testEnv } from "../../../../tooling/test/env";
+import type { ApiDeps } from "../context";
+import { createContext } from "../context";
+import { checkHealth } from "../health/check-health";
+import { appRouter } from "../root";
+import { createCallerFactory } from "../trpc";
+
+const createCaller = createCallerFactory(appRouter);
+
+/** Real database, real auth library, real Redis: the API as the web app builds it. */
+export function createApiHarness() {
+  const { databaseUrl, redisUrl, redisPrefix } = testEnv();
+  const { db, sql, close } = createDb(databaseUrl, { max: 5, appName: "spellcast-api-test" });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const auth = createAuth({
+    db,
+    baseURL: "http://localhost:3000",
+    secret: randomBytes(32).toString("hex"),
+    rateLimit: false,
+  });
+  const deps: ApiDeps = {
+    db,
+    auth,
+    logger: pino({ level: "silent" }),
+    checkHealth: () => checkHealth({ sql, redis, redisPrefix }),
+  };
+
+  const callerFor = (headers: Record<string, string> = {}) => createCaller(createContext(deps, new Headers(headers)));
+
+  /** Signs a new user up through better-auth and returns its cookie header and identity. */
+  async function signUp(name = "Test User") {
+    const email = `user-${randomBytes(6).toString("hex")}@example.test`;
+    const password = "correct horse battery";
+    await auth.api.signUpEmail({ body: { email, password, name } });
+    const cookie = await signIn(email, password);
+    return { email, password, cookie, caller: callerFor({ cookie }) };
+  }
+
+  async function signIn(email: string, password: string) {
+    const res = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
+    if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+    return res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+  }
+
+  const cleanup = async () => {
+    redis.disconnect();
+    await close();
+  };
+  return { db, sql, auth, deps, callerFor, signUp, signIn, cleanup };
+}
