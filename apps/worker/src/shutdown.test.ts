@@ -1,0 +1,141 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+
+import { QueueName, createProducers, echoJob, enqueue } from "@spellcast/queue";
+import type { Producers } from "@spellcast/queue";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { testEnv } from "../../../tooling/test/env";
+import { parseWorkerEnv } from "./env";
+import { startWorker } from "./start-worker";
+import type { RunningWorker } from "./start-worker";
+import { waitForJobState } from "./test-helpers";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const { redisUrl, redisPrefix, databaseUrl } = testEnv();
+// Our own prefix under the run's: other test files run workers on the same queue names.
+const prefix = `${redisPrefix}_shutdown`;
+
+const children: ChildProcess[] = [];
+const inProcess: RunningWorker[] = [];
+let producers: Producers;
+
+interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+/** The real entry point in its own process group, resolved once it logs that it started. */
+async function spawnWorker(extraEnv: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+    cwd: repoRoot,
+    env: { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, ...extraEnv },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+    at: Date.now(),
+  }));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('"msg":"worker started"')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, output: () => output, exited };
+}
+
+beforeAll(() => {
+  producers = createProducers({ redisUrl, prefix });
+});
+
+afterAll(async () => {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+  await Promise.all(inProcess.map((w) => w.stop("test done")));
+  await producers.queue(QueueName.system).obliterate({ force: true });
+  await producers.close();
+});
+
+describe("worker process shutdown on SIGTERM", () => {
+  it("lets a running job finish within the grace period, then exits 0", async () => {
+    const worker = await spawnWorker({ LOG_LEVEL: "info" });
+    const queue = producers.queue(QueueName.system);
+    const job = await enqueue(producers, echoJob, { message: "finish me", delayMs: 3_000 }, { jobId: `fin-${randomUUID()}` });
+    const jobId = job.id ?? "";
+    await waitForJobState(queue, jobId, ["active"]);
+
+    const sentAt = Date.now();
+    worker.child.kill("SIGTERM");
+    const exit = await worker.exited;
+
+    expect(exit, worker.output()).toMatchObject({ code: 0, signal: null });
+    expect(worker.output()).not.toMatch(/"level":(50|60)/);
+    expect(exit.at - sentAt).toBeLessThan(30_000);
+    const done = await waitForJobState(queue, jobId, ["completed", "failed"], 1_000);
+    expect(done.returnvalue).toEqual({ echoed: "finish me" });
+    console.info(`shutdown with a 3 s job running: exit after ${exit.at - sentAt} ms`);
+  }, 40_000);
+
+  it("hands back a job that outlives SHUTDOWN_TIMEOUT_MS, exits 0 promptly, and the job completes elsewhere", async () => {
+    const worker = await spawnWorker({ LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "1500" });
+    const queue = producers.queue(QueueName.system);
+    const job = await enqueue(producers, echoJob, { message: "too slow", delayMs: 6_000 }, { jobId: `slow-${randomUUID()}` });
+    const jobId = job.id ?? "";
+    await waitForJobState(queue, jobId, ["active"]);
+
+    const sentAt = Date.now();
+    worker.child.kill("SIGTERM");
+    const exit = await worker.exited;
+
+    expect(exit, worker.output()).toMatchObject({ code: 0, signal: null });
+    expect(worker.output()).not.toMatch(/"level":(50|60)/);
+    // Grace period plus the hand-back and closing steps, well before the job would have finished.
+    expect(exit.at - sentAt).toBeLessThan(5_000);
+    expect(worker.output()).toContain("grace period over");
+    // Not lost: back in wait at once, not merely left active until its lock expires.
+    expect(await (await queue.getJob(jobId))?.getState()).toBe("waiting");
+    console.info(`shutdown with a 6 s job and a 1.5 s grace period: exit after ${exit.at - sentAt} ms`);
+
+    const next = await startWorker({
+      env: parseWorkerEnv({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" }),
+    });
+    inProcess.push(next);
+    const done = await waitForJobState(queue, jobId, ["completed", "failed"], 15_000);
+    expect(done.returnvalue).toEqual({ echoed: "too slow" });
+    expect(done.attemptsMade).toBe(1);
+  }, 40_000);
+});
+
+describe("worker process configuration", () => {
+  it("exits 1 with one line naming a bad variable", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+      cwd: repoRoot,
+      env: { ...process.env, REDIS_PREFIX: prefix, WORKER_CONCURRENCY: "lots" },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^invalid worker setting WORKER_CONCURRENCY: .*"lots"/)]);
+  }, 20_000);
+});
