@@ -1,0 +1,5 @@
+import { HomeContent } from "~/components/home-content";
+
+export default function HomePage() {
+  return <HomeContent />;
+}

@@ -1,0 +1,36 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import type { ReactNode } from "react";
+import { useEffect } from "react";
+
+import { useCurrentUser } from "./use-current-user";
+
+function PageSkeleton({ label }: { label: string }) {
+  return (
+    <div aria-busy="true">
+      <p className="visually-hidden" role="status">
+        {label}
+      </p>
+      <div className="skeleton-line" style={{ width: "14rem", height: "2rem" }} />
+      <div className="skeleton-line" style={{ width: "min(32rem, 100%)" }} />
+      <div className="skeleton-line" style={{ width: "min(24rem, 80%)" }} />
+    </div>
+  );
+}
+
+/** Renders its pages only for a signed-in visitor; anyone else goes to /sign-in and back after. */
+export function RequireSession({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const { user, isPending } = useCurrentUser();
+  const signedOut = !isPending && user === null;
+
+  useEffect(() => {
+    if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(pathname)}`);
+  }, [signedOut, pathname, router]);
+
+  if (isPending) return <PageSkeleton label="Checking your session…" />;
+  if (!user) return <PageSkeleton label="Redirecting to sign in…" />;
+  return <>{children}</>;
+}
