@@ -1,4 +1,4 @@
-import { toNextJsHandler } from "better-auth/next-js";
+import { toNextJsHandler } from "@spellcast/auth/next";
 
 import { services } from "~/server/services";
 

@@ -1,0 +1,1 @@
+export { toNextJsHandler } from "better-auth/next-js";
