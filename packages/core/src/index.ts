@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./events/append-event";
 export * from "./events/schema";
 export * from "./users/caller";
+export * from "./credits";

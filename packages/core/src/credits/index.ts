@@ -1,0 +1,15 @@
+export * from "./audit-ledger";
+export * from "./create-ledger";
+export * from "./ensure-account";
+export * from "./expire-holds";
+export { grantCredits, grantCreditsInTx } from "./grant-credits";
+export * from "./read-credits";
+export { DEFAULT_HOLD_MS, reserveCredits, reserveCreditsInTx } from "./reserve-credits";
+export * from "./schema";
+export {
+  captureReservation,
+  captureReservationInTx,
+  releaseReservation,
+  releaseReservationInTx,
+} from "./settle-reservation";
+export type * from "./types";
