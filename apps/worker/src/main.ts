@@ -15,21 +15,25 @@ function readEnvOrExit(): WorkerEnv {
   }
 }
 
-const worker = await startWorker({ env: readEnvOrExit() });
+const starting = startWorker({ env: readEnvOrExit() });
 
-function shutdown(signal: NodeJS.Signals): void {
+// Registered before startup finishes, so a signal during startup still gets a graceful stop.
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
   setTimeout(() => {
-    worker.logger.fatal({ signal }, "shutdown overran its time budget; exiting");
+    process.stderr.write(`worker: shutdown on ${signal} overran ${HARD_EXIT_MS} ms; exiting\n`);
     process.exit(1);
   }, HARD_EXIT_MS).unref();
-  worker.stop(signal).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      worker.logger.fatal({ err }, "shutdown failed");
-      process.exit(1);
-    },
-  );
+  const worker = await starting;
+  try {
+    await worker.stop(signal);
+    process.exit(0);
+  } catch (err) {
+    worker.logger.fatal({ err }, "shutdown failed");
+    process.exit(1);
+  }
 }
 
-process.once("SIGTERM", shutdown);
-process.once("SIGINT", shutdown);
+process.once("SIGTERM", (signal) => void shutdown(signal));
+process.once("SIGINT", (signal) => void shutdown(signal));
+
+await starting;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { QueueName, createProducers, createRedisConnection, echoJob, enqueue, readWorkerHeartbeats } from "@spellcast/queue";
+import { QueueName, createProducers, createRedisConnection, echoJob, enqueue, readWorkerHeartbeats, waitForRedisReady } from "@spellcast/queue";
 import type { Producers } from "@spellcast/queue";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,9 +27,10 @@ async function start(overrides: Record<string, string> = {}) {
   return worker;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   producers = createProducers({ redisUrl, prefix });
   redis = createRedisConnection(redisUrl, "producer");
+  await waitForRedisReady(redis, 5_000);
 });
 
 afterAll(async () => {

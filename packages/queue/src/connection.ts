@@ -41,3 +41,24 @@ export function connectionOptionsFor(role: ConnectionRole): RedisOptions {
 export function createRedisConnection(url: string, role: ConnectionRole): Redis {
   return new Redis(url, connectionOptionsFor(role));
 }
+
+/**
+ * Resolve once `redis` can take commands; reject after `timeoutMs`. A producer-role client rejects
+ * commands sent before its first connect completes, so a caller that uses one right after creating
+ * it (a health check, say) waits here first.
+ */
+export async function waitForRedisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  let onReady: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      redis.once("ready", onReady);
+      timer = setTimeout(() => reject(new Error(`Redis not ready within ${timeoutMs} ms`)), timeoutMs);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onReady) redis.off("ready", onReady);
+  }
+}

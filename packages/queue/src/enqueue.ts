@@ -46,6 +46,7 @@ export async function enqueue<D extends JobDefinition>(
   }
   if (options.jobId !== undefined) validateJobId(options.jobId);
   const queue = producers.queue(definition.queue);
+  await producers.ready(queue);
   const job = await queue.add(definition.name, parsed.data, { ...definition.defaultOptions, ...options });
   return job as Job<JobPayload<D>>;
 }

@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { testEnv } from "../../../tooling/test/env";
+import { InvalidJobError, enqueue, validateJobId } from "./enqueue";
+import { echoJob } from "./jobs/echo";
+import { QueueName } from "./names";
+import { QueueUnavailableError, createProducers } from "./producers";
+import type { Producers } from "./producers";
+
+const { redisUrl, redisPrefix } = testEnv();
+const prefix = `${redisPrefix}_enqueue`;
+let producers: Producers;
+
+beforeAll(() => {
+  producers = createProducers({ redisUrl, prefix });
+});
+
+afterAll(async () => {
+  await producers.queue(QueueName.system).obliterate({ force: true });
+  await producers.close();
+});
+
+describe("validateJobId", () => {
+  it.each(["gen_123", "echo-abc", "a"])("accepts %s", (id) => expect(() => validateJobId(id)).not.toThrow());
+  it.each(["", "12345", "gen:1", "x".repeat(201)])("rejects %j", (id) => {
+    expect(() => validateJobId(id)).toThrow(InvalidJobError);
+  });
+});
+
+describe("enqueue", () => {
+  it("adds a validated payload with the definition's default options under the configured prefix", async () => {
+    const job = await enqueue(producers, echoJob, { message: "hi", delayMs: 5 });
+    expect(job.name).toBe("echo");
+    expect(job.queueName).toBe(QueueName.system);
+    expect(job.data).toEqual({ message: "hi", delayMs: 5 });
+    expect(job.opts).toMatchObject({ attempts: 3, backoff: { type: "fixed", delay: 200 } });
+    expect(job.prefix).toBe(prefix);
+  });
+
+  it("rejects an invalid payload before anything reaches Redis", async () => {
+    const before = await producers.queue(QueueName.system).count();
+    // @ts-expect-error: message must be a string; the runtime check backs the type.
+    await expect(enqueue(producers, echoJob, { message: 1 })).rejects.toThrow(InvalidJobError);
+    await expect(enqueue(producers, echoJob, { message: "x", delayMs: 60_001 })).rejects.toThrow(/delayMs/);
+    expect(await producers.queue(QueueName.system).count()).toBe(before);
+  });
+
+  it("rejects custom ids with ':' or only digits", async () => {
+    await expect(enqueue(producers, echoJob, { message: "x" }, { jobId: "a:b" })).rejects.toThrow(InvalidJobError);
+    await expect(enqueue(producers, echoJob, { message: "x" }, { jobId: "42" })).rejects.toThrow(InvalidJobError);
+  });
+
+  it("treats a repeated custom id as the same job", async () => {
+    const jobId = `dedupe-${randomUUID()}`;
+    const first = await enqueue(producers, echoJob, { message: "first" }, { jobId });
+    const second = await enqueue(producers, echoJob, { message: "second" }, { jobId });
+    expect(second.id).toBe(first.id);
+    expect((await producers.queue(QueueName.system).getJob(jobId))?.data).toEqual({ message: "first" });
+  });
+
+  it("rejects quickly, without hanging, when Redis is unreachable", async () => {
+    const offline = createProducers({ redisUrl: "redis://127.0.0.1:1", prefix }, { readyTimeoutMs: 300 });
+    const startedAt = Date.now();
+    await expect(enqueue(offline, echoJob, { message: "x" })).rejects.toThrow(QueueUnavailableError);
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    await offline.close();
+  });
+});
+
+describe("createProducers", () => {
+  it("memoises one queue per name", () => {
+    expect(producers.queue(QueueName.system)).toBe(producers.queue(QueueName.system));
+  });
+
+  it("refuses a prefix that would mix key spaces", () => {
+    expect(() => createProducers({ redisUrl, prefix: "" })).toThrow(/invalid queue prefix/);
+    expect(() => createProducers({ redisUrl, prefix: "a:b" })).toThrow(/invalid queue prefix/);
+  });
+});
