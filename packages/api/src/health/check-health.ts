@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Sql } from "postgres";
 import { z } from "zod";
 
-import { readWorkerHeartbeats } from "@spellcast/queue";
+import { readWorkerHeartbeats, waitForRedisReady } from "@spellcast/queue";
 
 const componentSchema = z.object({
   ok: z.boolean(),
@@ -29,9 +29,12 @@ export async function checkHealth(deps: { sql: Sql; redis: Redis; redisPrefix: s
       await deps.sql`select 1`;
     }),
     probe(async () => {
+      // A fail-fast client refuses commands until its first connect completes.
+      await waitForRedisReady(deps.redis, CHECK_TIMEOUT_MS);
       await deps.redis.ping();
     }),
     probe(async () => {
+      await waitForRedisReady(deps.redis, CHECK_TIMEOUT_MS);
       const beats = await readWorkerHeartbeats(deps.redis, deps.redisPrefix);
       if (beats.length === 0) throw new Error("no worker heartbeat in the last 15 s");
       return beats.length;
