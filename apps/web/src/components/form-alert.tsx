@@ -4,7 +4,7 @@ import { AlertIcon } from "./icons";
 export function FormAlert({ message }: { message: string | null | undefined }) {
   if (!message) return null;
   return (
-    <div className="alert" role="alert">
+    <div className="alert" role="alert" data-testid="form-error">
       <AlertIcon style={{ flexShrink: 0, marginTop: "0.1rem" }} />
       <p>{message}</p>
     </div>

@@ -14,7 +14,7 @@ export function HomeContent() {
   if (user) {
     return (
       <>
-        <section className="hero" aria-labelledby="home-title">
+        <section className="hero hero--compact" aria-labelledby="home-title">
           <h1 className="hero__title" id="home-title">
             Welcome back, {user.name}
           </h1>
