@@ -4,10 +4,9 @@ import type { DbOrTx } from "@spellcast/db";
 import { creditAccounts, ledgerEntries, reservations } from "@spellcast/db";
 
 import { DomainError } from "../errors";
-import { appendEvent } from "../events/append-event";
-import type { Plan } from "./plan-ops";
 import { grantKey, keyOf, planOps } from "./plan-ops";
-import type { LedgerEntry, LedgerOp, OpOutcome, Reservation, SettleOp } from "./types";
+import type { LedgerOp, OpOutcome, SettleOp } from "./types";
+import { writePlan } from "./write-plan";
 
 /*
  * The ledger engine: applies a list of operations inside the caller's transaction.
@@ -145,73 +144,4 @@ async function lockAccounts(tx: DbOrTx, ids: readonly string[], ops: readonly Le
     for (const r of await lock(missing.sort())) accounts.set(r.userId, { balance: r.balance, held: r.held });
   }
   return accounts;
-}
-
-async function writePlan(tx: DbOrTx, plan: Plan, at: Date): Promise<LedgerEntry[]> {
-  if (plan.newReservations.length > 0) await tx.insert(reservations).values(plan.newReservations);
-  if (plan.settledReservations.length > 0) await settleReservations(tx, plan.settledReservations, at);
-  const written = plan.entries.length > 0 ? await tx.insert(ledgerEntries).values(plan.entries).returning() : [];
-  if (plan.touched.size === 0) return written;
-
-  const deltas = new Map<string, { balance: number; held: number }>();
-  for (const e of plan.entries) {
-    const d = deltas.get(e.userId) ?? { balance: 0, held: 0 };
-    d.balance += e.amount;
-    d.held += e.heldDelta;
-    deltas.set(e.userId, d);
-  }
-  const rows = [...deltas].map(([userId, d]) => ({ user_id: userId, d_balance: d.balance, d_held: d.held }));
-  const updated = await tx.execute<{ user_id: string; balance: string; held: string }>(sql`
-    update credit_accounts a
-    set balance = a.balance + v.d_balance, held = a.held + v.d_held, updated_at = ${at.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(user_id text, d_balance bigint, d_held bigint)
-    where a.user_id = v.user_id
-    returning a.user_id, a.balance, a.held`);
-  for (const row of updated) {
-    const expected = plan.touched.get(row.user_id);
-    if (!expected || Number(row.balance) !== expected.balance || Number(row.held) !== expected.held) {
-      throw new Error(`ledger: account ${row.user_id} changed outside its lock`);
-    }
-  }
-  if (updated.length !== plan.touched.size) throw new Error("ledger: account update count mismatch");
-
-  // Last: one event per changed account, in user-id order (appendEvent takes a per-user lock).
-  // The calls are issued together so postgres-js pipelines them on the transaction's connection.
-  const byUser = new Map<string, LedgerEntry[]>();
-  for (const e of written) {
-    const list = byUser.get(e.userId);
-    if (list) list.push(e);
-    else byUser.set(e.userId, [e]);
-  }
-  await Promise.all(
-    [...plan.touched.keys()].sort().map((userId) => {
-      const account = plan.touched.get(userId) ?? { balance: 0, held: 0 };
-      const changes = (byUser.get(userId) ?? []).map((e) => ({
-        entryId: e.id,
-        kind: e.kind,
-        amount: e.amount,
-        heldDelta: e.heldDelta,
-        reservationId: e.reservationId,
-      }));
-      return appendEvent(tx, {
-        userId,
-        type: "credits_changed",
-        subjectId: userId,
-        payload: { balance: account.balance, held: account.held, available: account.balance - account.held, changes },
-      });
-    }),
-  );
-  return written;
-}
-
-async function settleReservations(tx: DbOrTx, settled: readonly Reservation[], at: Date) {
-  const rows = settled.map((r) => ({ id: r.id, status: r.status, captured: r.captured, released: r.released }));
-  const updated = await tx.execute<{ id: string }>(sql`
-    update reservations r
-    set status = v.status::reservation_status, captured = v.captured, released = v.released,
-        settled_at = ${at.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, status text, captured integer, released integer)
-    where r.id = v.id and r.status = 'held'
-    returning r.id`);
-  if (updated.length !== settled.length) throw new Error("ledger: a reservation was settled outside its lock");
 }
