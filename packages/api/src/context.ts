@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 
 import type { Auth } from "@spellcast/auth";
-import type { Caller } from "@spellcast/core";
+import type { Caller, EventHub } from "@spellcast/core";
 import { verifyApiKey } from "@spellcast/core";
 import type { Database } from "@spellcast/db";
 
@@ -13,6 +13,8 @@ export interface ApiDeps {
   auth: Auth;
   logger: Logger;
   checkHealth: () => Promise<HealthReport>;
+  /** The process's one LISTEN fan-out for `events.stream` (core's createEventHub). */
+  eventHub: EventHub;
 }
 
 export interface Context extends ApiDeps {

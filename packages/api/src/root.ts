@@ -1,4 +1,5 @@
 import { apiKeysRouter } from "./router/api-keys";
+import { eventsRouter } from "./router/events";
 import { meProcedure } from "./router/me";
 import { systemRouter } from "./router/system";
 import { createTRPCRouter } from "./trpc";
@@ -7,6 +8,7 @@ export const appRouter = createTRPCRouter({
   me: meProcedure,
   apiKeys: apiKeysRouter,
   system: systemRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

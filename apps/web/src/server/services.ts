@@ -6,6 +6,7 @@ import pino from "pino";
 import type { ApiDeps } from "@spellcast/api";
 import { checkHealth } from "@spellcast/api";
 import { createAuth } from "@spellcast/auth";
+import { createEventHub } from "@spellcast/core";
 import { createDb } from "@spellcast/db";
 
 import { env } from "~/env";
@@ -32,17 +33,25 @@ function buildServices() {
     trustedOrigins: config.TRUSTED_ORIGINS,
     rateLimit: config.AUTH_RATE_LIMIT,
   });
+  // One LISTEN connection per process, on its own postgres-js instance so it shows up (and can be
+  // found) as "spellcast-web-listen"; nothing connects until the first subscription.
+  const listener = createDb(config.DATABASE_URL, { max: 1, appName: "spellcast-web-listen" });
+  const eventHub = createEventHub({ sql: listener.sql, logger });
   const apiDeps: ApiDeps = {
     db,
     auth,
     logger,
     checkHealth: () => checkHealth({ sql, redis, redisPrefix: config.REDIS_PREFIX }),
+    eventHub,
   };
   const shutdown = async () => {
+    // Ends open streams with a 503 first, so clients reconnect (elsewhere) and resume.
+    await eventHub.close();
+    await listener.close();
     redis.disconnect();
     await close();
   };
-  return { config, logger, db, sql, redis, auth, apiDeps, shutdown };
+  return { config, logger, db, sql, redis, auth, eventHub, apiDeps, shutdown };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 
 import { createAuth } from "@spellcast/auth";
+import { createEventHub } from "@spellcast/core";
 import { createDb } from "@spellcast/db";
 
 import { testEnv } from "../../../../tooling/test/env";
@@ -26,11 +27,17 @@ export function createApiHarness() {
     secret: randomBytes(32).toString("hex"),
     rateLimit: false,
   });
+  // The hub LISTENs on its own connection, named so a test can find (and kill) just this one.
+  const listenerAppName = `spellcast-api-test-listen-${randomBytes(4).toString("hex")}`;
+  const listener = createDb(databaseUrl, { max: 1, appName: listenerAppName });
+  const logger = pino({ level: "silent" });
+  const eventHub = createEventHub({ sql: listener.sql, logger });
   const deps: ApiDeps = {
     db,
     auth,
-    logger: pino({ level: "silent" }),
+    logger,
     checkHealth: () => checkHealth({ sql, redis, redisPrefix }),
+    eventHub,
   };
 
   const callerFor = (headers: Record<string, string> = {}) => createCaller(createContext(deps, new Headers(headers)));
@@ -54,8 +61,10 @@ export function createApiHarness() {
   }
 
   const cleanup = async () => {
+    await eventHub.close();
+    await listener.close();
     redis.disconnect();
     await close();
   };
-  return { db, sql, auth, deps, callerFor, signUp, signIn, cleanup };
+  return { db, sql, auth, deps, eventHub, listenerAppName, callerFor, signUp, signIn, cleanup };
 }

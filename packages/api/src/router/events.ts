@@ -1,0 +1,102 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { tracked, TRPCError } from "@trpc/server";
+import { z } from "zod";
+
+import type { CursorStreamEvent, EphemeralStreamEvent, LogStreamEvent } from "@spellcast/core";
+import { readEventsAfter, readLatestEventId, toLogStreamEvent } from "@spellcast/core";
+
+import type { Context } from "../context";
+import { protectedProcedure } from "../trpc";
+
+/** Rows per read; a backlog is read in batches of this many, ascending. */
+export const EVENTS_BATCH = 500;
+/** Ephemeral items held for a slow consumer; older ones are dropped (progress: newest wins). */
+const EPHEMERAL_BACKLOG = 100;
+const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+
+export const eventsStreamInputSchema = z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() });
+
+/** Wraps a database read: a failure ends the stream with a 503, which clients retry and resume. */
+async function guardRead<T>(ctx: Context, userId: string, read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    ctx.logger.error({ err, userId }, "events.stream.read.failed");
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Event log unavailable, reconnect", cause: err });
+  }
+}
+
+export const eventsRouter = {
+  /**
+   * The caller's own event log, live: listen first, backfill after `lastEventId`, then re-read
+   * after the last yielded id on every wake-up. Log rows are `tracked(id, event)`; without
+   * `lastEventId` a tracked cursor comes first; ephemeral progress is yielded untracked.
+   */
+  stream: protectedProcedure.input(eventsStreamInputSchema).subscription(async function* ({ ctx, input, signal }) {
+    const userId = ctx.caller.id;
+    const hub = ctx.eventHub;
+    let cursor: bigint | null = input.lastEventId == null ? null : BigInt(input.lastEventId);
+    if (cursor !== null && cursor > MAX_EVENT_ID) throw new TRPCError({ code: "BAD_REQUEST", message: "lastEventId out of range" });
+
+    // Per-subscriber state: a "log may have grown" flag, a waiter, a small ephemeral queue.
+    let logPending = true;
+    let waiter: (() => void) | null = null;
+    const ephemeral: EphemeralStreamEvent[] = [];
+    const resume = () => {
+      const w = waiter;
+      waiter = null;
+      w?.();
+    };
+    const wake = () => {
+      logPending = true;
+      resume();
+    };
+    const onEphemeral = (event: EphemeralStreamEvent) => {
+      if (ephemeral.push(event) > EPHEMERAL_BACKLOG) ephemeral.shift();
+      resume();
+    };
+
+    if (hub.closed) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Server is shutting down, reconnect" });
+    const unsubscribe = hub.subscribe(userId, wake, onEphemeral);
+    signal?.addEventListener("abort", resume);
+    try {
+      // LISTEN must be up before the first read, or a commit in between would go unannounced.
+      await hub.ready().catch((err: unknown) => {
+        throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Event listener unavailable, reconnect", cause: err });
+      });
+
+      if (cursor === null) {
+        cursor = (await guardRead(ctx, userId, readLatestEventId(ctx.db, userId))) ?? 0n;
+        const event: CursorStreamEvent = { id: String(cursor), type: "cursor" };
+        yield tracked(event.id, event);
+      }
+
+      while (!signal?.aborted) {
+        if (hub.closed) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Server is shutting down, reconnect" });
+        if (!logPending && ephemeral.length === 0) {
+          await new Promise<void>((resolve) => (waiter = resolve));
+          continue;
+        }
+        for (let item = ephemeral.shift(); item; item = ephemeral.shift()) yield item;
+        if (!logPending) continue;
+        // Cleared before reading: a wake during the read triggers one more read.
+        logPending = false;
+        for (;;) {
+          const afterId: bigint = cursor;
+          const rows = await guardRead(ctx, userId, readEventsAfter(ctx.db, { userId, afterId, limit: EVENTS_BATCH }));
+          for (const row of rows) {
+            if (row.id <= cursor) continue; // never yield an id at or below the last one yielded
+            cursor = row.id;
+            const event: LogStreamEvent | null = toLogStreamEvent(row);
+            if (event) yield tracked(event.id, event);
+            else ctx.logger.warn({ userId, eventId: String(row.id), type: row.type }, "events.stream.unknown_type");
+          }
+          if (rows.length < EVENTS_BATCH) break;
+        }
+      }
+    } finally {
+      signal?.removeEventListener("abort", resume);
+      unsubscribe();
+    }
+  }),
+} satisfies TRPCRouterRecord;
