@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { events } from "@spellcast/db";
 
 import { DomainError } from "../errors";
 import { auditLedger } from "./audit-ledger";
@@ -239,6 +242,32 @@ describe("credit ledger", () => {
       return (await reserveCreditsInTx(tx, { userId, amount: 51, subject: session(), key: key() })).reservation.id;
     });
     expect((await listOpenHolds(db, { userId })).map((r) => r.id)).toEqual([id]);
+  });
+
+  it("every changed account gets one credits_changed event with its figures, also from a multi-account batch", async () => {
+    const userIds = await createTestUsers(db, 3);
+    const before = await ledgerFootprint(db, userIds);
+    await Promise.all(
+      userIds.flatMap((userId, i) => [
+        ledger.grantCredits({ userId, amount: 10 + i, reason: "x", subject: session(), key: "a" }),
+        ledger.grantCredits({ userId, amount: 1, reason: "x", subject: session(), key: "b" }),
+      ]),
+    );
+    const rows = await db
+      .select()
+      .from(events)
+      .where(and(inArray(events.userId, userIds), eq(events.type, "credits_changed")))
+      .orderBy(asc(events.id));
+    expect(before.events).toBe(0);
+    const last = new Map(rows.map((e) => [e.userId, e]));
+    expect(rows).toHaveLength(3); // all six calls were queued in one tick: one batch, one event per account
+    userIds.forEach((userId, i) => {
+      const event = last.get(userId);
+      expect(event?.subjectId).toBe(userId);
+      expect(event?.payload).toMatchObject({ balance: 11 + i, held: 0, available: 11 + i });
+    });
+    const changes = rows.flatMap((e) => (e.payload.changes as { kind: string }[]).map((c) => c.kind));
+    expect(changes).toEqual(Array(6).fill("grant"));
   });
 
   it("history pages newest first by keyset without gaps or repeats", async () => {
