@@ -1,6 +1,7 @@
 // `npm run bench -- <name>`: runs one benchmark; its last stdout line is its JSON result.
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ledger: async () => (await import("./ledger")).runLedgerBench(),
+  events: async () => (await import("./events")).runEventsBench(),
 };
 
 const names = process.argv.slice(2);
