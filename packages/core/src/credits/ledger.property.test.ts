@@ -24,7 +24,7 @@ const ROUNDS = 10;
 const OPS_PER_ROUND = 1_000;
 const ACCOUNTS = 4;
 
-const { db, close } = openTestDb(24);
+const { db, close } = openTestDb(16);
 const ledger = createLedger(db, { maxConcurrentBatches: 4 });
 afterAll(async () => {
   await ledger.drain();

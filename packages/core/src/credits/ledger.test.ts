@@ -15,7 +15,7 @@ import { reserveCredits, reserveCreditsInTx } from "./reserve-credits";
 import { captureReservation, releaseReservation } from "./settle-reservation";
 import { createTestUsers, ledgerFootprint, openTestDb } from "./test-support";
 
-const { db, close } = openTestDb(60);
+const { db, close } = openTestDb(20);
 const ledger = createLedger(db);
 afterAll(async () => {
   await ledger.drain();
@@ -223,6 +223,12 @@ describe("credit ledger", () => {
     expect((await expireHolds(db, now)).filter((r) => r.reservation.userId === userId)).toEqual([]);
     expect(await getBalance(db, { userId })).toEqual({ balance: 90, held: 10, available: 80 });
     expect(await auditLedger(db, { userIds: [userId] })).toEqual([]);
+
+    // The batching ledger's variant goes through its queue and settles the same way.
+    const expiring = (await reserve(past)).reservation.id;
+    const viaLedger = (await ledger.expireHolds(new Date())).filter((r) => r.reservation.userId === userId);
+    expect(viaLedger.map((r) => [r.reservation.id, r.released])).toEqual([[expiring, 10]]);
+    expect((await listOpenHolds(db, { userId })).map((r) => r.id)).toEqual([live]);
   });
 
   it("the InTx variants join the caller's transaction; a rejected op leaves it usable", async () => {
