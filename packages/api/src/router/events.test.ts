@@ -1,3 +1,4 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -278,6 +279,41 @@ describe("events.stream (invariant 5: resume after lastEventId, in order, no dup
     await waitFor(() => stream.failure() !== null, "the stream to end");
     expect(stream.failure()).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     await stream.stop();
+  });
+
+  it("over HTTP (SSE): ids go out as `id:` lines and a Last-Event-ID header resumes after that id", async () => {
+    const alice = await signedUp();
+    const ids = await append(alice.id, 3);
+    const ac = new AbortController();
+    const input = encodeURIComponent(JSON.stringify({ json: { lastEventId: null } }));
+    const req = new Request(`http://localhost/api/trpc/events.stream?input=${input}`, {
+      headers: { cookie: alice.cookie, "last-event-id": ids[0] ?? "" },
+      signal: ac.signal,
+    });
+    const res = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req,
+      router: appRouter,
+      createContext: () => createContext(api.deps, req.headers),
+    });
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = res.body?.getReader();
+    if (!reader) throw new Error("no body");
+    let text = "";
+    const sseIds = () => [...text.matchAll(/^id: ?(\S+)$/gm)].map((m) => m[1]);
+    const deadline = Date.now() + 10_000;
+    try {
+      while (sseIds().length < 2 && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } finally {
+      ac.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+    expect(sseIds()).toEqual(ids.slice(1));
+    expect(text).not.toContain('"cursor"');
   });
 
   it("rejects anonymous callers and malformed cursors", async () => {
