@@ -158,6 +158,15 @@ describe("credit ledger", () => {
       await unchanged();
     });
 
+    it("text Postgres cannot store (NUL, lone surrogate) → INVALID_INPUT", async () => {
+      const grant = { userId, amount: 1, reason: "ok", subject: session(), key: key() };
+      await expectDomainError(grantCredits(db, { ...grant, key: "a\u0000b" }), "INVALID_INPUT");
+      await expectDomainError(ledger.grantCredits({ ...grant, reason: "x\ud800" }), "INVALID_INPUT");
+      await expectDomainError(reserveCredits(db, { userId, amount: 1, subject: { type: "session", id: "\udfff" }, key: key() }), "INVALID_INPUT");
+      await expectDomainError(grantCredits(db, { ...grant, reason: "   " }), "INVALID_INPUT");
+      await unchanged();
+    });
+
     it("capturing more than reserved → INVALID_INPUT", async () => {
       await expectDomainError(captureReservation(db, { reservationId: held, actualAmount: 11 }), "INVALID_INPUT");
       await expectDomainError(ledger.captureReservation({ reservationId: held, actualAmount: 11 }), "INVALID_INPUT");

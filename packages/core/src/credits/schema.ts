@@ -8,20 +8,27 @@ export const MAX_CREDIT_AMOUNT = 2 ** 31 - 1;
 /** Whole credits, 1..2^31−1. Rejects 0, negatives, fractions, NaN, ±Infinity and non-numbers. */
 export const creditAmountSchema = z.number().int().min(1).max(MAX_CREDIT_AMOUNT);
 
+/** Text Postgres can store: no NUL character, no lone UTF-16 surrogate. */
+const storableText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !/[\0\p{Cs}]/u.test(s), "Contains a NUL or an unpaired surrogate");
+
 /** What credits move for. `id` is the session, cast, granting admin's request, etc. */
 export const creditSubjectSchema = z.object({
   type: z.enum(["session", "cast", "admin_grant", "signup", "seed", "adjustment"]),
-  id: z.string().min(1).max(200),
+  id: storableText(200).pipe(z.string().min(1)),
 });
 export type CreditSubject = z.infer<typeof creditSubjectSchema>;
 
-const userIdSchema = z.string().min(1).max(200);
-const idempotencyKeySchema = z.string().min(1).max(200);
+const userIdSchema = storableText(200).pipe(z.string().min(1));
+const idempotencyKeySchema = storableText(200).pipe(z.string().min(1));
 
 export const grantCreditsInputSchema = z.object({
   userId: userIdSchema,
   amount: creditAmountSchema,
-  reason: z.string().trim().min(1).max(500),
+  reason: storableText(500).pipe(z.string().trim().min(1)),
   subject: creditSubjectSchema,
   /** The admin who granted; omitted for system grants (signup, seed). */
   actorId: userIdSchema.optional(),
@@ -45,14 +52,14 @@ export const captureReservationInputSchema = z.object({
   userId: userIdSchema.optional(),
   /** What the work actually cost, 0..reservation amount; the rest is released. */
   actualAmount: z.number().int().min(0).max(MAX_CREDIT_AMOUNT),
-  reason: z.string().max(500).optional(),
+  reason: storableText(500).optional(),
 });
 export type CaptureReservationInput = z.infer<typeof captureReservationInputSchema>;
 
 export const releaseReservationInputSchema = z.object({
   reservationId: z.uuid(),
   userId: userIdSchema.optional(),
-  reason: z.string().max(500).optional(),
+  reason: storableText(500).optional(),
 });
 export type ReleaseReservationInput = z.infer<typeof releaseReservationInputSchema>;
 
