@@ -1,4 +1,9 @@
-// `npm ci` when dependencies are missing or older than the lockfile.
+// Installs dependencies when they are missing or older than the lockfile.
+//
+// Not `npm ci`: this machine's registry lacks some platform packages that other platforms need
+// (turbo's darwin/windows binaries answer 404), so the lockfile cannot list them and `npm ci`
+// refuses it as "out of sync". `npm install` with the committed lockfile installs exactly the
+// locked versions and leaves the lockfile unchanged (checked on a fresh clone).
 import { execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
@@ -7,6 +12,6 @@ export function ensureInstalled(root, log = console.log) {
   const marker = path.join(root, "node_modules", ".package-lock.json");
   const lock = path.join(root, "package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log("installing dependencies (npm ci)…");
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  log("installing dependencies (npm install, locked versions)…");
+  execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
