@@ -7,6 +7,7 @@ import { z } from "zod";
 export const eventTypeSchema = z.enum([
   "session_created",
   "session_running",
+  "session_attempt_failed",
   "session_completed",
   "credits_changed",
   "api_key_changed",

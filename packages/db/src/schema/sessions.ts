@@ -37,11 +37,16 @@ export const generationSessions = pgTable(
     errorDetails: jsonb().$type<Record<string, unknown>>(),
     cost: integer().notNull().default(0),
     attempts: integer().notNull().default(0),
+    /** One entry per failed attempt (time, status, message): the details modal's timeline. */
+    attemptLog: jsonb().$type<Record<string, unknown>[]>().notNull().default([]),
+    /** BullMQ job id, so the sweeper and cancel can find the job. */
+    jobId: text(),
     maxAttempts: integer().notNull().default(3),
     reservationId: uuid(),
     castId: uuid(),
     stepIndex: integer(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Millisecond precision: the keyset cursor travels as a JS Date / ISO string. */
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     startedAt: timestamp({ withTimezone: true }),
     completedAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

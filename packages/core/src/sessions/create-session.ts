@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+
+import { and, eq } from "drizzle-orm";
+
+import type { Database } from "@spellcast/db";
+import { generationSessions } from "@spellcast/db";
+
+import { reserveCreditsInTx } from "../credits/reserve-credits";
+import { parseDomainInput } from "../parse-input";
+import { generationCost } from "./pricing";
+import type { GenerationRequest, SessionSnapshot } from "./schema";
+import { generationRequestSchema } from "./schema";
+import { emitSessionEvent, toSessionSnapshot, updateSession } from "./snapshot";
+
+export interface CreateGenerationOptions {
+  maxAttempts: number;
+  /** How long the hold lasts before the sweeper may release it (covers queueing + retries). */
+  holdMs: number;
+}
+
+/**
+ * Creates a queued generation: the session row, its credit reservation and its event, in one
+ * transaction. The same clientKey from the same user returns the existing session and charges
+ * nothing more, also when sent concurrently (the unique index serialises the racers).
+ * INSUFFICIENT_CREDITS rolls everything back: no session, no hold.
+ */
+export async function createGenerationSession(
+  db: Database,
+  userId: string,
+  request: GenerationRequest,
+  options: CreateGenerationOptions,
+): Promise<{ session: SessionSnapshot; created: boolean }> {
+  const input = parseDomainInput(generationRequestSchema, request);
+  const cost = generationCost(input.params);
+  return db.transaction(async (tx) => {
+    const id = randomUUID();
+    const [inserted] = await tx
+      .insert(generationSessions)
+      .values({
+        id,
+        userId,
+        clientKey: input.clientKey,
+        tool: "seedream",
+        status: "queued",
+        params: { prompt: input.prompt, ...input.params },
+        cost,
+        maxAttempts: options.maxAttempts,
+        jobId: `gen_${id}`,
+      })
+      .onConflictDoNothing({ target: [generationSessions.userId, generationSessions.clientKey] })
+      .returning();
+    if (!inserted) {
+      const [existing] = await tx
+        .select()
+        .from(generationSessions)
+        .where(and(eq(generationSessions.userId, userId), eq(generationSessions.clientKey, input.clientKey)));
+      if (!existing) throw new Error("clientKey conflict without a row");
+      return { session: toSessionSnapshot(existing), created: false };
+    }
+    // Reserve before the event: the ledger locks the account row, then appendEvent takes the
+    // per-user event lock; the same order everywhere avoids deadlocks.
+    const { reservation } = await reserveCreditsInTx(tx, {
+      userId,
+      amount: cost,
+      subject: { type: "session", id },
+      key: `session:${id}`,
+      expiresAt: new Date(Date.now() + options.holdMs),
+    });
+    const row = await updateSession(tx, id, { reservationId: reservation.id });
+    await emitSessionEvent(tx, "session_created", row);
+    return { session: toSessionSnapshot(row), created: true };
+  });
+}

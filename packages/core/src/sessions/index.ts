@@ -1,0 +1,10 @@
+export * from "./cancel-session";
+export * from "./create-session";
+export * from "./error-details";
+export * from "./fail-session";
+export * from "./pricing";
+export * from "./read-sessions";
+export * from "./schema";
+export { toSessionSnapshot } from "./snapshot";
+export type { SessionRow } from "./snapshot";
+export * from "./transitions";

@@ -1,0 +1,58 @@
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+
+import type { DbOrTx } from "@spellcast/db";
+import { generationSessions } from "@spellcast/db";
+
+import { DomainError } from "../errors";
+import type { SessionSnapshot } from "./schema";
+import { toSessionSnapshot } from "./snapshot";
+
+export async function getSession(db: DbOrTx, params: { userId: string; sessionId: string }): Promise<SessionSnapshot> {
+  const [row] = await db
+    .select()
+    .from(generationSessions)
+    .where(and(eq(generationSessions.id, params.sessionId), eq(generationSessions.userId, params.userId)));
+  if (!row) throw new DomainError("NOT_FOUND", "Session not found");
+  return toSessionSnapshot(row);
+}
+
+/** The owner's storage key of a completed image, or NOT_FOUND (also for other users' sessions). */
+export async function getSessionImageKey(db: DbOrTx, params: { userId: string; sessionId: string }): Promise<string> {
+  const session = await getSession(db, params);
+  if (session.outputs?.kind !== "image") throw new DomainError("NOT_FOUND", "This generation has no image");
+  return session.outputs.storageKey;
+}
+
+export interface SessionCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** Keyset pagination, newest first; single generations only (spell steps live under their cast). */
+export async function listSessions(
+  db: DbOrTx,
+  params: { userId: string; limit: number; cursor?: SessionCursor | null },
+): Promise<{ items: SessionSnapshot[]; nextCursor: SessionCursor | null }> {
+  const { cursor } = params;
+  const rows = await db
+    .select()
+    .from(generationSessions)
+    .where(
+      and(
+        eq(generationSessions.userId, params.userId),
+        isNull(generationSessions.castId),
+        cursor
+          ? or(
+              lt(generationSessions.createdAt, new Date(cursor.createdAt)),
+              and(eq(generationSessions.createdAt, new Date(cursor.createdAt)), lt(generationSessions.id, cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(generationSessions.createdAt), desc(generationSessions.id))
+    .limit(params.limit + 1);
+  const page = rows.slice(0, params.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > params.limit && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null;
+  return { items: page.map(toSessionSnapshot), nextCursor };
+}
