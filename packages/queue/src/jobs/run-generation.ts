@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+import { QueueName } from "../names";
+import { defineJob } from "./define";
+
+export const runGenerationPayloadSchema = z.object({
+  sessionId: z.string().uuid(),
+  /** Carried so progress and logs can be routed to the owner without a database read. */
+  userId: z.string().min(1),
+});
+export type RunGenerationPayload = z.infer<typeof runGenerationPayloadSchema>;
+
+/** BullMQ backoff type handled by the worker's custom strategy (honours Retry-After). */
+export const PROVIDER_BACKOFF = "provider";
+
+/** Job id for a session: a repeated enqueue of the same session is a no-op in BullMQ. */
+export const generationJobId = (sessionId: string) => `gen_${sessionId}`;
+
+/** Progress a running generation reports; the web process forwards it to the owner's stream. */
+export const generationProgressSchema = z.object({
+  sessionId: z.string().uuid(),
+  userId: z.string().min(1),
+  percent: z.number().min(0).max(100),
+  stage: z.string().max(100).optional(),
+});
+export type GenerationProgress = z.infer<typeof generationProgressSchema>;
+
+/** One provider call for one generation session (a single image, or one spell step). */
+export const runGenerationJob = defineJob({
+  name: "run-generation",
+  queue: QueueName.generation,
+  schema: runGenerationPayloadSchema,
+  defaultOptions: {
+    // Overridden per session with its maxAttempts when enqueued.
+    attempts: 3,
+    backoff: { type: PROVIDER_BACKOFF, delay: 1_000 },
+    removeOnComplete: { age: 24 * 3_600, count: 10_000 },
+    // Failed jobs stay for inspection; the dead-letter queue keeps its own copy.
+    removeOnFail: { age: 7 * 24 * 3_600, count: 10_000 },
+  },
+});
