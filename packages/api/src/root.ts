@@ -1,4 +1,6 @@
+import { adminRouter } from "./router/admin";
 import { apiKeysRouter } from "./router/api-keys";
+import { creditsRouter } from "./router/credits";
 import { eventsRouter } from "./router/events";
 import { meProcedure } from "./router/me";
 import { systemRouter } from "./router/system";
@@ -9,6 +11,8 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   system: systemRouter,
   events: eventsRouter,
+  credits: creditsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,7 +11,8 @@ import { appRouter } from "../root";
 import { createApiHarness } from "../testing/api-harness";
 import { createCallerFactory } from "../trpc";
 
-const api = createApiHarness();
+// No welcome grant: these tests count every event in a new user's log.
+const api = createApiHarness({ startingCredits: 0 });
 afterAll(() => api.cleanup());
 const createCaller = createCallerFactory(appRouter);
 

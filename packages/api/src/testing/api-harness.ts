@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 
+import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import pino from "pino";
 
 import { createAuth } from "@spellcast/auth";
-import { createEventHub } from "@spellcast/core";
-import { createDb } from "@spellcast/db";
+import { createEventHub, grantStartingCredits } from "@spellcast/core";
+import { createDb, users } from "@spellcast/db";
 
 import { testEnv } from "../../../../tooling/test/env";
 import type { ApiDeps } from "../context";
@@ -16,8 +17,13 @@ import { createCallerFactory } from "../trpc";
 
 const createCaller = createCallerFactory(appRouter);
 
+export interface ApiHarnessOptions {
+  /** Each new user's welcome grant, as the web app's STARTING_CREDITS (default 100; 0: none). */
+  startingCredits?: number;
+}
+
 /** Real database, real auth library, real Redis: the API as the web app builds it. */
-export function createApiHarness() {
+export function createApiHarness({ startingCredits = 100 }: ApiHarnessOptions = {}) {
   const { databaseUrl, redisUrl, redisPrefix } = testEnv();
   const { db, sql, close } = createDb(databaseUrl, { max: 5, appName: "spellcast-api-test" });
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -26,6 +32,9 @@ export function createApiHarness() {
     baseURL: "http://localhost:3000",
     secret: randomBytes(32).toString("hex"),
     rateLimit: false,
+    onUserCreated: async (user) => {
+      await grantStartingCredits(db, { userId: user.id, amount: startingCredits });
+    },
   });
   // The hub LISTENs on its own connection, named so a test can find (and kill) just this one.
   const listenerAppName = `spellcast-api-test-listen-${randomBytes(4).toString("hex")}`;
@@ -51,6 +60,15 @@ export function createApiHarness() {
     return { email, password, cookie, caller: callerFor({ cookie }) };
   }
 
+  /** A new user promoted to admin (role set in the database), signed in again afterwards. */
+  async function signUpAdmin(name = "Test Admin") {
+    const { email, password } = await signUp(name);
+    const [row] = await db.update(users).set({ role: "admin" }).where(eq(users.email, email)).returning({ id: users.id });
+    if (!row) throw new Error(`no user row for ${email}`);
+    const cookie = await signIn(email, password);
+    return { id: row.id, email, password, cookie, caller: callerFor({ cookie }) };
+  }
+
   async function signIn(email: string, password: string) {
     const res = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
     if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
@@ -66,5 +84,5 @@ export function createApiHarness() {
     redis.disconnect();
     await close();
   };
-  return { db, sql, auth, deps, eventHub, listenerAppName, callerFor, signUp, signIn, cleanup };
+  return { db, sql, auth, deps, eventHub, listenerAppName, callerFor, signUp, signUpAdmin, signIn, cleanup };
 }

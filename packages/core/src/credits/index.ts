@@ -1,3 +1,4 @@
+export * from "./admin-grant";
 export * from "./audit-ledger";
 export * from "./create-ledger";
 export * from "./ensure-account";
@@ -6,6 +7,7 @@ export { grantCredits, grantCreditsInTx } from "./grant-credits";
 export * from "./read-credits";
 export { DEFAULT_HOLD_MS, reserveCredits, reserveCreditsInTx } from "./reserve-credits";
 export * from "./schema";
+export * from "./starting-credits";
 export {
   captureReservation,
   captureReservationInTx,

@@ -86,6 +86,29 @@ export const expireHoldsInputSchema = z.object({
 });
 export type ExpireHoldsInput = z.input<typeof expireHoldsInputSchema>;
 
+export const ledgerEntryKindSchema = z.enum(["grant", "reserve", "capture", "release", "adjust"]);
+export type LedgerEntryKind = z.infer<typeof ledgerEntryKindSchema>;
+
+/**
+ * Payload of a `credits_changed` event: the account's figures after the change (a snapshot a
+ * client can put straight into its cache) and the entries that moved them. Browser-safe.
+ */
+export const creditsChangedPayloadSchema = z.object({
+  balance: z.number().int(),
+  held: z.number().int(),
+  available: z.number().int(),
+  changes: z.array(
+    z.object({
+      entryId: z.number().int(),
+      kind: ledgerEntryKindSchema,
+      amount: z.number().int(),
+      heldDelta: z.number().int(),
+      reservationId: z.string().nullable(),
+    }),
+  ),
+});
+export type CreditsChangedPayload = z.infer<typeof creditsChangedPayloadSchema>;
+
 /** Parses input or throws INVALID_INPUT with the flattened zod error (nothing has been written). */
 export function parseCreditsInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@spellcast/db";
 
 import { appendCreditEvents } from "./append-credit-events";
 import type { NewLedgerEntry, Plan } from "./plan-ops";
+import type { CreditsChangedPayload } from "./schema";
 import type { LedgerEntry, Reservation } from "./types";
 
 // Rows travel as one jsonb parameter per statement (jsonb_to_recordset): the statement text is
@@ -60,7 +61,7 @@ export async function writePlan(tx: DbOrTx, plan: Plan, at: Date): Promise<Ledge
           heldDelta: e.heldDelta,
           reservationId: e.reservationId,
         })),
-      },
+      } satisfies CreditsChangedPayload,
     })),
   );
   return written;
