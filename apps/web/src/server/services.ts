@@ -6,7 +6,7 @@ import pino from "pino";
 import type { ApiDeps } from "@spellcast/api";
 import { checkHealth } from "@spellcast/api";
 import { createAuth } from "@spellcast/auth";
-import { createEventHub } from "@spellcast/core";
+import { createEventHub, grantStartingCredits } from "@spellcast/core";
 import { createDb } from "@spellcast/db";
 
 import { env } from "~/env";
@@ -32,6 +32,13 @@ function buildServices() {
     secret: config.BETTER_AUTH_SECRET,
     trustedOrigins: config.TRUSTED_ORIGINS,
     rateLimit: config.AUTH_RATE_LIMIT,
+    // The welcome grant (idempotent per user). A failure must not fail the sign-up, whose user row
+    // is already committed: it is logged, and re-running the grant later is safe.
+    onUserCreated: async (user) => {
+      await grantStartingCredits(db, { userId: user.id, amount: config.STARTING_CREDITS }).catch((err: unknown) => {
+        logger.error({ err, userId: user.id }, "credits.starting_grant.failed");
+      });
+    },
   });
   // One LISTEN connection per process, on its own postgres-js instance so it shows up (and can be
   // found) as "spellcast-web-listen"; nothing connects until the first subscription.
