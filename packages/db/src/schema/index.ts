@@ -3,3 +3,4 @@ export * from "./api-keys";
 export * from "./sessions";
 export * from "./events";
 export * from "./credits";
+export * from "./datasets";
