@@ -9,3 +9,4 @@ export * from "./events/event-hub";
 export * from "./events/read-events";
 export * from "./sessions";
 export * from "./parse-input";
+export * from "./datasets";

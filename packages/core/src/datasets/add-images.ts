@@ -1,0 +1,150 @@
+import { createHash, randomUUID } from "node:crypto";
+
+import { and, eq, sql } from "drizzle-orm";
+
+import type { DbOrTx } from "@spellcast/db";
+import { datasetImages, datasets } from "@spellcast/db";
+import type { Storage } from "@spellcast/storage";
+
+import { DomainError } from "../errors";
+import { displayFileName, sanitizeFileName, uniqueFileName } from "./file-name";
+import type { ImageInfo } from "./image-probe";
+import { probeImage } from "./image-probe";
+import { assertDatasetId } from "./manage-datasets";
+import { imageColumns } from "./read-dataset";
+import type { DatasetLimits, UploadRejection, UploadResult } from "./schema";
+import { DEFAULT_DATASET_LIMITS, formatBytes } from "./schema";
+import { makeThumbnail, THUMB_CONTENT_TYPE } from "./thumbnail";
+
+export interface UploadFile {
+  /** The name the uploader gave (may carry folders; they are dropped, `..` is refused). */
+  name: string;
+  bytes: Uint8Array;
+}
+
+interface ValidFile extends ImageInfo {
+  rawName: string;
+  safeName: string;
+  bytes: Uint8Array;
+  thumb: Uint8Array;
+  sha256: string;
+}
+
+type Checked = { ok: true; file: ValidFile } | { ok: false; rejection: UploadRejection };
+
+const reject = (name: string, reason: string): Checked => ({ ok: false, rejection: { name: displayFileName(name), reason } });
+
+/** Name, size, then content (magic bytes, header, full decode into the thumbnail). Stores nothing. */
+async function checkFile(file: UploadFile, limits: DatasetLimits): Promise<Checked> {
+  const name = sanitizeFileName(file.name);
+  if (!name.ok) return reject(file.name, name.reason);
+  const size = file.bytes.byteLength;
+  if (size === 0) return reject(file.name, "empty file (0 bytes)");
+  if (size > limits.maxUploadBytes) {
+    return reject(file.name, `file is ${formatBytes(size)}; the limit is ${formatBytes(limits.maxUploadBytes)} per image`);
+  }
+  const probe = await probeImage(file.bytes);
+  if (!probe.ok) return reject(file.name, probe.reason);
+  const thumb = await makeThumbnail(file.bytes, probe.format);
+  if (!thumb.ok) return reject(file.name, thumb.reason);
+  const { format, contentType, width, height } = probe;
+  const sha256 = createHash("sha256").update(file.bytes).digest("hex");
+  return {
+    ok: true,
+    file: { rawName: file.name, safeName: name.name, bytes: file.bytes, thumb: thumb.bytes, sha256, format, contentType, width, height },
+  };
+}
+
+/**
+ * Validates every file, then (holding the dataset's row lock, so concurrent uploads and deletes
+ * serialise) applies the count limit and name de-duplication, writes originals and thumbnails,
+ * inserts the rows and bumps `image_count`. Files go to storage only after validation; if anything
+ * after the first write fails, every file written by this call is deleted and the error rethrown.
+ */
+export async function addImagesToDataset(
+  db: DbOrTx,
+  storage: Storage,
+  params: { userId: string; datasetId: string; files: UploadFile[]; limits?: Partial<DatasetLimits> },
+): Promise<UploadResult> {
+  const limits: DatasetLimits = { ...DEFAULT_DATASET_LIMITS, ...params.limits };
+  assertDatasetId(params.datasetId);
+  const owned = and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId));
+  // Refuse before decoding anything when the dataset isn't the caller's.
+  const [exists] = await db.select({ imageCount: datasets.imageCount }).from(datasets).where(owned);
+  if (!exists) throw new DomainError("NOT_FOUND", "Dataset not found");
+  const fullReason = `the dataset is full: it holds at most ${limits.maxImages} images`;
+  if (exists.imageCount >= limits.maxImages) {
+    return { added: [], rejected: params.files.map((f) => ({ name: displayFileName(f.name), reason: fullReason })) };
+  }
+
+  const rejected: UploadRejection[] = [];
+  const valid: ValidFile[] = [];
+  // One at a time: decoding is CPU- and memory-heavy, and sharp already uses every core per image.
+  for (const file of params.files) {
+    const checked = await checkFile(file, limits);
+    if (checked.ok) valid.push(checked.file);
+    else rejected.push(checked.rejection);
+  }
+  if (valid.length === 0) return { added: [], rejected };
+
+  const written: string[] = [];
+  try {
+    const added = await db.transaction(async (tx) => {
+      const [dataset] = await tx.select({ imageCount: datasets.imageCount }).from(datasets).where(owned).for("update");
+      if (!dataset) throw new DomainError("NOT_FOUND", "Dataset not found");
+      const [last] = await tx
+        .select({ max: sql<number | null>`max(${datasetImages.imageIndex})` })
+        .from(datasetImages)
+        .where(eq(datasetImages.datasetId, params.datasetId));
+      let nextIndex = (last?.max ?? -1) + 1;
+      const names = await tx
+        .select({ fileName: datasetImages.fileName })
+        .from(datasetImages)
+        .where(eq(datasetImages.datasetId, params.datasetId));
+      const taken = new Set(names.map((n) => n.fileName.toLowerCase()));
+      const room = Math.max(0, limits.maxImages - dataset.imageCount);
+
+      const rows: (typeof datasetImages.$inferInsert)[] = [];
+      for (const file of valid) {
+        if (rows.length >= room) {
+          rejected.push({ name: displayFileName(file.rawName), reason: fullReason });
+          continue;
+        }
+        const id = randomUUID();
+        const storageKey = `datasets/${params.datasetId}/originals/${id}.${file.format === "jpeg" ? "jpg" : file.format}`;
+        const thumbKey = `datasets/${params.datasetId}/thumbs/${id}.webp`;
+        const fileName = uniqueFileName(file.safeName, taken);
+        taken.add(fileName.toLowerCase());
+        written.push(storageKey);
+        await storage.put(storageKey, file.bytes, file.contentType);
+        written.push(thumbKey);
+        await storage.put(thumbKey, file.thumb, THUMB_CONTENT_TYPE);
+        rows.push({
+          id,
+          datasetId: params.datasetId,
+          userId: params.userId,
+          imageIndex: nextIndex++,
+          fileName,
+          storageKey,
+          thumbKey,
+          contentType: file.contentType,
+          bytes: file.bytes.byteLength,
+          width: file.width,
+          height: file.height,
+          sha256: file.sha256,
+        });
+      }
+      if (rows.length === 0) return [];
+      const inserted = await tx.insert(datasetImages).values(rows).returning(imageColumns);
+      await tx
+        .update(datasets)
+        .set({ imageCount: sql`${datasets.imageCount} + ${rows.length}`, updatedAt: new Date() })
+        .where(eq(datasets.id, params.datasetId));
+      return inserted.sort((a, b) => a.imageIndex - b.imageIndex);
+    });
+    return { added, rejected };
+  } catch (err) {
+    await Promise.allSettled(written.map((key) => storage.delete(key)));
+    throw err;
+  }
+}

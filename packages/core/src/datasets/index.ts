@@ -1,0 +1,7 @@
+export * from "./add-images";
+export * from "./file-name";
+export * from "./image-probe";
+export * from "./manage-datasets";
+export * from "./read-dataset";
+export * from "./schema";
+export * from "./thumbnail";

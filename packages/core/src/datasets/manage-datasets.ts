@@ -1,0 +1,81 @@
+import { and, desc, eq } from "drizzle-orm";
+
+import type { DbOrTx } from "@spellcast/db";
+import { datasetImages, datasets } from "@spellcast/db";
+import type { Storage } from "@spellcast/storage";
+
+import { DomainError } from "../errors";
+import { parseDomainInput } from "../parse-input";
+import type { DatasetSummary } from "./schema";
+import { datasetNameSchema } from "./schema";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A malformed id names nothing: NOT_FOUND, rather than a database error. */
+export function assertDatasetId(id: string, what: "Dataset" | "Image" = "Dataset"): void {
+  if (!UUID.test(id)) throw new DomainError("NOT_FOUND", `${what} not found`);
+}
+
+const summaryColumns = {
+  id: datasets.id,
+  name: datasets.name,
+  imageCount: datasets.imageCount,
+  createdAt: datasets.createdAt,
+  updatedAt: datasets.updatedAt,
+};
+
+export async function createDataset(db: DbOrTx, params: { userId: string; name: string }): Promise<DatasetSummary> {
+  const name = parseDomainInput(datasetNameSchema, params.name);
+  const [row] = await db.insert(datasets).values({ userId: params.userId, name }).returning(summaryColumns);
+  if (!row) throw new Error("insert into datasets returned no row");
+  return row;
+}
+
+/** The owner's datasets, newest first (a person has tens, not thousands: no paging). */
+export async function listDatasets(db: DbOrTx, params: { userId: string }): Promise<DatasetSummary[]> {
+  return db
+    .select(summaryColumns)
+    .from(datasets)
+    .where(eq(datasets.userId, params.userId))
+    .orderBy(desc(datasets.createdAt), desc(datasets.id));
+}
+
+/** The dataset if the caller owns it; NOT_FOUND otherwise (another user's id looks like a missing one). */
+export async function getDatasetSummary(db: DbOrTx, params: { userId: string; datasetId: string }): Promise<DatasetSummary> {
+  assertDatasetId(params.datasetId);
+  const [row] = await db
+    .select(summaryColumns)
+    .from(datasets)
+    .where(and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId)));
+  if (!row) throw new DomainError("NOT_FOUND", "Dataset not found");
+  return row;
+}
+
+/**
+ * Deletes the rows first (one statement; images cascade), then the files. A crash between the two
+ * leaves unreachable files, never a row pointing at a missing file.
+ */
+export async function deleteDataset(
+  db: DbOrTx,
+  storage: Storage,
+  params: { userId: string; datasetId: string },
+): Promise<{ id: string; deletedImages: number }> {
+  assertDatasetId(params.datasetId);
+  const keys = await db.transaction(async (tx) => {
+    // The row lock waits for an upload in flight, so its files are in the list below too.
+    const [owned] = await tx
+      .select({ id: datasets.id })
+      .from(datasets)
+      .where(and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId)))
+      .for("update");
+    if (!owned) throw new DomainError("NOT_FOUND", "Dataset not found");
+    const images = await tx
+      .select({ storageKey: datasetImages.storageKey, thumbKey: datasetImages.thumbKey })
+      .from(datasetImages)
+      .where(eq(datasetImages.datasetId, owned.id));
+    await tx.delete(datasets).where(eq(datasets.id, owned.id));
+    return images.flatMap((i) => [i.storageKey, i.thumbKey]);
+  });
+  await Promise.allSettled(keys.map((key) => storage.delete(key)));
+  return { id: params.datasetId, deletedImages: keys.length / 2 };
+}
