@@ -9,7 +9,19 @@ const config: NextConfig = {
     "@spellcast/db",
     "@spellcast/queue",
   ],
-  serverExternalPackages: ["pino", "bullmq", "ioredis", "postgres"],
+  // Bull Board resolves its UI (views, static files) from node_modules at run time: keep it and its
+  // Hono adapter unbundled, with the same hono instance on both sides.
+  serverExternalPackages: [
+    "pino",
+    "bullmq",
+    "ioredis",
+    "postgres",
+    "@bull-board/api",
+    "@bull-board/ui",
+    "@bull-board/hono",
+    "hono",
+    "@hono/node-server",
+  ],
   typescript: { ignoreBuildErrors: false },
   poweredByHeader: false,
 };

@@ -10,10 +10,15 @@ export default function AdminPage() {
   return (
     <RequireAdmin>
       <PageHeader title="Admin" lead="Operate Spellcast: queues, users and credit grants." />
-      <ComingSoon>
-        Admin tools are on their way. The queue dashboard lives at <a href="/admin/queues">/admin/queues</a> once it is
-        mounted.
-      </ComingSoon>
+      <section className="stack" aria-label="Queues">
+        <h2>Queues</h2>
+        <p>
+          {/* A route handler, not a page: a full navigation, not a client-side one. */}
+          <a href="/admin/queues">Open the queue dashboard (Bull Board)</a>: jobs in every queue, including the
+          dead-letter queue; retry, remove and inspect them.
+        </p>
+      </section>
+      <ComingSoon>Users and credit grants are on their way.</ComingSoon>
     </RequireAdmin>
   );
 }
