@@ -24,9 +24,17 @@ export const workerEnvSchema = z
     OPENAI_API_KEY: z.string().default("sim-key"),
     JOYCAPTION_BASE_URL: z.url().optional(),
     JOYCAPTION_API_KEY: z.string().default("sim-key"),
+    SEEDREAM_MODEL: z.string().min(1).default("seedream-3-0-t2i"),
     PROVIDER_TIMEOUT_MS: positiveInt.default(60_000),
     MAX_ATTEMPTS: positiveInt.max(20).default(3),
+    /** Retry backoff of provider calls: exponential with jitter from this base, capped at the max. */
+    PROVIDER_BACKOFF_BASE_MS: positiveInt.default(1_000),
+    PROVIDER_BACKOFF_MAX_MS: positiveInt.default(30_000),
     STORAGE_DIR: z.string().min(1).default("./.data/storage"),
+    /** How often the sweeper runs; 0 turns its schedule off (tests that share a database). */
+    SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+    /** A `queued` session older than this without a job in Redis is enqueued again. */
+    SWEEP_QUEUED_AFTER_MS: positiveInt.default(30_000),
   })
   // Provider base URLs default to the local simulator, wherever SIM_URL points.
   .transform((env) => ({

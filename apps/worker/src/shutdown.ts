@@ -1,10 +1,13 @@
+import type { Producers } from "@spellcast/queue";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 
 import type { ActiveJobs } from "./active-jobs";
+import type { CancelSubscriber } from "./cancel-registry";
 import type { WorkerEnv } from "./env";
 import type { HeartbeatLoop } from "./heartbeat-loop";
 import type { Logger } from "./logger";
+import type { FailureHandler } from "./on-failed";
 import { settleWithin } from "./settle-within";
 
 // Budgets after the grace period; with SHUTDOWN_TIMEOUT_MS ≤ 25 s the whole stop stays under 30 s.
@@ -12,6 +15,8 @@ const HAND_BACK_MS = 1_500;
 const CLOSE_AFTER_HAND_BACK_MS = 1_500;
 const DB_CLOSE_MS = 500;
 const REDIS_QUIT_MS = 500;
+const MIN_FAILURE_DRAIN_MS = 100;
+const SIDE_CLIENTS_CLOSE_MS = 300;
 const HEARTBEAT_REMOVE_MS = 1_000;
 
 export interface ShutdownReport {
@@ -29,13 +34,18 @@ export interface StoppableWorker {
   heartbeat: HeartbeatLoop;
   connection: Redis;
   closeDb: () => Promise<void>;
+  /** Final-failure settlements in flight (they need the database and the producers). */
+  failures: FailureHandler;
+  cancelSubscriber: CancelSubscriber;
+  producers: Producers;
   env: WorkerEnv;
   logger: Logger;
 }
 
 /**
  * Order: stop advertising, stop fetching and let running jobs finish (up to the grace period), hand
- * back what is still running, then close Postgres and Redis. Every step is time-boxed.
+ * back what is still running, let failure settlements finish, close the cancel subscriber and the
+ * producer queues, then Postgres and Redis. Every step is time-boxed.
  */
 export async function stopWorker(w: StoppableWorker, reason: string): Promise<ShutdownReport> {
   const startedAt = Date.now();
@@ -58,6 +68,8 @@ export async function stopWorker(w: StoppableWorker, reason: string): Promise<Sh
     steps.push(await settleWithin(closing, CLOSE_AFTER_HAND_BACK_MS));
   }
 
+  await w.failures.drain(Math.max(MIN_FAILURE_DRAIN_MS, graceEndsAt - Date.now()));
+  steps.push(await settleWithin(Promise.all([w.cancelSubscriber.close(), w.producers.close()]), SIDE_CLIENTS_CLOSE_MS));
   steps.push(await settleWithin(w.closeDb(), DB_CLOSE_MS));
   const quit = await settleWithin(w.connection.quit(), REDIS_QUIT_MS);
   if (!quit) w.connection.disconnect();

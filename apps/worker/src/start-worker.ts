@@ -2,17 +2,31 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 
 import { createDb } from "@spellcast/db";
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, createRedisConnection } from "@spellcast/queue";
-import type { QueueName } from "@spellcast/queue";
+import { createSeedreamAdapter } from "@spellcast/providers";
+import {
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_TTL_MS,
+  QueueName,
+  SWEEP_SCHEDULER_ID,
+  createProducers,
+  createRedisConnection,
+  sweepSessionsJob,
+} from "@spellcast/queue";
+import type { Producers } from "@spellcast/queue";
+import { createLocalStorage } from "@spellcast/storage";
 import { UnrecoverableError, Worker } from "bullmq";
 
 import { createActiveJobs } from "./active-jobs";
+import { createBackoffStrategy } from "./backoff";
+import { createCancelRegistry, startCancelSubscriber } from "./cancel-registry";
+import type { CancelSubscriber } from "./cancel-registry";
 import type { WorkerEnv } from "./env";
 import { startHeartbeatLoop } from "./heartbeat-loop";
 import type { HeartbeatLoop } from "./heartbeat-loop";
 import { attachWorkerListeners } from "./listeners";
 import { createLogger } from "./logger";
 import type { Logger } from "./logger";
+import { createFailureHandler } from "./on-failed";
 import { processors, registryEntries } from "./processors";
 import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
@@ -60,7 +74,28 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   // ioredis reports each failed reconnect; without a listener it prints to stderr unstructured.
   connection.on("error", (err: Error) => logger.warn({ err }, "redis connection error"));
   const database = createDb(env.DATABASE_URL, { appName: "spellcast-worker", max: env.WORKER_CONCURRENCY });
-  const deps: WorkerDeps = { env, db: database.db, logger };
+  const producers = createProducers(
+    { redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    { onError: (err) => logger.warn({ err }, "producer connection error") },
+  );
+  const backoff = { baseMs: env.PROVIDER_BACKOFF_BASE_MS, maxMs: env.PROVIDER_BACKOFF_MAX_MS };
+  const cancels = createCancelRegistry();
+  const deps: WorkerDeps = {
+    env,
+    db: database.db,
+    logger,
+    storage: createLocalStorage(env.STORAGE_DIR),
+    seedream: createSeedreamAdapter({
+      baseUrl: env.SEEDREAM_BASE_URL,
+      apiKey: env.SEEDREAM_API_KEY,
+      model: env.SEEDREAM_MODEL,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    }),
+    cancels,
+    producers,
+    backoff,
+  };
+  const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);
 
   const workers = entries.map(([queue, byName]) => {
@@ -80,15 +115,21 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         stalledInterval: options.stalledIntervalMs ?? 5_000,
         // One stall is forgiven (the job re-runs); a second means the job itself kills workers.
         maxStalledCount: 1,
+        // Provider retries: exponential with jitter, never sooner than Retry-After.
+        settings: { backoffStrategy: createBackoffStrategy(backoff) },
       },
     );
     attachWorkerListeners(worker, logger);
+    if (queue === QueueName.generation) worker.on("failed", (job, err) => failures.onFailed(job, err));
     return worker;
   });
 
   let heartbeat: HeartbeatLoop;
+  let cancelSubscriber: CancelSubscriber | undefined;
   try {
     await Promise.all(workers.map((w) => w.waitUntilReady()));
+    cancelSubscriber = await startCancelSubscriber({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, registry: cancels, logger });
+    if (queues.includes(QueueName.maintenance)) await scheduleSweep(producers, env.SWEEP_INTERVAL_MS, logger);
     heartbeat = await startHeartbeatLoop({
       redis: connection,
       prefix: env.REDIS_PREFIX,
@@ -99,13 +140,25 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     });
   } catch (err) {
     await Promise.allSettled(workers.map((w) => w.close(true)));
+    await Promise.allSettled([cancelSubscriber?.close(), producers.close()]);
     connection.disconnect();
     await database.close();
     throw err;
   }
 
   logger.info({ queues, concurrency: env.WORKER_CONCURRENCY, prefix: env.REDIS_PREFIX }, "worker started");
-  const ready = { workers, activeJobs, heartbeat, connection, closeDb: database.close, env, logger };
+  const ready = {
+    workers,
+    activeJobs,
+    heartbeat,
+    connection,
+    closeDb: database.close,
+    failures,
+    cancelSubscriber,
+    producers,
+    env,
+    logger,
+  };
   let stopping: Promise<ShutdownReport> | undefined;
   return {
     workerId,
@@ -120,4 +173,17 @@ function processorFor(byName: Readonly<Record<string, JobProcessor>>, queue: Que
   const processor = Object.hasOwn(byName, name) ? byName[name] : undefined;
   if (!processor) throw new UnrecoverableError(`no processor for job "${name}" on queue "${queue}"`);
   return processor;
+}
+
+/** One schedule per deployment (every worker upserts the same id); 0 leaves the schedule as it is. */
+async function scheduleSweep(producers: Producers, everyMs: number, logger: Logger): Promise<void> {
+  if (everyMs <= 0) return;
+  const queue = producers.queue(QueueName.maintenance);
+  await producers.ready(queue);
+  await queue.upsertJobScheduler(
+    SWEEP_SCHEDULER_ID,
+    { every: everyMs },
+    { name: sweepSessionsJob.name, data: {}, opts: sweepSessionsJob.defaultOptions },
+  );
+  logger.info({ everyMs }, "sweep scheduled");
 }

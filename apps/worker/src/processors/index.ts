@@ -1,7 +1,9 @@
-import { QueueName, echoJob } from "@spellcast/queue";
+import { QueueName, echoJob, runGenerationJob, sweepSessionsJob } from "@spellcast/queue";
 import type { JobsOnQueue, QueueWithJobs } from "@spellcast/queue";
 
 import { processEcho } from "./echo";
+import { processRunGeneration } from "./run-generation";
+import { processSweep } from "./sweep";
 import type { JobProcessor } from "./types";
 
 /**
@@ -15,6 +17,12 @@ export type ProcessorRegistry = {
 export const processors = {
   [QueueName.system]: {
     [echoJob.name]: processEcho,
+  },
+  [QueueName.generation]: {
+    [runGenerationJob.name]: processRunGeneration,
+  },
+  [QueueName.maintenance]: {
+    [sweepSessionsJob.name]: processSweep,
   },
 } as const satisfies ProcessorRegistry;
 

@@ -1,6 +1,11 @@
 import type { Database } from "@spellcast/db";
+import type { SeedreamAdapter } from "@spellcast/providers";
+import type { Producers } from "@spellcast/queue";
+import type { Storage } from "@spellcast/storage";
 import type { Job } from "bullmq";
 
+import type { BackoffConfig } from "../backoff";
+import type { CancelRegistry } from "../cancel-registry";
 import type { WorkerEnv } from "../env";
 import type { Logger } from "../logger";
 
@@ -9,6 +14,13 @@ export interface WorkerDeps {
   env: WorkerEnv;
   db: Database;
   logger: Logger;
+  storage: Storage;
+  seedream: SeedreamAdapter;
+  /** Aborts the provider call of a session when the web cancels it. */
+  cancels: CancelRegistry;
+  /** Queues this process writes to: re-enqueue (sweeper), dead letters, job lookups. */
+  producers: Producers;
+  backoff: BackoffConfig;
 }
 
 export interface ProcessorDeps extends WorkerDeps {

@@ -8,3 +8,4 @@ export * from "./schema";
 export { toSessionSnapshot } from "./snapshot";
 export type { SessionRow } from "./snapshot";
 export * from "./transitions";
+export * from "./sweep-queries";

@@ -1,0 +1,74 @@
+import { cancelChannel, createRedisConnection } from "@spellcast/queue";
+import type { Redis } from "ioredis";
+
+import type { Logger } from "./logger";
+
+/** Abort controllers of the sessions this process is running, by session id. */
+export interface CancelRegistry {
+  /** Track a running session; `signal` aborts when a cancel for it arrives. Call `release` when done. */
+  register(sessionId: string): { signal: AbortSignal; release(): void };
+  /** Abort the running work of `sessionId`; false when this process runs nothing for it. */
+  abort(sessionId: string): boolean;
+}
+
+export function createCancelRegistry(): CancelRegistry {
+  const running = new Map<string, Set<AbortController>>();
+  return {
+    register(sessionId) {
+      const controller = new AbortController();
+      const set = running.get(sessionId) ?? new Set<AbortController>();
+      set.add(controller);
+      running.set(sessionId, set);
+      return {
+        signal: controller.signal,
+        release: () => {
+          set.delete(controller);
+          if (set.size === 0 && running.get(sessionId) === set) running.delete(sessionId);
+        },
+      };
+    },
+    abort(sessionId) {
+      const set = running.get(sessionId);
+      if (!set) return false;
+      for (const controller of set) controller.abort(new Error(`session ${sessionId} canceled`));
+      return true;
+    },
+  };
+}
+
+export interface CancelSubscriber {
+  close(): Promise<void>;
+}
+
+/**
+ * One subscriber connection per process on the deployment's cancel channel. ioredis re-subscribes
+ * after a reconnect; a message missed meanwhile costs one provider call, never a charge (the
+ * session is already canceled in the database, so completion finds it terminal).
+ */
+export async function startCancelSubscriber(options: {
+  redisUrl: string;
+  prefix: string;
+  registry: CancelRegistry;
+  logger: Logger;
+}): Promise<CancelSubscriber> {
+  const { registry, logger } = options;
+  const channel = cancelChannel(options.prefix);
+  const redis: Redis = createRedisConnection(options.redisUrl, "worker");
+  redis.on("error", (err: Error) => logger.warn({ err }, "cancel subscriber connection error"));
+  redis.on("message", (from: string, sessionId: string) => {
+    if (from !== channel) return;
+    const aborted = registry.abort(sessionId);
+    logger.info({ sessionId, aborted }, "session.cancel.received");
+  });
+  try {
+    await redis.subscribe(channel);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  return {
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import {
+  expireHolds,
+  findOverdueRunningSessions,
+  findSessionsWithRefundError,
+  findStaleQueuedSessions,
+  findUnsettledSessions,
+  retryFailedRefund,
+} from "@spellcast/core";
+import type { SweepCandidate } from "@spellcast/core";
+import { QueueName, enqueueGeneration, generationJobId } from "@spellcast/queue";
+import type { Job } from "bullmq";
+
+import type { AttemptFailure } from "./generation-errors";
+import type { SettleDeps } from "./on-failed";
+import { settleFinalFailure } from "./on-failed";
+
+export interface SweepOptions {
+  now?: Date;
+  /** Rows (and failed jobs) looked at per step and run. */
+  batchSize?: number;
+  /** A `queued` session older than this with no job is enqueued again. */
+  queuedAfterMs: number;
+  /** A job failed this long ago whose session is still open lost its failure handler. */
+  failedGraceMs?: number;
+  /** Only these users' sessions (tests, targeted repair). Holds expiry is global, so it is skipped. */
+  userIds?: readonly string[];
+}
+
+export interface SweepReport {
+  stuck: string[];
+  requeued: string[];
+  settledFromFailedJobs: string[];
+  expiredHolds: number;
+  refundsRetried: string[];
+}
+
+/** Job states in which BullMQ still owns the session's progress: the sweeper leaves those alone. */
+const LIVE_STATES = new Set(["active", "waiting", "delayed", "prioritized", "waiting-children"]);
+
+export const STUCK_MESSAGE = "The worker stopped responding; credits returned";
+
+/**
+ * One pass of the safety net. Every fix goes through the same core functions as the normal path
+ * (failSession, enqueue with the session's job id, retryFailedRefund), so a sweep that races the
+ * worker, or runs twice, settles each session once.
+ */
+export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Promise<SweepReport> {
+  const now = options.now ?? new Date();
+  const limit = options.batchSize ?? 100;
+  const scope = { limit, userIds: options.userIds };
+  const queue = deps.producers.queue(QueueName.generation);
+  await deps.producers.ready(queue);
+  const report: SweepReport = { stuck: [], requeued: [], settledFromFailedJobs: [], expiredHolds: 0, refundsRetried: [] };
+
+  for (const session of await findOverdueRunningSessions(deps.db, { ...scope, now })) {
+    const job = await queue.getJob(jobIdOf(session));
+    const state = job ? await job.getState() : "missing";
+    if (LIVE_STATES.has(state)) continue;
+    if (job && state === "failed") {
+      if (await settleFromFailedJob(deps, session, job)) report.settledFromFailedJobs.push(session.id);
+      continue;
+    }
+    // No job (Redis lost it) or a job that ended without settling: the work is gone.
+    const outcome = await settleFinalFailure(deps, {
+      jobId: job?.id ?? null,
+      data: { sessionId: session.id, userId: session.userId },
+      attemptsMade: session.attempts,
+      maxAttempts: session.maxAttempts,
+      failedReason: `session running past its deadline; job ${state}`,
+      failure: { ...stuckFailure(), providerStatus: session.lastAttempt?.providerStatus ?? null },
+    });
+    if (outcome === "failed") report.stuck.push(session.id);
+  }
+
+  const createdBefore = new Date(now.getTime() - options.queuedAfterMs);
+  for (const session of await findStaleQueuedSessions(deps.db, { ...scope, createdBefore })) {
+    const job = await queue.getJob(jobIdOf(session));
+    const state = job ? await job.getState() : "missing";
+    if (LIVE_STATES.has(state)) continue;
+    if (job && state === "failed") {
+      if (await settleFromFailedJob(deps, session, job)) report.settledFromFailedJobs.push(session.id);
+      continue;
+    }
+    // A completed job for a queued session never ran it; its id would make the add a no-op.
+    if (job) await job.remove();
+    await enqueueGeneration(deps.producers, { sessionId: session.id, userId: session.userId, maxAttempts: session.maxAttempts });
+    report.requeued.push(session.id);
+  }
+
+  // Final failures whose handler died before committing: the job is failed, the session still open.
+  const graceMs = options.failedGraceMs ?? 10_000;
+  const failedJobs = (await queue.getFailed(0, limit - 1)).filter((j) => (j.finishedOn ?? 0) <= now.getTime() - graceMs);
+  const bySession = new Map(failedJobs.flatMap((j) => (typeof j.data?.sessionId === "string" ? [[j.data.sessionId, j] as const] : [])));
+  const open = await findUnsettledSessions(deps.db, { sessionIds: [...bySession.keys()], userIds: options.userIds });
+  for (const session of open) {
+    const job = bySession.get(session.id);
+    if (job && (await settleFromFailedJob(deps, session, job))) report.settledFromFailedJobs.push(session.id);
+  }
+
+  if (!options.userIds) report.expiredHolds = (await expireHolds(deps.db, now, limit)).length;
+
+  for (const sessionId of await findSessionsWithRefundError(deps.db, scope)) {
+    if (await retryFailedRefund(deps.db, sessionId)) report.refundsRetried.push(sessionId);
+  }
+
+  const acted = report.stuck.length + report.requeued.length + report.settledFromFailedJobs.length + report.expiredHolds + report.refundsRetried.length;
+  if (acted > 0) deps.logger.info({ ...report }, "sweep.done");
+  return report;
+}
+
+function jobIdOf(session: SweepCandidate): string {
+  return session.jobId ?? generationJobId(session.id);
+}
+
+function stuckFailure(): AttemptFailure {
+  return { providerStatus: null, providerMessage: STUCK_MESSAGE, providerBody: null, requestId: null, reason: "stuck", fatal: false };
+}
+
+/**
+ * The job failed for good but its handler's settlement never committed. The error object is gone;
+ * what survives is BullMQ's failedReason and the session's last recorded attempt.
+ */
+async function settleFromFailedJob(deps: SettleDeps, session: SweepCandidate, job: Job): Promise<boolean> {
+  const last = session.lastAttempt;
+  const failedReason = job.failedReason || STUCK_MESSAGE;
+  const outcome = await settleFinalFailure(deps, {
+    jobId: job.id ?? null,
+    data: job.data,
+    attemptsMade: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? session.maxAttempts,
+    failedReason,
+    failure: {
+      providerStatus: last?.providerStatus ?? null,
+      providerMessage: last?.message || failedReason,
+      providerBody: null,
+      requestId: null,
+      reason: last ? "provider_error" : "worker_lost",
+      fatal: last?.retryInMs === null && job.attemptsMade < (job.opts.attempts ?? 1),
+    },
+  });
+  return outcome === "failed";
+}

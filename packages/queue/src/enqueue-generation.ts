@@ -1,0 +1,29 @@
+import type { Job } from "bullmq";
+
+import { enqueue } from "./enqueue";
+import { generationJobId, runGenerationJob } from "./jobs/run-generation";
+import type { RunGenerationPayload } from "./jobs/run-generation";
+import type { Producers } from "./producers";
+
+export interface EnqueueGenerationInput {
+  sessionId: string;
+  userId: string;
+  /** The session's own `max_attempts`: BullMQ's attempts must match what the session promises. */
+  maxAttempts: number;
+}
+
+/**
+ * Adds the session's job with `jobId = gen_<sessionId>`: a repeat (a retried request, the sweeper
+ * re-enqueueing what Redis lost) is a no-op while the job exists.
+ */
+export async function enqueueGeneration(
+  producers: Producers,
+  input: EnqueueGenerationInput,
+): Promise<Job<RunGenerationPayload>> {
+  return enqueue(
+    producers,
+    runGenerationJob,
+    { sessionId: input.sessionId, userId: input.userId },
+    { jobId: generationJobId(input.sessionId), attempts: input.maxAttempts },
+  );
+}
