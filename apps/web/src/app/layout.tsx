@@ -3,6 +3,7 @@ import "~/styles/globals.css";
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 
+import { EventStreamProvider } from "~/components/event-stream-provider";
 import { SiteHeader } from "~/components/site-header";
 import { TRPCReactProvider } from "~/trpc/react";
 
@@ -24,13 +25,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <TRPCReactProvider>
-          <SiteHeader />
-          <main id="main" className="site-main" tabIndex={-1}>
-            <div className="container">{children}</div>
-          </main>
-          <footer className="site-footer">
-            <div className="container">Spellcast: every run is a job, every failure gives your credits back.</div>
-          </footer>
+          <EventStreamProvider>
+            <SiteHeader />
+            <main id="main" className="site-main" tabIndex={-1}>
+              <div className="container">{children}</div>
+            </main>
+            <footer className="site-footer">
+              <div className="container">Spellcast: every run is a job, every failure gives your credits back.</div>
+            </footer>
+          </EventStreamProvider>
         </TRPCReactProvider>
       </body>
     </html>

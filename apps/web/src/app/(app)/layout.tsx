@@ -1,8 +1,19 @@
 import type { ReactNode } from "react";
 
+import { CreditsLiveUpdates } from "~/components/credits-live-updates";
+import { EventStreamConnection } from "~/components/event-stream-provider";
 import { RequireSession } from "~/components/require-session";
 
-/** Every page in this group needs a session; visitors are sent to /sign-in and back. */
+/**
+ * Every page in this group needs a session; visitors are sent to /sign-in and back. Signed in,
+ * the tab keeps one event stream open here, which keeps cached data live.
+ */
 export default function SignedInLayout({ children }: { children: ReactNode }) {
-  return <RequireSession>{children}</RequireSession>;
+  return (
+    <RequireSession>
+      <EventStreamConnection />
+      <CreditsLiveUpdates />
+      {children}
+    </RequireSession>
+  );
 }

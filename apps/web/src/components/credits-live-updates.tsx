@@ -1,0 +1,52 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
+
+import { creditsChangedPayloadSchema } from "@spellcast/core/credits/schema";
+
+import { useTRPC } from "~/trpc/react";
+
+import { useStreamEvent } from "./event-stream-provider";
+
+/**
+ * Keeps the credit queries live from the event stream: a `credits_changed` event carries the
+ * account's new figures, which go straight into `credits.balance` (no refetch); history and holds
+ * are refetched. A fresh stream's cursor refreshes everything once, covering whatever committed
+ * between the first reads and the subscription.
+ */
+export function CreditsLiveUpdates() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // Snapshots are applied one after another, in stream order.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+
+  const refreshLists = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.credits.history.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.credits.holds.queryKey() });
+  };
+
+  useStreamEvent("credits_changed", (event) => {
+    const parsed = creditsChangedPayloadSchema.safeParse(event.payload);
+    const balanceKey = trpc.credits.balance.queryKey();
+    if (!parsed.success) {
+      void queryClient.invalidateQueries({ queryKey: balanceKey });
+      refreshLists();
+      return;
+    }
+    const { balance, held, available } = parsed.data;
+    queue.current = queue.current.then(async () => {
+      // A refetch already in flight may have read older figures: drop it, keep the snapshot.
+      await queryClient.cancelQueries({ queryKey: balanceKey });
+      queryClient.setQueryData(balanceKey, { balance, held, available });
+    });
+    refreshLists();
+  });
+
+  useStreamEvent("cursor", () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.credits.balance.queryKey() });
+    refreshLists();
+  });
+
+  return null;
+}

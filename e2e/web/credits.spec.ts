@@ -1,0 +1,84 @@
+import type { Page, TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+
+import { newUser, signIn, signUp } from "../support/users";
+
+async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const shot = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach(name, { path: shot, contentType: "image/png" });
+}
+
+test("a new user gets 100 credits; an admin's grant reaches their header and history live", async ({ browser }, testInfo) => {
+  const userContext = await browser.newContext();
+  const adminContext = await browser.newContext();
+  try {
+    const page = await userContext.newPage();
+    const user = newUser("Credit Holder");
+    await signUp(page, user);
+    const balance = page.getByTestId("credit-balance");
+    await expect(balance).toContainText("100 credits");
+
+    await balance.click();
+    await expect(page).toHaveURL(/\/credits$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Credits" })).toBeVisible();
+    await expect(page.getByTestId("credit-summary-available")).toContainText("100");
+    const rows = page.getByTestId("ledger-row");
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("Welcome credits");
+    await expect(rows.first()).toContainText("+100");
+    await expect(page.getByTestId("no-holds")).toBeVisible();
+    // Not an admin: no grant form.
+    await expect(page.getByRole("form", { name: "Grant credits" })).toHaveCount(0);
+    // The event stream is up, so what follows arrives through it (the fallback poll is 10 s).
+    await expect(balance).toHaveAttribute("data-live", "connected");
+
+    const admin = await adminContext.newPage();
+    await signIn(admin, "admin@spellcast.local", "admin-password");
+    await expect(admin.getByTestId("user-name")).toHaveText("Admin");
+    await admin.goto("/credits");
+    const form = admin.getByRole("form", { name: "Grant credits" });
+    const submit = form.getByRole("button", { name: "Grant credits" });
+
+    // Client-side validation first, then the server's word on an unknown user.
+    await submit.click();
+    await expect(form.getByText("Enter the recipient's email address")).toBeVisible();
+    await form.getByLabel("User email").fill(user.email);
+    await form.getByLabel("Amount").fill("1.5");
+    await form.getByLabel("Reason").fill("E2E thank-you grant");
+    await submit.click();
+    await expect(form.getByText("Use a whole number of credits")).toBeVisible();
+    await form.getByLabel("User email").fill("nobody-here@example.test");
+    await form.getByLabel("Amount").fill("250");
+    await submit.click();
+    await expect(form.getByTestId("form-error")).toContainText("No user with that email");
+
+    await form.getByLabel("User email").fill(user.email);
+    await submit.click();
+    await expect(form.getByTestId("grant-success")).toContainText(`Granted 250 credits to ${user.email}`);
+    await expect(form.getByTestId("grant-success")).toContainText("Their balance is now 350 credits");
+    await attachScreenshot(admin, testInfo, "credits-admin");
+
+    // The user's tab, never reloaded: header and history update from the credits_changed event.
+    await expect(balance).toContainText("350 credits", { timeout: 5_000 });
+    await expect(rows).toHaveCount(2, { timeout: 5_000 });
+    await expect(rows.first()).toContainText("E2E thank-you grant");
+    await expect(rows.first()).toContainText("+250");
+    await expect(rows.first()).toContainText("350");
+    await expect(page.getByTestId("credit-summary-available")).toContainText("350");
+    await attachScreenshot(page, testInfo, "credits-user");
+  } finally {
+    await userContext.close();
+    await adminContext.close();
+  }
+});
+
+test("the demo user starts with 1,000 credits and sees no grant form", async ({ page }) => {
+  await signIn(page, "demo@spellcast.local", "demo-password");
+  await expect(page.getByTestId("user-name")).toHaveText("Demo User");
+  await expect(page.getByTestId("credit-balance")).toContainText("1,000 credits");
+  await page.goto("/credits");
+  await expect(page.getByTestId("ledger-row").filter({ hasText: "Demo credits" })).toHaveCount(1);
+  await expect(page.getByTestId("ledger-row").filter({ hasText: "Welcome credits" })).toHaveCount(1);
+  await expect(page.getByRole("form", { name: "Grant credits" })).toHaveCount(0);
+});
