@@ -8,6 +8,7 @@ const config: NextConfig = {
     "@spellcast/core",
     "@spellcast/db",
     "@spellcast/queue",
+    "@spellcast/storage",
   ],
   // Bull Board resolves its UI (views, static files) from node_modules at run time: keep it and its
   // Hono adapter unbundled, with the same hono instance on both sides.

@@ -16,6 +16,10 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT: booleanString.default(true),
   STARTING_CREDITS: z.coerce.number().int().min(0).max(1_000_000).default(100),
   STORAGE_DIR: z.string().min(1).default("./.data/storage"),
+  /** Provider attempts per generation (the job's `attempts`); the worker honours the job's value. */
+  MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** How long a generation's credit hold lasts before the sweeper may release it. */
+  GENERATION_HOLD_MS: z.coerce.number().int().min(60_000).default(30 * 60_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -6,6 +6,7 @@ import { verifyApiKey } from "@spellcast/core";
 import type { Database } from "@spellcast/db";
 
 import type { HealthReport } from "./health/check-health";
+import type { GenerationJobs } from "./jobs/generation-jobs";
 
 /** Long-lived things the API needs; the app builds them once and passes them in. */
 export interface ApiDeps {
@@ -15,6 +16,10 @@ export interface ApiDeps {
   checkHealth: () => Promise<HealthReport>;
   /** The process's one LISTEN fan-out for `events.stream` (core's createEventHub). */
   eventHub: EventHub;
+  /** The queue side of generations (enqueue, cancel); the router never holds a `Queue`. */
+  generationJobs: GenerationJobs;
+  /** Attempts per generation and how long its credit hold lasts (covers queueing and retries). */
+  generationConfig: { maxAttempts: number; holdMs: number };
 }
 
 export interface Context extends ApiDeps {

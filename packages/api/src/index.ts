@@ -3,6 +3,8 @@ export { appRouter } from "./root";
 export { createContext } from "./context";
 export type { ApiDeps, Context } from "./context";
 export { createCallerFactory } from "./trpc";
+export { createGenerationJobs } from "./jobs/generation-jobs";
+export type { GenerationJobs } from "./jobs/generation-jobs";
 export { checkHealth, healthReportSchema } from "./health/check-health";
 export { healthResponse } from "./health/health-response";
 export type { HealthReport } from "./health/check-health";

@@ -2,6 +2,7 @@ import { adminRouter } from "./router/admin";
 import { apiKeysRouter } from "./router/api-keys";
 import { creditsRouter } from "./router/credits";
 import { eventsRouter } from "./router/events";
+import { generationsRouter } from "./router/generations";
 import { meProcedure } from "./router/me";
 import { systemRouter } from "./router/system";
 import { createTRPCRouter } from "./trpc";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   credits: creditsRouter,
   admin: adminRouter,
+  generations: generationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

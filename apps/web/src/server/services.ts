@@ -4,12 +4,16 @@ import { Redis } from "ioredis";
 import pino from "pino";
 
 import type { ApiDeps } from "@spellcast/api";
-import { checkHealth } from "@spellcast/api";
+import { checkHealth, createGenerationJobs } from "@spellcast/api";
 import { createAuth } from "@spellcast/auth";
 import { createEventHub, grantStartingCredits } from "@spellcast/core";
 import { createDb } from "@spellcast/db";
+import { createProducers } from "@spellcast/queue";
+import { createLocalStorage } from "@spellcast/storage";
 
 import { env } from "~/env";
+
+import { createProgressRelay, startingRelayOnSubscribe } from "./progress-relay";
 
 function buildServices() {
   const config = env();
@@ -43,22 +47,39 @@ function buildServices() {
   // One LISTEN connection per process, on its own postgres-js instance so it shows up (and can be
   // found) as "spellcast-web-listen"; nothing connects until the first subscription.
   const listener = createDb(config.DATABASE_URL, { max: 1, appName: "spellcast-web-listen" });
-  const eventHub = createEventHub({ sql: listener.sql, logger });
+  const hub = createEventHub({ sql: listener.sql, logger });
+  // BullMQ progress → the owner's streams; its QueueEvents connects on the first subscription.
+  const progressRelay = createProgressRelay({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, eventHub: hub, logger });
+  const eventHub = startingRelayOnSubscribe(hub, progressRelay);
+  // Queues connect on the first enqueue and fail fast while Redis is down.
+  const producers = createProducers(
+    { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX },
+    { onError: (err) => logger.debug({ err }, "queue.producer.error") },
+  );
+  const storage = createLocalStorage(config.STORAGE_DIR);
   const apiDeps: ApiDeps = {
     db,
     auth,
     logger,
     checkHealth: () => checkHealth({ sql, redis, redisPrefix: config.REDIS_PREFIX }),
     eventHub,
+    generationJobs: createGenerationJobs({ producers, publisher: redis }),
+    generationConfig: { maxAttempts: config.MAX_ATTEMPTS, holdMs: config.GENERATION_HOLD_MS },
   };
   const shutdown = async () => {
     // Ends open streams with a 503 first, so clients reconnect (elsewhere) and resume.
     await eventHub.close();
+    await progressRelay.close();
+    await producers.close();
     await listener.close();
     redis.disconnect();
     await close();
   };
-  return { config, logger, db, sql, redis, auth, eventHub, apiDeps, shutdown };
+  // Streams end with a 503 (clients resume elsewhere); QueueEvents and queues close with them.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => void shutdown().catch((err: unknown) => logger.warn({ err }, "web.shutdown.failed")));
+  }
+  return { config, logger, db, sql, redis, auth, eventHub, storage, apiDeps, shutdown };
 }
 
 export type Services = ReturnType<typeof buildServices>;

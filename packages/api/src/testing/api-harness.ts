@@ -7,11 +7,13 @@ import pino from "pino";
 import { createAuth } from "@spellcast/auth";
 import { createEventHub, grantStartingCredits } from "@spellcast/core";
 import { createDb, users } from "@spellcast/db";
+import { createProducers } from "@spellcast/queue";
 
 import { testEnv } from "../../../../tooling/test/env";
 import type { ApiDeps } from "../context";
 import { createContext } from "../context";
 import { checkHealth } from "../health/check-health";
+import { createGenerationJobs } from "../jobs/generation-jobs";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 
@@ -41,12 +43,18 @@ export function createApiHarness({ startingCredits = 100 }: ApiHarnessOptions = 
   const listener = createDb(databaseUrl, { max: 1, appName: listenerAppName });
   const logger = pino({ level: "silent" });
   const eventHub = createEventHub({ sql: listener.sql, logger });
+  // Each harness gets its own queue key space under the run's prefix, so a test can count jobs.
+  const queuePrefix = `${redisPrefix}-api-${randomBytes(3).toString("hex")}`;
+  const producers = createProducers({ redisUrl, prefix: queuePrefix });
+  const generationConfig = { maxAttempts: 3, holdMs: 30 * 60_000 };
   const deps: ApiDeps = {
     db,
     auth,
     logger,
     checkHealth: () => checkHealth({ sql, redis, redisPrefix }),
     eventHub,
+    generationJobs: createGenerationJobs({ producers, publisher: redis }),
+    generationConfig,
   };
 
   const callerFor = (headers: Record<string, string> = {}) => createCaller(createContext(deps, new Headers(headers)));
@@ -81,8 +89,9 @@ export function createApiHarness({ startingCredits = 100 }: ApiHarnessOptions = 
   const cleanup = async () => {
     await eventHub.close();
     await listener.close();
+    await producers.close();
     redis.disconnect();
     await close();
   };
-  return { db, sql, auth, deps, eventHub, listenerAppName, callerFor, signUp, signUpAdmin, signIn, cleanup };
+  return { db, sql, redis, auth, deps, eventHub, producers, queuePrefix, listenerAppName, callerFor, signUp, signUpAdmin, signIn, cleanup };
 }

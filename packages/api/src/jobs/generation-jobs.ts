@@ -1,0 +1,46 @@
+import type { Redis } from "ioredis";
+
+import type { Producers } from "@spellcast/queue";
+import { enqueue, generationJobId, publishCancel, QueueName, runGenerationJob } from "@spellcast/queue";
+
+/**
+ * What the generations router needs from the queue, behind one small interface: the router holds
+ * no `Queue`, and tests can pass a real one built on a private Redis prefix.
+ */
+export interface GenerationJobs {
+  /** Adds the session's job (id `gen_<sessionId>`); adding the same id again is a no-op in BullMQ. */
+  enqueue(params: { sessionId: string; userId: string; maxAttempts: number }): Promise<{ jobId: string }>;
+  /**
+   * After a queued session was canceled in the database: removes its waiting job. A worker that took
+   * the job in the meantime holds its lock (remove answers 0), so it is told to abort instead.
+   */
+  cancelQueued(sessionId: string): Promise<"removed" | "signalled">;
+  /** After a running session was canceled in the database: tells every worker to abort its call. */
+  cancelRunning(sessionId: string): Promise<void>;
+}
+
+export interface GenerationJobsOptions {
+  producers: Producers;
+  /** A connection that can PUBLISH (the cancel channel); its owner closes it. */
+  publisher: Redis;
+}
+
+export function createGenerationJobs({ producers, publisher }: GenerationJobsOptions): GenerationJobs {
+  const signal = (sessionId: string) => publishCancel(publisher, producers.prefix, sessionId);
+  return {
+    async enqueue({ sessionId, userId, maxAttempts }) {
+      const jobId = generationJobId(sessionId);
+      await enqueue(producers, runGenerationJob, { sessionId, userId }, { jobId, attempts: maxAttempts });
+      return { jobId };
+    },
+    async cancelQueued(sessionId) {
+      const queue = producers.queue(QueueName.generation);
+      await producers.ready(queue);
+      const removed = await queue.remove(generationJobId(sessionId));
+      if (removed === 1) return "removed";
+      await signal(sessionId);
+      return "signalled";
+    },
+    cancelRunning: signal,
+  };
+}
