@@ -4,6 +4,7 @@ import type { Auth } from "@spellcast/auth";
 import type { Caller, EventHub } from "@spellcast/core";
 import { verifyApiKey } from "@spellcast/core";
 import type { Database } from "@spellcast/db";
+import type { Storage } from "@spellcast/storage";
 
 import type { HealthReport } from "./health/check-health";
 import type { GenerationJobs } from "./jobs/generation-jobs";
@@ -16,6 +17,8 @@ export interface ApiDeps {
   checkHealth: () => Promise<HealthReport>;
   /** The process's one LISTEN fan-out for `events.stream` (core's createEventHub). */
   eventHub: EventHub;
+  /** Where dataset images (and generated outputs) live; `datasets.delete` removes files through it. */
+  storage: Storage;
   /** The queue side of generations (enqueue, cancel); the router never holds a `Queue`. */
   generationJobs: GenerationJobs;
   /** Attempts per generation and how long its credit hold lasts (covers queueing and retries). */

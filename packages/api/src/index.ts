@@ -3,6 +3,7 @@ export { appRouter } from "./root";
 export { createContext } from "./context";
 export type { ApiDeps, Context } from "./context";
 export { createCallerFactory } from "./trpc";
+export { serveDatasetImage, uploadDatasetImages } from "./http/dataset-images";
 export { createGenerationJobs } from "./jobs/generation-jobs";
 export type { GenerationJobs } from "./jobs/generation-jobs";
 export { checkHealth, healthReportSchema } from "./health/check-health";

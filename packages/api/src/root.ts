@@ -1,6 +1,7 @@
 import { adminRouter } from "./router/admin";
 import { apiKeysRouter } from "./router/api-keys";
 import { creditsRouter } from "./router/credits";
+import { datasetsRouter } from "./router/datasets";
 import { eventsRouter } from "./router/events";
 import { generationsRouter } from "./router/generations";
 import { meProcedure } from "./router/me";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   credits: creditsRouter,
   admin: adminRouter,
+  datasets: datasetsRouter,
   generations: generationsRouter,
 });
 

@@ -63,6 +63,7 @@ function buildServices() {
     logger,
     checkHealth: () => checkHealth({ sql, redis, redisPrefix: config.REDIS_PREFIX }),
     eventHub,
+    storage,
     generationJobs: createGenerationJobs({ producers, publisher: redis }),
     generationConfig: { maxAttempts: config.MAX_ATTEMPTS, holdMs: config.GENERATION_HOLD_MS },
   };

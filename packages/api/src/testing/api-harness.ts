@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
@@ -7,6 +10,7 @@ import pino from "pino";
 import { createAuth } from "@spellcast/auth";
 import { createEventHub, grantStartingCredits } from "@spellcast/core";
 import { createDb, users } from "@spellcast/db";
+import { createLocalStorage } from "@spellcast/storage";
 import { createProducers } from "@spellcast/queue";
 
 import { testEnv } from "../../../../tooling/test/env";
@@ -43,6 +47,9 @@ export function createApiHarness({ startingCredits = 100 }: ApiHarnessOptions = 
   const listener = createDb(databaseUrl, { max: 1, appName: listenerAppName });
   const logger = pino({ level: "silent" });
   const eventHub = createEventHub({ sql: listener.sql, logger });
+  // Real files in a folder of this harness's own, removed by cleanup.
+  const storageDir = mkdtempSync(path.join(tmpdir(), "spellcast-api-storage-"));
+  const storage = createLocalStorage(storageDir);
   // Each harness gets its own queue key space under the run's prefix, so a test can count jobs.
   const queuePrefix = `${redisPrefix}-api-${randomBytes(3).toString("hex")}`;
   const producers = createProducers({ redisUrl, prefix: queuePrefix });
@@ -53,6 +60,7 @@ export function createApiHarness({ startingCredits = 100 }: ApiHarnessOptions = 
     logger,
     checkHealth: () => checkHealth({ sql, redis, redisPrefix }),
     eventHub,
+    storage,
     generationJobs: createGenerationJobs({ producers, publisher: redis }),
     generationConfig,
   };
@@ -92,6 +100,7 @@ export function createApiHarness({ startingCredits = 100 }: ApiHarnessOptions = 
     await producers.close();
     redis.disconnect();
     await close();
+    rmSync(storageDir, { recursive: true, force: true });
   };
-  return { db, sql, redis, auth, deps, eventHub, producers, queuePrefix, listenerAppName, callerFor, signUp, signUpAdmin, signIn, cleanup };
+  return { db, sql, redis, auth, deps, storage, storageDir, eventHub, producers, queuePrefix, listenerAppName, callerFor, signUp, signUpAdmin, signIn, cleanup };
 }

@@ -1,0 +1,60 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+
+import {
+  createDataset,
+  datasetImageSchema,
+  datasetNameSchema,
+  datasetSummarySchema,
+  deleteDataset,
+  getDataset,
+  listDatasets,
+} from "@spellcast/core";
+
+import { protectedProcedure } from "../trpc";
+
+/**
+ * Datasets as data. Images are uploaded as files over HTTP (`POST /api/datasets/:id/images`,
+ * multipart, session cookie or API key) and served from `/api/datasets/:id/images/:imageId/:variant`.
+ */
+export const datasetsRouter = {
+  create: protectedProcedure
+    .input(z.object({ name: datasetNameSchema }).strict())
+    .output(datasetSummarySchema)
+    .mutation(async ({ ctx, input }) => {
+      const dataset = await createDataset(ctx.db, { userId: ctx.caller.id, name: input.name });
+      ctx.logger.info({ userId: ctx.caller.id, datasetId: dataset.id }, "dataset.created");
+      return dataset;
+    }),
+
+  list: protectedProcedure
+    .output(z.array(datasetSummarySchema))
+    .query(({ ctx }) => listDatasets(ctx.db, { userId: ctx.caller.id })),
+
+  get: protectedProcedure
+    .input(
+      z
+        .object({
+          id: z.string().uuid(),
+          /** The last `imageIndex` of the previous page. */
+          cursor: z.number().int().min(0).nullish(),
+          limit: z.number().int().min(1).max(500).default(200),
+        })
+        .strict(),
+    )
+    .output(
+      z.object({ dataset: datasetSummarySchema, images: z.array(datasetImageSchema), nextCursor: z.number().int().nullable() }),
+    )
+    .query(({ ctx, input }) =>
+      getDataset(ctx.db, { userId: ctx.caller.id, datasetId: input.id, cursor: input.cursor, limit: input.limit }),
+    ),
+
+  delete: protectedProcedure
+    .input(z.object({ id: z.string().uuid() }).strict())
+    .output(z.object({ id: z.string().uuid(), deletedImages: z.number().int() }))
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await deleteDataset(ctx.db, ctx.storage, { userId: ctx.caller.id, datasetId: input.id });
+      ctx.logger.info({ userId: ctx.caller.id, datasetId: input.id, images: deleted.deletedImages }, "dataset.deleted");
+      return deleted;
+    }),
+} satisfies TRPCRouterRecord;
