@@ -116,6 +116,84 @@ test("access matrix: page, static assets and API under /admin/queues for anonymo
   test.info().annotations.push({ type: "access matrix", description: seen.join("\n") });
 });
 
+interface SessionView {
+  status: string;
+  errorDetails: { refundedCredits?: number } | null;
+}
+
+async function trpcQuery<T>(baseURL: string, key: string, path: string, input?: object): Promise<T> {
+  const query = input ? `?input=${encodeURIComponent(JSON.stringify({ json: input }))}` : "";
+  const res = await fetch(`${baseURL}/api/trpc/${path}${query}`, { headers: { authorization: `Bearer ${key}` } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+/** Provider calls the sim saw for prompts containing `token` (its log keeps the last 500 calls). */
+async function simCallsFor(token: string): Promise<number> {
+  const simURL = process.env.E2E_SIM_URL;
+  if (!simURL) throw new Error("no E2E_SIM_URL");
+  const res = await fetch(`${simURL}/__sim/calls`);
+  const { calls } = (await res.json()) as { calls: { prompt?: string | null }[] };
+  return calls.filter((c) => c.prompt?.includes(token)).length;
+}
+
+test("a Bull Board retry of a terminal, refunded session's job runs no provider call and refunds nothing twice", async ({ baseURL }) => {
+  if (!baseURL) throw new Error("no baseURL");
+  const simURL = process.env.E2E_SIM_URL;
+  if (!simURL) throw new Error("no E2E_SIM_URL");
+  const token = `BBRETRY${Date.now().toString(36)}`;
+  // A fatal provider answer (400) for this test's prompt only: the session fails on its first attempt.
+  const rule = await fetch(`${simURL}/__sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ match: { promptContains: token }, status: 400 }),
+  });
+  expect(rule.status).toBeLessThan(300);
+
+  const adminCookie = await signInOverHttp(baseURL, ADMIN.email, ADMIN.password);
+  const admin = { cookie: adminCookie, origin: baseURL };
+  const userCookie = await signUpOverHttp(baseURL, newUser("Retry Subject"));
+  const key = await createApiKeyOverHttp(baseURL, userCookie, "bull board retry e2e");
+  // balance, held and available: a double release or refund would move one of them.
+  const balanceOf = () => trpcQuery<{ balance: number; held: number; available: number }>(baseURL, key, "credits.balance");
+  const before = await balanceOf();
+
+  const created = await fetch(`${baseURL}/api/trpc/generations.create`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ json: { prompt: `a lighthouse ${token}`, clientKey: `bb-${token}` } }),
+  });
+  expect(created.status, await created.clone().text()).toBe(200);
+  const sessionId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+
+  const readSession = () => trpcQuery<SessionView>(baseURL, key, "generations.get", { id: sessionId });
+  await expect.poll(async () => (await readSession()).status, { timeout: 30_000 }).toBe("failed");
+  const jobPath = `/admin/queues/api/queues/generation/gen_${sessionId}`;
+  const jobState = async () => {
+    const res = await call(baseURL, admin, "GET", jobPath);
+    expect(res.status).toBe(200);
+    return (await res.json()) as { status: string; job: { returnValue?: { outcome?: string } | null } };
+  };
+  await expect.poll(async () => (await jobState()).status).toBe("failed");
+  const failed = await readSession();
+  expect(failed.errorDetails?.refundedCredits).toBeGreaterThan(0);
+  expect(await balanceOf()).toEqual(before); // refunded once
+  const callsBefore = await simCallsFor(token);
+  expect(callsBefore).toBe(1);
+
+  // The operator's retry, through Bull Board's HTTP API: the job runs again and finds the session terminal.
+  const retried = await call(baseURL, admin, "PUT", `${jobPath}/retry`);
+  expect(retried.status).toBe(204);
+  await expect.poll(async () => (await jobState()).status).toBe("completed");
+  expect((await jobState()).job.returnValue?.outcome).toBe("skipped");
+
+  expect(await simCallsFor(token)).toBe(callsBefore); // no provider work on the house
+  expect(await balanceOf()).toEqual(before); // no second refund
+  const after = await readSession();
+  expect(after.status).toBe("failed");
+  expect(after.errorDetails).toEqual(failed.errorDetails);
+});
+
 test("an admin opens Bull Board (via sign-in and via /admin) and sees every queue", async ({ page }, testInfo) => {
   await page.goto("/admin/queues");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fadmin%2Fqueues$/);
