@@ -33,7 +33,7 @@ interface WorkerProcess {
 async function spawnWorker(extraEnv: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
     cwd: repoRoot,
-    env: { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, ...extraEnv },
+    env: { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, SWEEP_INTERVAL_MS: "0", ...extraEnv },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -114,7 +114,7 @@ describe("worker process shutdown on SIGTERM", () => {
     console.info(`shutdown with a 6 s job and a 1.5 s grace period: exit after ${exit.at - sentAt} ms`);
 
     const next = await startWorker({
-      env: parseWorkerEnv({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" }),
+      env: parseWorkerEnv({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", SWEEP_INTERVAL_MS: "0" }),
     });
     inProcess.push(next);
     const done = await waitForJobState(queue, jobId, ["completed", "failed"], 15_000);

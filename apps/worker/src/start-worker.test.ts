@@ -15,7 +15,15 @@ import { waitForJobState } from "./test-helpers";
 const { redisUrl, redisPrefix, databaseUrl } = testEnv();
 const prefix = `${redisPrefix}_startworker`;
 const env = (overrides: Record<string, string> = {}) =>
-  parseWorkerEnv({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", ...overrides });
+  parseWorkerEnv({
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "silent",
+    // The test database is shared by the whole run: no scheduled sweeps of other files' sessions.
+    SWEEP_INTERVAL_MS: "0",
+    ...overrides,
+  });
 
 let producers: Producers;
 let redis: Redis;
@@ -88,7 +96,8 @@ describe("startWorker", () => {
   it("advertises itself in the heartbeat while running", async () => {
     const live = await readWorkerHeartbeats(redis, prefix);
     const mine = live.find((h) => h.workerId === worker.workerId);
-    expect(mine).toMatchObject({ pid: process.pid, queues: [QueueName.system] });
+    expect(mine).toMatchObject({ pid: process.pid });
+    expect([...(mine?.queues ?? [])].sort()).toEqual([QueueName.generation, QueueName.maintenance, QueueName.system].sort());
   });
 });
 
