@@ -16,6 +16,10 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT: booleanString.default(true),
   STARTING_CREDITS: z.coerce.number().int().min(0).max(1_000_000).default(100),
   STORAGE_DIR: z.string().min(1).default("./.data/storage"),
+  /** Largest accepted dataset image, in bytes (default 20 MB). */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  /** Most images one dataset may hold. */
+  MAX_DATASET_IMAGES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   /** Provider attempts per generation (the job's `attempts`); the worker honours the job's value. */
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** How long a generation's credit hold lasts before the sweeper may release it. */

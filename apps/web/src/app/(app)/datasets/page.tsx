@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 
-import { ComingSoon } from "~/components/coming-soon";
+import { DatasetsPanel } from "~/components/datasets-panel";
 import { PageHeader } from "~/components/page-header";
 
 export const metadata: Metadata = { title: "Datasets" };
@@ -9,7 +9,7 @@ export default function DatasetsPage() {
   return (
     <>
       <PageHeader title="Datasets" lead="Upload folders of images to caption in bulk, then edit and export the caption sets." />
-      <ComingSoon>Dataset uploads and caption sets are on their way.</ComingSoon>
+      <DatasetsPanel />
     </>
   );
 }

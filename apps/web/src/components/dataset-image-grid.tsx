@@ -1,0 +1,27 @@
+import type { DatasetImage } from "@spellcast/core/datasets/schema";
+import { formatBytes } from "@spellcast/core/datasets/schema";
+
+export function datasetImageUrl(image: Pick<DatasetImage, "datasetId" | "id">, variant: "original" | "thumb"): string {
+  return `/api/datasets/${image.datasetId}/images/${image.id}/${variant}`;
+}
+
+/** Thumbnails in the dataset's stable order; each opens its original. */
+export function DatasetImageGrid({ images }: { images: readonly DatasetImage[] }) {
+  return (
+    <ul className="image-grid" aria-label="Images">
+      {images.map((image) => (
+        <li key={image.id} className="image-grid__item" data-testid="dataset-image">
+          <a href={datasetImageUrl(image, "original")} target="_blank" rel="noreferrer" className="image-grid__link">
+            <img src={datasetImageUrl(image, "thumb")} alt={image.fileName} loading="lazy" className="image-grid__thumb" />
+          </a>
+          <span className="image-grid__name" title={image.fileName}>
+            {image.fileName}
+          </span>
+          <span className="image-grid__meta">
+            {image.width} × {image.height} · {formatBytes(image.bytes)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,144 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useCallback, useState } from "react";
+
+import { useTRPC } from "~/trpc/react";
+
+import { ConfirmDialog } from "./confirm-dialog";
+import { DatasetImageGrid } from "./dataset-image-grid";
+import { toUserMessage } from "./error-message";
+import { FormAlert } from "./form-alert";
+import { ImageUploadZone } from "./image-upload-zone";
+import { PageHeader } from "./page-header";
+import { UploadProgressList } from "./upload-progress-list";
+import { UploadRejections } from "./upload-rejections";
+import { useImageUploads } from "./use-image-uploads";
+
+const PAGE_SIZE = 200;
+
+export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetId: string; maxUploadBytes: number; maxImages: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const pages = useInfiniteQuery(
+    trpc.datasets.get.infiniteQueryOptions(
+      { id: datasetId, limit: PAGE_SIZE },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, retry: false },
+    ),
+  );
+
+  const refresh = useCallback(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.datasets.get.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.datasets.list.queryKey() });
+  }, [queryClient, trpc]);
+  const uploads = useImageUploads({ datasetId, maxUploadBytes, onUploaded: refresh });
+
+  const remove = useMutation(
+    trpc.datasets.delete.mutationOptions({
+      onSuccess: async () => {
+        setConfirmDelete(false);
+        await queryClient.invalidateQueries({ queryKey: trpc.datasets.list.queryKey() });
+        router.push("/datasets");
+      },
+    }),
+  );
+
+  if (!pages.data && !pages.isError) {
+    return (
+      <div aria-busy="true">
+        <p className="visually-hidden" role="status">
+          Loading the dataset…
+        </p>
+        <div className="skeleton-line" style={{ width: "40%", height: "2rem" }} />
+        <div className="skeleton-line" />
+      </div>
+    );
+  }
+  if (!pages.data) {
+    return (
+      <section className="card empty-state">
+        <p className="empty-state__title">This dataset could not be opened</p>
+        <p>{toUserMessage(pages.error)}</p>
+        <Link href="/datasets" className="button">
+          Back to datasets
+        </Link>
+      </section>
+    );
+  }
+
+  const [first] = pages.data.pages;
+  const dataset = first?.dataset;
+  const images = pages.data.pages.flatMap((page) => page.images);
+  if (!dataset) return null;
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link href="/datasets">Datasets</Link> /
+      </p>
+      <PageHeader
+        title={dataset.name}
+        lead={
+          <span data-testid="dataset-image-count">
+            {dataset.imageCount === 1 ? "1 image" : `${dataset.imageCount.toLocaleString("en")} images`}
+          </span>
+        }
+      />
+      <div className="stack">
+        <section className="card" aria-labelledby="upload-title">
+          <h2 className="card__title" id="upload-title">
+            Upload images
+          </h2>
+          <ImageUploadZone onFiles={uploads.addFiles} maxUploadBytes={maxUploadBytes} maxImages={maxImages} />
+          <UploadProgressList items={uploads.items} />
+          <UploadRejections items={uploads.items} onClear={uploads.clearFinished} />
+        </section>
+
+        <section className="card" aria-labelledby="images-title">
+          <div className="card__header">
+            <h2 className="card__title" id="images-title">
+              Images
+            </h2>
+            <button type="button" className="button button--danger-outline button--small" onClick={() => setConfirmDelete(true)}>
+              Delete dataset
+            </button>
+          </div>
+          {images.length === 0 ? (
+            <div className="empty-state">
+              <p className="empty-state__title">No images yet</p>
+              <p>Add PNG, JPEG or WebP images above; each gets a thumbnail here.</p>
+            </div>
+          ) : (
+            <DatasetImageGrid images={images} />
+          )}
+          {pages.hasNextPage && (
+            <div className="load-more">
+              <button type="button" className="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+                {pages.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
+                Show more images
+              </button>
+            </div>
+          )}
+          {pages.error && <FormAlert message={`Could not refresh the images: ${toUserMessage(pages.error)}`} />}
+        </section>
+      </div>
+
+      <ConfirmDialog
+        open={confirmDelete}
+        title={`Delete “${dataset.name}”?`}
+        confirmLabel="Yes, delete dataset"
+        pending={remove.isPending}
+        error={remove.error ? toUserMessage(remove.error) : null}
+        onConfirm={() => remove.mutate({ id: datasetId })}
+        onCancel={() => setConfirmDelete(false)}
+      >
+        <p>Its {dataset.imageCount.toLocaleString("en")} images and their thumbnails are removed. This cannot be undone.</p>
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+/** What the upload route answered: its status and parsed JSON body (null when it sent none). */
+export interface PostFileResult {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Sends one file as `multipart/form-data` with XMLHttpRequest, whose upload events (unlike fetch's)
+ * report progress. Rejects only when the request never got an answer.
+ */
+export function postFile(url: string, file: File, onProgress: (fraction: number) => void): Promise<PostFileResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.responseType = "json";
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as unknown });
+    xhr.onerror = () => reject(new Error("The upload did not reach the server (network error)"));
+    xhr.onabort = () => reject(new Error("The upload was cancelled"));
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.send(form);
+  });
+}

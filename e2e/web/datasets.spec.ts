@@ -1,0 +1,112 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import type { Page, TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import sharp from "sharp";
+
+import { newUser, signUp } from "../support/users";
+
+async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const shot = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach(name, { path: shot, contentType: "image/png" });
+}
+
+/** Real PNGs, each its own colour and shape, written to a fresh folder. */
+async function writeImages(dir: string) {
+  const specs = [
+    { name: "sunset.png", width: 640, height: 400, background: "#f97316" },
+    { name: "forest.png", width: 300, height: 500, background: "#15803d" },
+    { name: "ocean.png", width: 512, height: 512, background: "#1d4ed8" },
+    { name: "dropped.png", width: 200, height: 120, background: "#a21caf" },
+  ];
+  const paths: string[] = [];
+  for (const spec of specs) {
+    const file = path.join(dir, spec.name);
+    await sharp({ create: { width: spec.width, height: spec.height, channels: 3, background: spec.background } })
+      .png()
+      .toFile(file);
+    paths.push(file);
+  }
+  const fake = path.join(dir, "fake.png");
+  await writeFile(fake, "This is a text file wearing a .png name.\n");
+  return { paths, fake };
+}
+
+async function thumbnailsLoaded(page: Page): Promise<boolean> {
+  return page
+    .getByTestId("dataset-image")
+    .locator("img")
+    .evaluateAll((imgs) => imgs.every((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0));
+}
+
+test("create a dataset, upload images (file picker and drop), see thumbnails; a fake PNG is rejected with its reason; others get 404", async ({
+  page,
+  browser,
+  baseURL,
+}, testInfo) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-images-"));
+  try {
+    const { paths, fake } = await writeImages(dir);
+    const [sunset, forest, ocean, dropped] = paths;
+    if (!sunset || !forest || !ocean || !dropped) throw new Error("images not written");
+
+    await signUp(page, newUser("Dataset Maker"));
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Datasets" }).click();
+    await page.getByLabel("Dataset name").fill("E2E landscapes");
+    await page.getByRole("button", { name: "Create dataset" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "E2E landscapes" })).toBeVisible();
+    const datasetUrl = page.url();
+
+    await page.getByLabel("Add images").setInputFiles([sunset, forest, ocean]);
+    await expect(page.getByTestId("dataset-image")).toHaveCount(3);
+    await expect(page.getByTestId("dataset-image-count")).toHaveText("3 images");
+    await expect(page.getByTestId("upload-progress").locator('[data-status="added"]')).toHaveCount(3);
+    await expect.poll(() => thumbnailsLoaded(page)).toBe(true);
+    await expect(page.getByTestId("dataset-image").first()).toContainText("sunset.png");
+    await expect(page.getByTestId("dataset-image").first()).toContainText("640 × 400");
+    await attachScreenshot(page, testInfo, "dataset-grid");
+
+    await page.getByLabel("Add images").setInputFiles(fake);
+    const rejections = page.getByTestId("upload-rejections");
+    await expect(rejections).toContainText("fake.png");
+    await expect(rejections).toContainText("not a PNG, JPEG or WebP image");
+    await expect(page.getByTestId("dataset-image")).toHaveCount(3);
+
+    // Drag and drop: a real drop event carrying a file.
+    const b64 = (await readFile(dropped)).toString("base64");
+    const dataTransfer = await page.evaluateHandle((data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+      return transfer;
+    }, b64);
+    await page.getByTestId("upload-zone").dispatchEvent("drop", { dataTransfer });
+    await expect(page.getByTestId("dataset-image")).toHaveCount(4);
+    await expect.poll(() => thumbnailsLoaded(page)).toBe(true);
+    await attachScreenshot(page, testInfo, "dataset-grid-with-rejection");
+
+    const thumbSrc = await page.getByTestId("dataset-image").first().locator("img").getAttribute("src");
+    if (!thumbSrc || !baseURL) throw new Error("no thumbnail src");
+
+    await page.getByRole("link", { name: "Datasets" }).first().click();
+    await expect(page.getByTestId("dataset-row").filter({ hasText: "E2E landscapes" })).toContainText("4 images");
+
+    // Someone else: the page says not found and the thumbnail URL answers 404.
+    const otherContext = await browser.newContext();
+    try {
+      const other = await otherContext.newPage();
+      await signUp(other, newUser("Someone Else"));
+      await other.goto(datasetUrl);
+      await expect(other.getByText("Dataset not found")).toBeVisible();
+      const res = await other.request.get(new URL(thumbSrc, baseURL).toString());
+      expect(res.status()).toBe(404);
+    } finally {
+      await otherContext.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
