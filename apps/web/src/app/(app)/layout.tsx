@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 
 import { CreditsLiveUpdates } from "~/components/credits-live-updates";
 import { EventStreamConnection } from "~/components/event-stream-provider";
+import { GenerationLiveStoreProvider } from "~/components/generation-live-store";
+import { GenerationsLiveUpdates } from "~/components/generations-live-updates";
 import { RequireSession } from "~/components/require-session";
 
 /**
@@ -13,7 +15,10 @@ export default function SignedInLayout({ children }: { children: ReactNode }) {
     <RequireSession>
       <EventStreamConnection />
       <CreditsLiveUpdates />
-      {children}
+      <GenerationLiveStoreProvider>
+        <GenerationsLiveUpdates />
+        {children}
+      </GenerationLiveStoreProvider>
     </RequireSession>
   );
 }

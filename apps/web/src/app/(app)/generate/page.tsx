@@ -1,15 +1,19 @@
 import type { Metadata } from "next";
 
-import { ComingSoon } from "~/components/coming-soon";
+import { GenerateForm } from "~/components/generate-form";
+import { GenerationHistory } from "~/components/generation-history";
 import { PageHeader } from "~/components/page-header";
 
 export const metadata: Metadata = { title: "Generate" };
 
 export default function GeneratePage() {
   return (
-    <>
+    <div className="stack">
       <PageHeader title="Generate" lead="Turn a prompt into an image. Cards update live as jobs run, and a failed job shows the provider's reason and your refund." />
-      <ComingSoon>Prompt form, cost preview and live generation cards are on their way.</ComingSoon>
-    </>
+      <section className="card" aria-label="New generation">
+        <GenerateForm />
+      </section>
+      <GenerationHistory />
+    </div>
   );
 }

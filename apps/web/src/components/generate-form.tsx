@@ -1,0 +1,163 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import Link from "next/link";
+import type { FormEvent } from "react";
+import { useId, useRef, useState } from "react";
+
+import { MAX_PROMPT_LENGTH } from "@spellcast/core/sessions/schema";
+import type { ImageSize } from "@spellcast/core/sessions/schema";
+
+import { useTRPC } from "~/trpc/react";
+
+import { toUserMessage } from "./error-message";
+import { formatCredits, formatNumber } from "./format-credits";
+import { AlertIcon } from "./icons";
+import { SubmitButton } from "./submit-button";
+import { useApplySession } from "./use-apply-session";
+import { useCreditBalance } from "./use-credit-balance";
+
+const SIZE_LABELS: Record<ImageSize, string> = {
+  "512x512": "512 × 512",
+  "768x768": "768 × 768",
+  "1024x1024": "1024 × 1024",
+  "1024x1536": "1024 × 1536 (portrait)",
+  "1536x1024": "1536 × 1024 (landscape)",
+};
+
+/** A fresh idempotency key; randomUUID needs a secure context, so plain-http hosts get a fallback. */
+function newClientKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  return typeof data === "object" && data !== null && "code" in data && typeof data.code === "string" ? data.code : undefined;
+}
+
+/**
+ * Prompt, size and seed, with the cost shown before submit. Each submit attempt carries a client
+ * key; retrying the same request (after a network error, say) reuses it, so the server returns
+ * the same session and charges once. The created session goes into the history at once.
+ */
+export function GenerateForm() {
+  const trpc = useTRPC();
+  const apply = useApplySession();
+  const pricing = useQuery(trpc.generations.pricing.queryOptions(undefined, { staleTime: Infinity }));
+  const balance = useCreditBalance();
+  const [prompt, setPrompt] = useState("");
+  const [size, setSize] = useState<ImageSize>("1024x1024");
+  const [seed, setSeed] = useState("");
+  const attempt = useRef<{ key: string; request: string } | null>(null);
+  const ids = { prompt: useId(), counter: useId(), size: useId(), seed: useId(), cost: useId() };
+
+  const create = useMutation(trpc.generations.create.mutationOptions({ onSuccess: apply }));
+
+  const cost = pricing.data?.sizes.find((s) => s.size === size)?.cost;
+  const length = prompt.trim().length;
+  const tooLong = prompt.length > MAX_PROMPT_LENGTH;
+  const seedValue = seed.trim() === "" ? undefined : Number(seed);
+  const seedInvalid = seedValue !== undefined && (!Number.isInteger(seedValue) || seedValue < 0 || seedValue > 2_147_483_647);
+  const available = balance.data?.available;
+  const short = cost !== undefined && available !== undefined && available < cost;
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (create.isPending || length === 0 || tooLong || seedInvalid) return;
+    const params = seedValue === undefined ? { size } : { size, seed: seedValue };
+    const request = JSON.stringify({ prompt, params });
+    // Same request as the failed attempt before it: same key, so the server deduplicates.
+    if (attempt.current?.request !== request) attempt.current = { key: newClientKey(), request };
+    create.mutate(
+      { prompt, params, clientKey: attempt.current.key },
+      {
+        onSuccess: () => {
+          attempt.current = null;
+        },
+      },
+    );
+  }
+
+  const code = create.isError ? errorCode(create.error) : undefined;
+  return (
+    <form className="form generate-form" onSubmit={onSubmit} noValidate aria-describedby={ids.cost}>
+      <div className="field">
+        <label className="field__label" htmlFor={ids.prompt}>
+          Prompt
+        </label>
+        <textarea
+          id={ids.prompt}
+          className="input generate-form__prompt"
+          rows={4}
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+          placeholder="A lighthouse on a cliff at dusk, oil painting"
+          aria-describedby={ids.counter}
+          aria-invalid={tooLong || undefined}
+          required
+        />
+        <p className={`field__hint generate-form__counter${tooLong ? " is-over" : ""}`} id={ids.counter} data-testid="prompt-counter">
+          {formatNumber(prompt.length)} / {formatNumber(MAX_PROMPT_LENGTH)} characters
+        </p>
+      </div>
+      <div className="generate-form__row">
+        <div className="field">
+          <label className="field__label" htmlFor={ids.size}>
+            Size
+          </label>
+          <select id={ids.size} className="input" value={size} onChange={(e) => setSize(e.target.value as ImageSize)}>
+            {(pricing.data?.sizes ?? [{ size: "1024x1024" as const, cost: undefined }]).map((option) => (
+              <option key={option.size} value={option.size}>
+                {SIZE_LABELS[option.size]}
+                {option.cost !== undefined ? ` · ${formatCredits(option.cost)}` : ""}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={ids.seed}>
+            Seed <span className="muted">(optional)</span>
+          </label>
+          <input
+            id={ids.seed}
+            className="input"
+            inputMode="numeric"
+            value={seed}
+            onChange={(e) => setSeed(e.target.value)}
+            placeholder="Random"
+            aria-invalid={seedInvalid || undefined}
+          />
+          {seedInvalid && <p className="field__error">A whole number from 0 to 2,147,483,647</p>}
+        </div>
+      </div>
+      <div className="generate-form__footer">
+        <p className="generate-form__cost" id={ids.cost} data-testid="generation-cost" aria-live="polite">
+          {cost === undefined ? "Loading price…" : <>Costs <strong>{formatCredits(cost)}</strong></>}
+          {available !== undefined && <span className="muted"> · {formatCredits(available)} available</span>}
+        </p>
+        <SubmitButton pending={create.isPending}>Generate</SubmitButton>
+      </div>
+      {short && !create.isError && (
+        <p className="field__hint">
+          Not enough credits for this size. <Link href="/credits">See your credits</Link>
+        </p>
+      )}
+      {create.isError && (
+        <div className="alert" role="alert" data-testid="form-error">
+          <AlertIcon style={{ flexShrink: 0, marginTop: "0.1rem" }} />
+          {code === "PAYMENT_REQUIRED" ? (
+            <p>
+              You don&apos;t have enough credits for this generation{cost !== undefined ? ` (${formatCredits(cost)})` : ""}.{" "}
+              <Link href="/credits">See your credits</Link>
+            </p>
+          ) : (
+            <p>{toUserMessage(create.error)}</p>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+"use client";
+
+import { useState } from "react";
+
+import { toUserMessage } from "./error-message";
+import { FormAlert } from "./form-alert";
+import { mergeSnapshot } from "./generation-cache";
+import { GenerationCard } from "./generation-card";
+import { GenerationDetailsDialog } from "./generation-details-dialog";
+import { useGenerationLive } from "./generation-live-store";
+import { useGenerationsList } from "./use-generations-list";
+
+/** The caller's generations as cards, newest first, 24 per page with "Load more". */
+export function GenerationHistory() {
+  const list = useGenerationsList();
+  const live = useGenerationLive();
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  // Whatever a page fetch returned, the newest snapshot the stream announced wins.
+  const seen = new Set<string>();
+  const sessions = (list.data?.pages ?? []).flatMap((page) =>
+    page.items.flatMap((item) => {
+      if (seen.has(item.id)) return [];
+      seen.add(item.id);
+      return [mergeSnapshot(item, live.knownOf(item.id) ?? item)];
+    }),
+  );
+  const open = openId ? (sessions.find((s) => s.id === openId) ?? live.knownOf(openId) ?? null) : null;
+
+  return (
+    <section aria-labelledby="history-title" className="generation-history">
+      <h2 className="section-title" id="history-title">
+        History
+      </h2>
+      {list.isPending ? (
+        <p className="muted">Loading your generations…</p>
+      ) : list.isError && sessions.length === 0 ? (
+        <FormAlert message={toUserMessage(list.error)} />
+      ) : sessions.length === 0 ? (
+        <div className="empty-state card" data-testid="generations-empty">
+          <p className="empty-state__title">No generations yet</p>
+          <p>Write a prompt above; your images appear here as they are made.</p>
+        </div>
+      ) : (
+        <ul className="generation-grid" data-testid="generation-grid">
+          {sessions.map((session) => (
+            <GenerationCard key={session.id} session={session} progress={live.progressOf(session.id)} onOpen={setOpenId} />
+          ))}
+        </ul>
+      )}
+      {list.hasNextPage && (
+        <div className="load-more">
+          <button
+            type="button"
+            className="button"
+            onClick={() => void list.fetchNextPage()}
+            disabled={list.isFetchingNextPage}
+            aria-busy={list.isFetchingNextPage || undefined}
+          >
+            {list.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
+            Load more
+          </button>
+        </div>
+      )}
+      <GenerationDetailsDialog session={open} progress={openId ? live.progressOf(openId) : undefined} onClose={() => setOpenId(null)} />
+    </section>
+  );
+}

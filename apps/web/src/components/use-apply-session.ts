@@ -1,0 +1,34 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
+
+import type { SessionSnapshot } from "@spellcast/core/sessions/schema";
+
+import { useTRPC } from "~/trpc/react";
+
+import type { GenerationsData } from "./generation-cache";
+import { mergeSnapshot, patchPages } from "./generation-cache";
+import { useGenerationLiveStore } from "./generation-live-store";
+
+/**
+ * Puts one snapshot everywhere the tab keeps it, at once: the live store, every cached
+ * `generations.list` (patched or inserted in order) and the cached `generations.get` of that id.
+ */
+export function useApplySession(): (snapshot: SessionSnapshot) => void {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const store = useGenerationLiveStore();
+  return useCallback(
+    (snapshot: SessionSnapshot) => {
+      const merged = store.noteSnapshot(snapshot);
+      queryClient.setQueriesData<GenerationsData>({ queryKey: trpc.generations.list.infiniteQueryKey() }, (data) =>
+        patchPages(data, merged),
+      );
+      queryClient.setQueryData(trpc.generations.get.queryKey({ id: merged.id }), (current) =>
+        current ? mergeSnapshot(current, merged) : undefined,
+      );
+    },
+    [queryClient, store, trpc],
+  );
+}
