@@ -2,7 +2,7 @@
 // typecheck, lint, unit + integration tests (vitest, real services), and Playwright e2e in
 // Debian Chromium against a production build. Each run has its own database and Redis prefix.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +27,30 @@ const run = (label, cmd, args, extraEnv = {}) => {
   log(`${label}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 };
 
+const reports = path.join(root, ".data", "test-reports");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const vitestReport = path.join(reports, "vitest.json");
+const playwrightReport = path.join(reports, "playwright.json");
+
+/** Sums what the runners reported, so the run ends with one plain "N passed, N failed" line. */
+function summarise() {
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(vitestReport)) {
+    const v = JSON.parse(readFileSync(vitestReport, "utf8"));
+    totals.passed += v.numPassedTests;
+    totals.failed += v.numFailedTests;
+    totals.skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+  }
+  if (existsSync(playwrightReport)) {
+    const p = JSON.parse(readFileSync(playwrightReport, "utf8")).stats;
+    totals.passed += p.expected + p.flaky;
+    totals.failed += p.unexpected;
+    totals.skipped += p.skipped;
+  }
+  return totals;
+}
+
 let failed = false;
 try {
   if (wants("static")) {
@@ -34,14 +58,20 @@ try {
     run("typecheck (root scripts, e2e, bench)", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]);
     run("lint", "npx", ["eslint", ".", "--max-warnings", "0"]);
   }
-  if (wants("unit")) run("unit + integration (vitest)", "npx", ["vitest", "run"]);
+  if (wants("unit")) {
+    run("unit + integration (vitest)", "npx", [
+      "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`,
+    ]);
+  }
   if (wants("e2e")) {
     if (!existsSync("/usr/bin/chromium")) throw new Error("e2e needs Debian's chromium: apt-get install chromium");
     run("build web (production)", "npx", ["turbo", "run", "build", "--filter=@spellcast/web", "--output-logs=errors-only"], {
       // The build must not depend on settings; it gets a throwaway secret only to satisfy types.
       BETTER_AUTH_SECRET: "build-time-placeholder-secret-not-used-at-runtime",
     });
-    run("e2e (playwright, chromium)", "npx", ["playwright", "test"]);
+    run("e2e (playwright, chromium)", "npx", ["playwright", "test", "--reporter=list,json"], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
+    });
   }
 } catch (err) {
   failed = true;
@@ -49,4 +79,7 @@ try {
 } finally {
   services.stop();
 }
+const totals = summarise();
+if (totals.failed > 0) failed = true;
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failed ? 1 : 0);
