@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FatalGenerationError, RetryableAttemptError } from "./generation-errors";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
-import { createFailureHandler, finalFailureFromJob, isFinalGenerationFailure, settleFinalFailure } from "./on-failed";
+import { isFinalFailure } from "./listeners";
+import { createFailureHandler, finalFailureFromJob, settleFinalFailure } from "./on-failed";
 
 let h: GenerationHarness;
 const logger = pino({ level: "silent" });
@@ -41,11 +42,11 @@ describe("final failure", () => {
     const userId = await h.userWith(10);
     const { job } = await runningSession(userId);
     const retryable = new RetryableAttemptError({ ...fatal.failure, fatal: false }, 100, undefined);
-    expect(isFinalGenerationFailure(job, retryable)).toBe(false);
-    expect(isFinalGenerationFailure(job, fatal)).toBe(true);
-    expect(isFinalGenerationFailure(job, new UnrecoverableError("stalled"))).toBe(true);
+    expect(isFinalFailure(job, retryable)).toBe(false);
+    expect(isFinalFailure(job, fatal)).toBe(true);
+    expect(isFinalFailure(job, new UnrecoverableError("stalled"))).toBe(true);
     job.attemptsMade = 3;
-    expect(isFinalGenerationFailure(job, retryable)).toBe(true);
+    expect(isFinalFailure(job, retryable)).toBe(true);
   });
 
   it("settled twice concurrently (duplicate callbacks): one refund, one terminal event, one dead letter", async () => {

@@ -2,12 +2,12 @@ import { failSession } from "@spellcast/core";
 import type { Database } from "@spellcast/db";
 import { deadLetterJobId, enqueue, generationDeadLetterJob } from "@spellcast/queue";
 import type { Producers } from "@spellcast/queue";
-import { UnrecoverableError } from "bullmq";
 import type { Job } from "bullmq";
 import { z } from "zod";
 
 import type { AttemptFailure } from "./generation-errors";
 import { failureOf } from "./generation-errors";
+import { isFinalFailure } from "./listeners";
 import type { Logger } from "./logger";
 
 export interface SettleDeps {
@@ -27,11 +27,6 @@ export interface FinalFailure {
 }
 
 export type SettleOutcome = "failed" | "already_terminal" | "no_session";
-
-/** BullMQ retries unless the error is unrecoverable or this was the last attempt (STACK.md). */
-export function isFinalGenerationFailure(job: Job, err: Error): boolean {
-  return err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-}
 
 const sessionRefSchema = z.object({ sessionId: z.string().uuid(), userId: z.string().optional() });
 
@@ -126,7 +121,8 @@ export function createFailureHandler(deps: SettleDeps): FailureHandler {
   const pending = new Set<Promise<unknown>>();
   return {
     onFailed(job, err) {
-      if (!job || !isFinalGenerationFailure(job, err)) return;
+      // Final = `err instanceof UnrecoverableError || attemptsMade >= attempts` (STACK.md).
+      if (!job || !isFinalFailure(job, err)) return;
       const final = finalFailureFromJob(job, err);
       const settling = settleFinalFailure(deps, final)
         .catch((settleErr: unknown) =>

@@ -23,7 +23,8 @@ export const sessionImageKey = (sessionId: string) => `sessions/${sessionId}.png
 export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promise<{ outcome: RunGenerationOutcome }> {
   const { sessionId, userId } = parsePayload(job.data);
   const attempt = job.attemptsMade + 1;
-  const log = deps.logger.child({ userId, sessionId, jobId: job.id, attempt });
+  // deps.logger already carries queue, job name, jobId and attempt.
+  const log = deps.logger.child({ userId, sessionId });
   // Registered before marking running, so a cancel published from then on reaches this call.
   const cancel = deps.cancels.register(sessionId);
   try {
