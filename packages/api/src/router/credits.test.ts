@@ -225,8 +225,11 @@ describe("credits.history", () => {
     expect(first.items[0]?.balanceAfter).toBe(100 + 21);
   });
 
-  it("refuses bad page sizes and cursors", async () => {
+  it("takes tRPC's infinite-query direction (forward only) and refuses bad page sizes and cursors", async () => {
     const user = await signedUp();
+    await expect(user.caller.credits.history({ limit: 5, direction: "forward" })).resolves.toMatchObject({ items: [{ kind: "grant" }] });
+    // @ts-expect-error pages never go towards newer entries
+    await expect(user.caller.credits.history({ direction: "backward" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     for (const input of [{ limit: 0 }, { limit: 101 }, { limit: 2.5 }, { cursor: -1 }, { cursor: 0 }]) {
       await expect(user.caller.credits.history(input), JSON.stringify(input)).rejects.toMatchObject({
         code: "BAD_REQUEST",

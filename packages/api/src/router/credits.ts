@@ -43,6 +43,8 @@ export const creditsHistoryInputSchema = z
     limit: z.number().int().min(1).max(100).default(20),
     /** `nextCursor` of the previous page. */
     cursor: z.number().int().positive().nullish(),
+    /** Sent by tRPC's infinite queries; pages only go towards older entries. */
+    direction: z.literal("forward").optional(),
   })
   .strict();
 
