@@ -16,6 +16,8 @@ export const generationsListInputSchema = z
   .object({
     limit: z.number().int().min(1).max(50).default(24),
     cursor: sessionCursorSchema.nullish(),
+    /** Sent by tRPC's infinite queries; pages only go forward (older). */
+    direction: z.enum(["forward", "backward"]).optional(),
   })
   .strict();
 

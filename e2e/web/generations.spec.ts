@@ -1,0 +1,158 @@
+import type { Locator, Page, TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+
+import { createApiKeyOverHttp, signUpOverHttp } from "../support/http-auth";
+import {
+  addSimFaults,
+  createGenerationOverHttp,
+  uniqueToken,
+  waitForStatus,
+} from "../support/generations";
+import { newUser, signUp } from "../support/users";
+
+async function attach(target: Page | Locator, testInfo: TestInfo, name: string) {
+  const shot = testInfo.outputPath(`${name}.png`);
+  await target.screenshot({ path: shot });
+  await testInfo.attach(name, { path: shot, contentType: "image/png" });
+}
+
+const card = (page: Page, id: string) => page.locator(`[data-testid="generation-card"][data-session-id="${id}"]`);
+
+async function openGenerate(page: Page) {
+  await page.goto("/generate");
+  await expect(page.getByRole("heading", { level: 1, name: "Generate" })).toBeVisible();
+  // The stream is up, so what follows arrives through it (the fallback poll is 10 s).
+  await expect(page.getByTestId("credit-balance")).toHaveAttribute("data-live", "connected");
+}
+
+test("generate: the cost shows before submit, the card completes with its image, only its owner can fetch it", async ({ page }, testInfo) => {
+  const user = newUser("Image Maker");
+  await signUp(page, user);
+  await openGenerate(page);
+
+  const prompt = page.getByLabel("Prompt");
+  await prompt.fill("A quiet harbour at dawn, watercolour");
+  await expect(page.getByTestId("prompt-counter")).toHaveText("36 / 4,000 characters");
+  await page.getByLabel("Size").selectOption("512x512");
+  await expect(page.getByTestId("generation-cost")).toContainText("Costs 2 credits");
+  await page.getByRole("button", { name: "Generate" }).click();
+
+  const cards = page.getByTestId("generation-card");
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toHaveAttribute("data-status", "completed");
+  const image = cards.first().getByTestId("generation-image");
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("98 credits");
+  await attach(cards.first(), testInfo, "completed-card");
+
+  const id = await cards.first().getAttribute("data-session-id");
+  if (!id) throw new Error("card without a session id");
+  const own = await page.request.get(`/api/images/${id}`);
+  expect(own.status()).toBe(200);
+  expect(own.headers()["content-type"]).toBe("image/png");
+  expect(own.headers()["cache-control"]).toContain("private");
+
+  // Another user: the same 404 as for an id that does not exist; nobody signed in: 401.
+  const baseURL = testInfo.project.use.baseURL ?? process.env.E2E_BASE_URL ?? "";
+  const otherCookie = await signUpOverHttp(baseURL, newUser("Someone Else"));
+  const theirs = await fetch(`${baseURL}/api/images/${id}`, { headers: { cookie: otherCookie } });
+  expect(theirs.status).toBe(404);
+  const anonymous = await fetch(`${baseURL}/api/images/${id}`);
+  expect(anonymous.status).toBe(401);
+});
+
+test("a fatal provider error flips the card to failed with the refund (no request id), and the modal shows the details", async ({ page }, testInfo) => {
+  const token = uniqueToken("FATAL400");
+  await addSimFaults([{ match: { promptContains: token }, status: 400, bodySize: 10_240 }]);
+  const user = newUser("Unlucky Maker");
+  await signUp(page, user);
+  await openGenerate(page);
+
+  await page.getByLabel("Prompt").fill(`A castle in the clouds ${token}`);
+  await expect(page.getByTestId("generation-cost")).toContainText("Costs 4 credits");
+  await page.getByRole("button", { name: "Generate" }).click();
+
+  const failed = page.getByTestId("generation-card").first();
+  await expect(failed).toHaveAttribute("data-status", "failed");
+  await expect(failed.getByTestId("generation-error")).toHaveText("The request is invalid.");
+  await expect(failed).not.toContainText(/request id/i);
+  await expect(failed.getByTestId("generation-refund")).toHaveText("4 credits refunded");
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("100 credits");
+  await attach(failed, testInfo, "failed-card");
+
+  await failed.click();
+  const dialog = page.getByRole("dialog", { name: "Generation details" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("generation-dialog-error")).toHaveText("The request is invalid.");
+  await expect(dialog.getByTestId("detail-provider-status")).toHaveText("400");
+  await expect(dialog.getByTestId("detail-attempts")).toHaveText("1 / 3");
+  await expect(dialog.getByTestId("detail-refund")).toContainText("4 credits refunded");
+  const timeline = dialog.getByTestId("generation-timeline");
+  await expect(timeline).toContainText("Created");
+  await expect(timeline).toContainText("Started");
+  await expect(timeline).toContainText("Failed");
+  await expect(dialog.getByRole("button", { name: "Cancel generation" })).toHaveCount(0);
+  await attach(page, testInfo, "failed-modal");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+});
+
+test("30 sessions: one beyond the first page fails while the page is open; after Load more it shows failed, never running", async ({ page }) => {
+  const token = uniqueToken("LATE400");
+  // Slow enough that the page is open (first page only) before this failure is settled.
+  await addSimFaults([{ match: { promptContains: token }, status: 400, delayMs: 6_000 }]);
+  const user = newUser("Prolific Maker");
+  await signUp(page, user);
+
+  const failing = await createGenerationOverHttp(page.request, { prompt: `The oldest one ${token}` });
+  for (let i = 0; i < 29; i++) await createGenerationOverHttp(page.request, { prompt: `Batch image ${i + 1}` });
+
+  await openGenerate(page);
+  await expect(page.getByTestId("generation-card")).toHaveCount(24);
+  await expect(card(page, failing.id)).toHaveCount(0);
+  // Record every status this card ever shows from now on.
+  await page.evaluate((id) => {
+    const seen: string[] = [];
+    (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+    const record = () => {
+      const el = document.querySelector(`[data-testid="generation-card"][data-session-id="${id}"]`);
+      const status = el?.getAttribute("data-status");
+      if (status && seen.at(-1) !== status) seen.push(status);
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
+  }, failing.id);
+
+  await waitForStatus(page.request, failing.id, "failed");
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(page.getByTestId("generation-card")).toHaveCount(30);
+  await expect(card(page, failing.id)).toHaveAttribute("data-status", "failed");
+  await expect(card(page, failing.id).getByTestId("generation-refund")).toHaveText("2 credits refunded");
+  const seen = await page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+  expect(seen).toEqual(["failed"]);
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+});
+
+test("a session created elsewhere (API key) while the page is open appears as a card and flips to failed", async ({ page }, testInfo) => {
+  const token = uniqueToken("ELSEWHERE400");
+  await addSimFaults([{ match: { promptContains: token }, status: 400, delayMs: 1_000 }]);
+  const user = newUser("Script Runner");
+  await signUp(page, user);
+  await openGenerate(page);
+  await expect(page.getByTestId("generations-empty")).toBeVisible();
+
+  const baseURL = testInfo.project.use.baseURL ?? process.env.E2E_BASE_URL ?? "";
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const key = await createApiKeyOverHttp(baseURL, cookie, "e2e script");
+  const session = await createGenerationOverHttp(
+    page.request,
+    { prompt: `Made by a script ${token}`, size: "768x768" },
+    { authorization: `Bearer ${key}`, cookie: "" },
+  );
+
+  const created = card(page, session.id);
+  await expect(created).toHaveCount(1);
+  await expect(created).toHaveAttribute("data-status", "failed");
+  await expect(created.getByTestId("generation-refund")).toHaveText("3 credits refunded");
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("100 credits");
+});
