@@ -41,7 +41,7 @@ export async function gateAdminRequest(req: Request, options: AdminGateOptions):
     }
     return refuse(401, "UNAUTHORIZED", "Sign in as an admin, or send an admin's API key as a bearer token");
   }
-  if (caller.role !== "admin") return refuse(403, "FORBIDDEN", "Admins only: this account is not an admin", options.isPage);
+  if (caller.role !== "admin") return refuse(403, "FORBIDDEN", "You are signed in, but this account is not an admin", options.isPage);
 
   if (caller.via === "session" && !SAFE_METHODS.has(req.method)) {
     const trusted = [new URL(config.BETTER_AUTH_URL).origin, ...config.TRUSTED_ORIGINS];
