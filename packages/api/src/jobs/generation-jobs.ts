@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 
 import type { Producers } from "@spellcast/queue";
-import { enqueue, generationJobId, publishCancel, QueueName, runGenerationJob } from "@spellcast/queue";
+import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@spellcast/queue";
 
 /**
  * What the generations router needs from the queue, behind one small interface: the router holds
@@ -28,10 +28,10 @@ export interface GenerationJobsOptions {
 export function createGenerationJobs({ producers, publisher }: GenerationJobsOptions): GenerationJobs {
   const signal = (sessionId: string) => publishCancel(publisher, producers.prefix, sessionId);
   return {
-    async enqueue({ sessionId, userId, maxAttempts }) {
-      const jobId = generationJobId(sessionId);
-      await enqueue(producers, runGenerationJob, { sessionId, userId }, { jobId, attempts: maxAttempts });
-      return { jobId };
+    async enqueue(input) {
+      // The same call the sweeper makes when it re-enqueues: job id gen_<sessionId>, the session's attempts.
+      const job = await enqueueGeneration(producers, input);
+      return { jobId: job.id ?? generationJobId(input.sessionId) };
     },
     async cancelQueued(sessionId) {
       const queue = producers.queue(QueueName.generation);

@@ -26,7 +26,9 @@ async function signedUp() {
   return { ...u, id: row.id };
 }
 
-const request = (over: Record<string, unknown> = {}) => ({
+type CreateInput = Parameters<ReturnType<typeof api.callerFor>["generations"]["create"]>[0];
+
+const request = (over: Partial<CreateInput> = {}): CreateInput => ({
   prompt: "a lighthouse at dusk",
   params: { size: "1024x1024" },
   clientKey: randomUUID(),
@@ -44,7 +46,7 @@ async function writtenFor(userId: string) {
 
 /** The user's jobs in this harness's queue key space. */
 async function jobsOf(userId: string) {
-  const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized", "paused"]);
+  const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized"]);
   return jobs.filter((j) => (j.data as { userId?: string }).userId === userId);
 }
 
@@ -112,7 +114,7 @@ describe("generations.create", () => {
     const user = await signedUp();
     const before = await writtenFor(user.id);
     // Deliberately malformed input, as a raw client could send it.
-    const bad = request(over) as unknown as Parameters<typeof user.caller.generations.create>[0];
+    const bad = request(over as unknown as Partial<CreateInput>);
     await expectCode(user.caller.generations.create(bad), "BAD_REQUEST");
     expect(await writtenFor(user.id)).toEqual(before);
     await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 0, available: 100 });
