@@ -45,6 +45,8 @@ test("wrong credentials and a duplicate email get clear messages", async ({ page
   const user = newUser();
   await signUp(page, user);
   await page.getByRole("button", { name: "Sign out" }).click();
+  // Navigating away before sign-out answers would abort it and leave the session alive.
+  await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
 
   await signIn(page, user.email, "not-the-password");
   await expect(page.getByTestId("form-error")).toContainText("Invalid email or password");

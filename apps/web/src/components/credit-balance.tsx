@@ -14,7 +14,9 @@ export function CreditBalance() {
   const data = balance.data;
   const label = data
     ? `Credit balance: ${formatCredits(data.balance)}${data.held > 0 ? `, ${formatCredits(data.held)} held` : ""}`
-    : "Credit balance: loading";
+    : balance.isError
+      ? "Credit balance: unavailable"
+      : "Credit balance: loading";
   return (
     <Link
       href="/credits"
