@@ -24,7 +24,7 @@ const WARMUP_MS = 1_000;
 const DRAIN_MS = 5_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const noQueue = () => Promise.reject(new Error("no queue in the events bench"));
+const noQueue = () => Promise.reject(new Error("not used by the events bench"));
 
 export async function runEventsBench(): Promise<Record<string, unknown>> {
   const url = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/spellcast");
@@ -49,7 +49,8 @@ export async function runEventsBench(): Promise<Record<string, unknown>> {
       logger,
       checkHealth: () => Promise.reject(new Error("no health checks in the bench")),
       eventHub,
-      // Generations are not exercised by this bench.
+      // Storage and generations are not exercised by this bench.
+      storage: { put: noQueue, get: noQueue, delete: noQueue },
       generationJobs: { enqueue: noQueue, cancelQueued: noQueue, cancelRunning: noQueue },
       generationConfig: { maxAttempts: 3, holdMs: 60_000 },
     };
