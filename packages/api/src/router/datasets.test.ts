@@ -38,6 +38,9 @@ describe("datasets router", () => {
     await expect(owner.caller.datasets.create({ name: "x".repeat(81) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(owner.caller.datasets.create({ name: "tab\there" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(owner.caller.datasets.get({ id: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(owner.caller.datasets.get({ id: crypto.randomUUID(), direction: "forward" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // @ts-expect-error pages only go forward
+    await expect(owner.caller.datasets.get({ id: crypto.randomUUID(), direction: "backward" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await api.db.select({ n: count() }).from(datasets)).toEqual(before);
     const all = await api.db.select().from(datasets).where(eq(datasets.name, "   "));
     expect(all).toEqual([]);

@@ -39,6 +39,8 @@ export const datasetsRouter = {
           /** The last `imageIndex` of the previous page. */
           cursor: z.number().int().min(0).nullish(),
           limit: z.number().int().min(1).max(500).default(200),
+          /** Sent by tRPC's infinite queries; pages only go forward. */
+          direction: z.literal("forward").optional(),
         })
         .strict(),
     )
