@@ -13,11 +13,14 @@ import { createAuth } from "@spellcast/auth";
 import type { Caller } from "@spellcast/core";
 import { createEventHub, grantStartingCredits } from "@spellcast/core";
 import { createDb, dropDatabase, migrateDatabase, users } from "@spellcast/db";
-import { createProducers, createRedisConnection, waitForRedisReady } from "@spellcast/queue";
+import { createProducers, createRedisConnection, QueueName, runGenerationJob, waitForRedisReady } from "@spellcast/queue";
 import { startSim } from "@spellcast/sim";
 import { createLocalStorage } from "@spellcast/storage";
 
 import { parseWorkerEnv } from "../apps/worker/src/env";
+import { processors } from "../apps/worker/src/processors";
+import type { ProcessorRegistry } from "../apps/worker/src/processors";
+import { processRunGeneration } from "../apps/worker/src/processors/run-generation";
 import { startWorker } from "../apps/worker/src/start-worker";
 
 // End-to-end generations per second with the sim at zero latency: tRPC `generations.create`
@@ -25,8 +28,9 @@ import { startWorker } from "../apps/worker/src/start-worker";
 // over HTTP → PNG to a temp folder → completeSession → NOTIFY → one LISTEN hub → `events.stream`
 // served over real HTTP (tRPC's standalone adapter, SSE) → an SSE reader per user. A generation's
 // time is from the create call to its `session_completed` arriving on the SSE stream. Event latency
-// is arrival minus the event row's `created_at` (its transaction's start, so an upper bound of
-// commit-to-client). Auth is bypassed: each request's caller comes from an `x-bench-user` header.
+// is that arrival minus the moment the worker's processor returned after `completeSession`
+// committed (same process, same clock; the processor is wrapped, not changed). Auth is bypassed:
+// each request's caller comes from an `x-bench-user` header.
 
 const N = Number(process.env.BENCH_GENERATIONS_N ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_GENERATIONS_CONCURRENCY ?? 16);
@@ -40,7 +44,6 @@ const round = (n: number) => Math.round(n * 10) / 10;
 interface SseEvent {
   type: string;
   subjectId?: string;
-  createdAt?: string;
 }
 
 /** Reads a tRPC SSE response: each `data:` line is superjson `{ json: <event> }`. */
@@ -83,7 +86,21 @@ export async function runGenerationsBench(): Promise<Record<string, unknown>> {
   const producers = createProducers({ redisUrl, prefix });
   const publisher = createRedisConnection(redisUrl, "producer");
   await waitForRedisReady(publisher, 5_000);
+  // When each session's completion committed, as the (unchanged) processor returns.
+  const committedAt = new Map<string, number>();
+  const registry: ProcessorRegistry = {
+    ...processors,
+    [QueueName.generation]: {
+      [runGenerationJob.name]: async (job, deps) => {
+        const result = await processRunGeneration(job, deps);
+        const sessionId: unknown = job.data?.sessionId;
+        if (typeof sessionId === "string") committedAt.set(sessionId, performance.now());
+        return result;
+      },
+    },
+  };
   const worker = await startWorker({
+    registry,
     env: parseWorkerEnv({
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
@@ -150,7 +167,8 @@ export async function runGenerationsBench(): Promise<Record<string, unknown>> {
         done.add(event.subjectId);
         lastDoneAt = at;
         e2e.push(at - t0);
-        if (event.createdAt) eventLatency.push(Date.now() - Date.parse(event.createdAt));
+        const committed = committedAt.get(event.subjectId);
+        if (committed !== undefined) eventLatency.push(at - committed);
       }).catch(() => undefined);
     }
     while (cursors.size < USERS) await new Promise((r) => setTimeout(r, 10));
