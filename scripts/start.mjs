@@ -19,7 +19,13 @@ process.env.TURBO_TELEMETRY_DISABLED = "1";
 ensureInstalled(root, log);
 loadEnvFile(root, log);
 const services = await ensureServices({ dataRoot: path.join(root, ".data"), log });
-const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };
+const env = {
+  ...process.env,
+  DATABASE_URL: services.databaseUrl,
+  REDIS_URL: services.redisUrl,
+  // Web (cwd apps/web) and worker (cwd root) must read and write the same folder: make it absolute.
+  STORAGE_DIR: path.resolve(root, process.env.STORAGE_DIR ?? ".data/storage"),
+};
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, env, stdio: "inherit", ...opts });
 
 log(`database ${new URL(env.DATABASE_URL).pathname.slice(1)}: migrating`);
