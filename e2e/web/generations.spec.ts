@@ -156,3 +156,29 @@ test("a session created elsewhere (API key) while the page is open appears as a 
   await expect(created.getByTestId("generation-refund")).toHaveText("3 credits refunded");
   await expect(page.getByTestId("credit-balance-amount")).toHaveText("100 credits");
 });
+
+test("cancel from the modal while running: the card ends canceled and the hold comes back", async ({ page }) => {
+  const token = uniqueToken("SLOW");
+  await addSimFaults([{ match: { promptContains: token }, delayMs: 20_000 }]);
+  const user = newUser("Impatient Maker");
+  await signUp(page, user);
+  await openGenerate(page);
+
+  await page.getByLabel("Prompt").fill(`A very slow sunrise ${token}`);
+  await page.getByRole("button", { name: "Generate" }).click();
+  const running = page.getByTestId("generation-card").first();
+  await expect(running).toHaveAttribute("data-status", "running");
+  await expect(running.getByTestId("generation-progress")).toBeVisible();
+  await expect(page.getByTestId("credit-balance")).toContainText("4 held");
+
+  await running.click();
+  const dialog = page.getByRole("dialog", { name: "Generation details" });
+  await dialog.getByRole("button", { name: "Cancel generation" }).click();
+  await expect(dialog.getByTestId("generation-status")).toHaveText("Canceled");
+  await expect(dialog.getByTestId("detail-refund")).toContainText("4 credits refunded");
+  await expect(dialog.getByRole("button", { name: "Cancel generation" })).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(running).toHaveAttribute("data-status", "canceled");
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("100 credits");
+  await expect(page.getByTestId("credit-balance")).not.toContainText("held");
+});
