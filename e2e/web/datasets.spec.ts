@@ -65,8 +65,9 @@ test("create a dataset, upload images (file picker and drop), see thumbnails; a 
     await expect(page.getByTestId("dataset-image-count")).toHaveText("3 images");
     await expect(page.getByTestId("upload-progress").locator('[data-status="added"]')).toHaveCount(3);
     await expect.poll(() => thumbnailsLoaded(page)).toBe(true);
-    await expect(page.getByTestId("dataset-image").first()).toContainText("sunset.png");
-    await expect(page.getByTestId("dataset-image").first()).toContainText("640 × 400");
+    // Three requests run at once, so the order is the order of arrival; each tile names its file.
+    await expect(page.getByTestId("dataset-image").filter({ hasText: "sunset.png" })).toContainText("640 × 400");
+    await expect(page.getByTestId("dataset-image").filter({ hasText: "forest.png" })).toContainText("300 × 500");
     await attachScreenshot(page, testInfo, "dataset-grid");
 
     await page.getByLabel("Add images").setInputFiles(fake);
