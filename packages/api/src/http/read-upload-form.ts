@@ -62,7 +62,9 @@ export async function readUploadForm(req: Request, maxUploadBytes: number): Prom
   }
 
   const files: File[] = [];
-  for (const [, value] of form) if (typeof value !== "string") files.push(value);
+  form.forEach((value) => {
+    if (typeof value !== "string") files.push(value);
+  });
   if (files.length === 0) throw new HttpError(400, "The upload has no files");
   if (files.length > MAX_FILES_PER_REQUEST) {
     throw new HttpError(413, `One request may carry at most ${MAX_FILES_PER_REQUEST} files; send the rest in another`);
