@@ -41,11 +41,13 @@ describe("invariant: no event announces what a read cannot see", () => {
     const reads: Promise<Check>[] = [];
     const terminal = new Set<string>();
     let failure: unknown = null;
+    let cursorSeen = false;
     const streaming = (async () => {
       const stream = await createCaller(createContext(api.deps, headers), { signal: ac.signal }).events.stream({});
       for await (const item of stream) {
         if (!Array.isArray(item)) continue;
         const [eventId, event] = item;
+        if (event.type === "cursor") cursorSeen = true;
         if (event.type === "cursor" || !SESSION_EVENTS.has(event.type)) continue;
         const announced = sessionSnapshotSchema.parse((event.payload as { session: unknown }).session);
         reads.push(client.generations.get({ id: event.subjectId }).then((read) => ({ eventId, announced, read })));
@@ -54,6 +56,9 @@ describe("invariant: no event announces what a read cannot see", () => {
     })().catch((err: unknown) => {
       if (!ac.signal.aborted) failure = err;
     });
+
+    // The stream starts after its cursor (the newest id when it opened): drive only once it is there.
+    while (!cursorSeen && !failure) await new Promise((r) => setTimeout(r, 5));
 
     // Real transitions through core: created (router) → running → completed or failed.
     const ids: string[] = [];
