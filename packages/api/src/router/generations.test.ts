@@ -180,6 +180,10 @@ describe("access: another user's session is invisible", () => {
     const reading = (async () => {
       for await (const item of await bobStream.events.stream({})) bobSeen.push(item);
     })().catch(() => undefined);
+    // Bob's stream is live (its cursor arrived) before Alice does anything.
+    const deadline = Date.now() + 10_000;
+    while (bobSeen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(bobSeen.length).toBeGreaterThan(0);
     const session = await alice.caller.generations.create(request());
 
     await expectCode(bob.caller.generations.get({ id: session.id }), "NOT_FOUND");
