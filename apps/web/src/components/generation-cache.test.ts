@@ -17,6 +17,7 @@ function snap(id: string, over: Partial<SessionSnapshot> = {}): SessionSnapshot 
     outputs: null,
     errorDetails: null,
     cost: 2,
+    reservationId: null,
     attempts: 0,
     maxAttempts: 3,
     attemptLog: [],

@@ -33,8 +33,16 @@ export const generationsRouter = {
       const userId = ctx.caller.id;
       const { session, created } = await createGenerationSession(ctx.db, userId, input, ctx.generationConfig);
       if (!created) return session;
-      const ids = { userId, sessionId: session.id, jobId: generationJobId(session.id), cost: session.cost };
+      const ids = {
+        userId,
+        sessionId: session.id,
+        jobId: generationJobId(session.id),
+        reservationId: session.reservationId,
+        cost: session.cost,
+      };
       ctx.logger.info(ids, "session.created");
+      // The session_created event was written in the same transaction; its NOTIFY went at commit.
+      ctx.logger.info({ ...ids, type: "session_created" }, "event.emitted");
       try {
         await ctx.generationJobs.enqueue({ sessionId: session.id, userId, maxAttempts: session.maxAttempts });
       } catch (err) {

@@ -73,6 +73,8 @@ export const sessionSnapshotSchema = z.object({
   outputs: sessionOutputsSchema.nullable(),
   errorDetails: errorDetailsSchema.nullable(),
   cost: z.number().int(),
+  /** The credit hold paying for it: lets logs follow one job from click to refund. */
+  reservationId: z.string().uuid().nullable(),
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   attemptLog: z.array(attemptLogEntrySchema),

@@ -25,6 +25,7 @@ export function toSessionSnapshot(row: SessionRow): SessionSnapshot {
     outputs: row.outputs ? sessionOutputsSchema.parse(row.outputs) : null,
     errorDetails: row.errorDetails ? errorDetailsSchema.parse(row.errorDetails) : null,
     cost: row.cost,
+    reservationId: row.reservationId,
     attempts: row.attempts,
     maxAttempts: row.maxAttempts,
     attemptLog: attemptLogEntrySchema.array().parse(row.attemptLog),
