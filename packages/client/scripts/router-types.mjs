@@ -1,0 +1,115 @@
+// Writes the server router's client-facing types as one self-contained declaration file: every
+// procedure's input and output printed as plain structural types (no zod, drizzle, pino or
+// better-auth types), so the published .d.ts works outside the monorepo.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import ts from "typescript";
+
+const PROBE = `
+import type { AppRouter } from "@spellcast/api";
+import type { AnyProcedure, inferProcedureInput, inferProcedureOutput } from "@trpc/server/unstable-core-do-not-import";
+
+type Leaf = string | number | boolean | bigint | symbol | null | undefined | Date | RegExp | Uint8Array | Blob | ((...args: never[]) => unknown);
+type Expand<T> = T extends Leaf ? T : T extends readonly (infer E)[] ? Expand<E>[] : T extends object ? { [K in keyof T]: Expand<T[K]> } : T;
+type Yield<T> = T extends AsyncIterable<infer Y> ? Y : never;
+type Leafs<R> = {
+  [K in keyof R]: R[K] extends AnyProcedure
+    ? R[K]["_def"]["type"] extends "subscription"
+      ? { kind: "subscription"; input: Expand<inferProcedureInput<R[K]>>; yields: Expand<Yield<inferProcedureOutput<R[K]>>> }
+      : { kind: R[K]["_def"]["type"]; input: Expand<inferProcedureInput<R[K]>>; output: Expand<inferProcedureOutput<R[K]>> }
+    : Leafs<R[K]>;
+};
+export declare const record: Leafs<AppRouter["_def"]["record"]>;
+export declare const errorShape: Expand<AppRouter["_def"]["_config"]["$types"]["errorShape"]>;
+`;
+
+const FLAGS =
+  ts.TypeFormatFlags.NoTruncation |
+  ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType |
+  ts.TypeFormatFlags.WriteArrayAsGenericType;
+
+export function writeRouterTypes(root, outFile) {
+  const work = path.join(root, ".build");
+  mkdirSync(work, { recursive: true });
+  const probeFile = path.join(work, "router-probe.ts");
+  writeFileSync(probeFile, PROBE);
+  try {
+    const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
+    const program = ts.createProgram([probeFile], { ...config.options, noEmit: true });
+    const checker = program.getTypeChecker();
+    const source = program.getSourceFile(probeFile);
+    const errors = ts.getPreEmitDiagnostics(program, source);
+    if (errors.length > 0) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }));
+    const moduleSymbol = checker.getSymbolAtLocation(source);
+    const exportsOf = Object.fromEntries(checker.getExportsOfModule(moduleSymbol).map((s) => [s.name, s]));
+    const typeOf = (symbol) => checker.getTypeOfSymbolAtLocation(symbol, source);
+    // tRPC's own aliases (error code unions) print as import("…/chunk").xy: name them through
+    // tRPC's public entry point instead, which the package depends on anyway.
+    const trpcNames = new Set();
+    const print = (type) => {
+      const text = checker
+        .typeToString(type, source, FLAGS)
+        .replace(/import\("([^"]*@trpc\/server\/[^"]*)"\)\.([\w$]+)/g, (_m, file, alias) => {
+          const name = trpcExportName(file, alias);
+          trpcNames.add(name);
+          return name;
+        });
+      if (/\bimport\(|\bz\.|\$Zod|\bany\b/.test(text)) throw new Error(`router type not fully expanded: ${text.slice(0, 400)}`);
+      return text;
+    };
+    const prop = (type, name) => {
+      const symbol = type.getProperty(name);
+      if (!symbol) throw new Error(`missing ${name}`);
+      return typeOf(symbol);
+    };
+    const render = (type, indent) => {
+      const pad = "  ".repeat(indent);
+      const lines = [];
+      for (const symbol of type.getProperties()) {
+        const value = typeOf(symbol);
+        const kind = value.getProperty("kind") ? checker.typeToString(prop(value, "kind")) : null;
+        const key = JSON.stringify(symbol.name);
+        if (kind === '"subscription"') {
+          const input = print(prop(value, "input"));
+          // Tracked items are already in their client shape ({ id, data }) here.
+          const output = `AsyncIterable<${print(prop(value, "yields"))}, void, unknown>`;
+          lines.push(`${pad}${key}: SubscriptionProcedure<{ input: ${input}; output: ${output}; meta: object }>;`);
+        } else if (kind === '"query"' || kind === '"mutation"') {
+          const wrapper = kind === '"query"' ? "QueryProcedure" : "MutationProcedure";
+          lines.push(`${pad}${key}: ${wrapper}<{ input: ${print(prop(value, "input"))}; output: ${print(prop(value, "output"))}; meta: object }>;`);
+        } else {
+          lines.push(`${pad}${key}: {`, ...render(value, indent + 1), `${pad}};`);
+        }
+      }
+      return lines;
+    };
+    const body = render(typeOf(exportsOf.record), 1);
+    const errorShape = print(typeOf(exportsOf.errorShape));
+    const text = [
+      "// Generated by packages/client/scripts/router-types.mjs from the server's AppRouter. Do not edit.",
+      `import type { ${["BuiltRouter", "MutationProcedure", "QueryProcedure", "SubscriptionProcedure", ...trpcNames].join(", ")} } from "@trpc/server/unstable-core-do-not-import";`,
+      "",
+      `export type AppRouter = BuiltRouter<{ ctx: object; meta: object; errorShape: ${errorShape}; transformer: true }, {`,
+      ...body,
+      "}>;",
+      "",
+    ].join("\n");
+    mkdirSync(path.dirname(outFile), { recursive: true });
+    writeFileSync(outFile, text);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The public name of a tRPC chunk's minified export (`export { X as ai, … }` in that .d.mts). */
+function trpcExportName(file, alias) {
+  const text = ts.sys.readFile(`${file}.d.mts`) ?? ts.sys.readFile(`${file}.d.ts`) ?? "";
+  for (const match of text.matchAll(/export \{([^}]*)\}/g)) {
+    for (const part of match[1].split(",")) {
+      const [name, as] = part.trim().split(/\s+as\s+/);
+      if (as === alias && name) return name.replace(/^type\s+/, "");
+    }
+  }
+  throw new Error(`cannot name tRPC type ${alias} from ${file}`);
+}

@@ -1,0 +1,80 @@
+import type { TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { EventSource as NodeEventSource } from "eventsource";
+import superjson from "superjson";
+
+import type { AppRouter, GenerateInput, Session, TerminalSession } from "./types.js";
+import type { UploadFileInput, UploadImagesResult } from "./upload-images.js";
+import { uploadImages } from "./upload-images.js";
+import type { WaitForOptions } from "./wait-for.js";
+import { waitForSession } from "./wait-for.js";
+
+/** The `eventsource` package's constructor (the default), or any compatible one that takes `{ fetch }`. */
+export type EventSourceConstructor = typeof NodeEventSource;
+
+export interface SpellcastClientOptions {
+  /** The Spellcast app's base URL, e.g. `https://spellcast.example.com` (tRPC lives at `/api/trpc`). */
+  url: string;
+  /** An API key (`sc_…`) from the API keys page; sent as `Authorization: Bearer`, never in a URL. */
+  apiKey: string;
+  /** Used for every request, including the event stream (default: the global `fetch`). */
+  fetch?: typeof fetch;
+  /** EventSource implementation for subscriptions (default: the `eventsource` package, Node 20+). */
+  EventSource?: EventSourceConstructor;
+}
+
+export type SpellcastTRPCClient = TRPCClient<AppRouter>;
+
+export interface SpellcastClient {
+  /** The typed tRPC client: every procedure of the server's router (`trpc.credits.balance.query()`…). */
+  trpc: SpellcastTRPCClient;
+  /** Starts a generation; a `clientKey` is generated when absent (pass your own to retry safely). */
+  generate(input: GenerateInput): Promise<Session>;
+  /** Resolves once, with the terminal snapshot (completed with outputs, failed with error details, or canceled). */
+  waitFor(sessionId: string, options?: WaitForOptions): Promise<TerminalSession>;
+  /** Uploads images into one of your datasets (multipart POST to `/api/datasets/<id>/images`). */
+  uploadImages(datasetId: string, files: UploadFileInput[]): Promise<UploadImagesResult>;
+}
+
+function randomClientKey(): string {
+  return `client_${globalThis.crypto.randomUUID()}`;
+}
+
+export function createSpellcastClient(options: SpellcastClientOptions): SpellcastClient {
+  const baseUrl = options.url.replace(/\/+$/, "");
+  const trpcUrl = `${baseUrl}/api/trpc`;
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const authorization = `Bearer ${options.apiKey}`;
+  const EventSourceImpl = options.EventSource ?? NodeEventSource;
+
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url: trpcUrl,
+          transformer: superjson,
+          EventSource: EventSourceImpl,
+          // `headers` in the init dict is ignored by eventsource: the header goes in through its
+          // fetch. The other headers (Accept, Last-Event-ID on reconnect) are kept.
+          eventSourceOptions: () => ({
+            fetch: (url, init) => fetchImpl(url, { ...init, headers: { ...init.headers, authorization } }),
+          }),
+        }),
+        false: httpBatchStreamLink({
+          url: trpcUrl,
+          transformer: superjson,
+          fetch: fetchImpl,
+          headers: () => ({ authorization }),
+        }),
+      }),
+    ],
+  });
+
+  return {
+    trpc,
+    generate: (input) => trpc.generations.create.mutate({ ...input, clientKey: input.clientKey ?? randomClientKey() }),
+    waitFor: (sessionId, waitOptions) => waitForSession(trpc, sessionId, waitOptions),
+    uploadImages: (datasetId, files) => uploadImages({ baseUrl, authorization, fetch: fetchImpl }, datasetId, files),
+  };
+}

@@ -1,0 +1,75 @@
+import type { RouterOutputs } from "./types.js";
+
+/** A file to upload: a `File`, or a name with bytes (a `Blob`, `Uint8Array` or `ArrayBuffer`). */
+export type UploadFileInput = File | { name: string; data: Blob | Uint8Array | ArrayBuffer; type?: string };
+
+/** An image as `datasets.get` returns it. */
+export type UploadedImage = RouterOutputs["datasets"]["get"]["images"][number];
+
+/** What the upload route answers: the images added, and each refused file with its reason. */
+export interface UploadImagesResult {
+  added: UploadedImage[];
+  rejected: { name: string; reason: string }[];
+}
+
+/** An upload refused as a whole (401, 404, 413, 415…): `status` is the HTTP status, `message` the server's reason. */
+export class SpellcastUploadError extends Error {
+  override readonly name = "SpellcastUploadError";
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function toBlobPart(file: Exclude<UploadFileInput, File>): Blob {
+  if (file.data instanceof Blob) return file.data;
+  const bytes = file.data instanceof Uint8Array ? file.data : new Uint8Array(file.data);
+  // Copy into a plain ArrayBuffer-backed view, which every Blob implementation accepts.
+  return new Blob([new Uint8Array(bytes)], { type: file.type ?? "application/octet-stream" });
+}
+
+export async function uploadImages(
+  deps: { baseUrl: string; authorization: string; fetch: typeof fetch },
+  datasetId: string,
+  files: UploadFileInput[],
+): Promise<UploadImagesResult> {
+  const form = new FormData();
+  for (const file of files) {
+    if (file instanceof File) form.append("file", file, file.name);
+    else form.append("file", toBlobPart(file), file.name);
+  }
+  const res = await deps.fetch(`${deps.baseUrl}/api/datasets/${encodeURIComponent(datasetId)}/images`, {
+    method: "POST",
+    headers: { authorization: deps.authorization },
+    body: form,
+  });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const message =
+      body && typeof body === "object" && "error" in body && typeof body.error === "string"
+        ? body.error
+        : `Upload failed with HTTP ${res.status}`;
+    throw new SpellcastUploadError(res.status, message);
+  }
+  if (!isWireResult(body)) throw new SpellcastUploadError(res.status, "Unexpected upload response");
+  // Plain JSON carries dates as strings; give them back as Dates, as tRPC does.
+  return { added: body.added.map((image) => ({ ...image, createdAt: new Date(image.createdAt) })), rejected: body.rejected };
+}
+
+interface WireResult {
+  added: (Omit<UploadedImage, "createdAt"> & { createdAt: string })[];
+  rejected: { name: string; reason: string }[];
+}
+
+function isWireResult(body: unknown): body is WireResult {
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    "added" in body &&
+    Array.isArray(body.added) &&
+    "rejected" in body &&
+    Array.isArray(body.rejected)
+  );
+}
