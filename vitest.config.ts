@@ -8,6 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests share one freshly migrated database per run; files still run in parallel.
     pool: "forks",
-    typecheck: { enabled: true, include: ["packages/*/src/**/*.test-d.ts"] },
+    typecheck: { enabled: true, include: ["packages/*/src/**/*.test-d.ts"], tsconfig: "./tsconfig.test-d.json" },
   },
 });

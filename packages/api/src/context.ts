@@ -29,6 +29,8 @@ export interface Context extends ApiDeps {
   headers: Headers;
   /** Resolves (once per request, memoised) who is asking; null when nobody signed in. */
   getCaller: () => Promise<Caller | null>;
+  /** Resolves the caller again, not memoised: long-lived streams use it to notice a revoked key. */
+  revalidateCaller: () => Promise<Caller | null>;
 }
 
 /** Pure: tests build it without Next from plain headers. */
@@ -38,6 +40,7 @@ export function createContext(deps: ApiDeps, headers: Headers): Context {
     ...deps,
     headers,
     getCaller: () => (caller ??= resolveCaller(deps, headers)),
+    revalidateCaller: () => resolveCaller(deps, headers),
   };
 }
 

@@ -2,10 +2,11 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
 
-import type { CursorStreamEvent, EphemeralStreamEvent, LogStreamEvent } from "@spellcast/core";
+import type { Caller, CursorStreamEvent, EphemeralStreamEvent, LogStreamEvent } from "@spellcast/core";
 import { readEventsAfter, readLatestEventId, toLogStreamEvent } from "@spellcast/core";
 
 import type { Context } from "../context";
+import { toTRPCError } from "../errors";
 import { protectedProcedure } from "../trpc";
 
 /** Rows per read; a backlog is read in batches of this many, ascending. */
@@ -13,6 +14,8 @@ export const EVENTS_BATCH = 500;
 /** Ephemeral items held for a slow consumer; older ones are dropped (progress: newest wins). */
 const EPHEMERAL_BACKLOG = 100;
 const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+/** An API-key stream re-checks its key this often, and before each read of the log. */
+export const STREAM_AUTH_RECHECK_MS = 30_000;
 
 export const eventsStreamInputSchema = z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() });
 
@@ -24,6 +27,27 @@ async function guardRead<T>(ctx: Context, userId: string, read: Promise<T>): Pro
     ctx.logger.error({ err, userId }, "events.stream.read.failed");
     throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Event log unavailable, reconnect", cause: err });
   }
+}
+
+/**
+ * A stream opened with an API key ends (UNAUTHORIZED, which clients do not retry) once the key is
+ * revoked or its user suspended; a database hiccup during the check is a 503 (clients resume).
+ */
+async function assertStillAuthorized(ctx: Context & { caller: Caller }): Promise<void> {
+  if (ctx.caller.via !== "api_key") return;
+  let caller: Caller | null;
+  try {
+    caller = await ctx.revalidateCaller();
+  } catch (err) {
+    const mapped = toTRPCError(err);
+    if (mapped.code === "UNAUTHORIZED" || mapped.code === "FORBIDDEN") {
+      ctx.logger.info({ userId: ctx.caller.id, code: mapped.code }, "events.stream.key_rejected");
+      throw mapped;
+    }
+    ctx.logger.error({ err, userId: ctx.caller.id }, "events.stream.auth_check.failed");
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Could not re-check the API key, reconnect", cause: err });
+  }
+  if (caller?.id !== ctx.caller.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "This API key is no longer valid" });
 }
 
 export const eventsRouter = {
@@ -40,6 +64,7 @@ export const eventsRouter = {
 
     // Per-subscriber state: a "log may have grown" flag, a waiter, a small ephemeral queue.
     let logPending = true;
+    let authCheckDue = false;
     let waiter: (() => void) | null = null;
     const ephemeral: EphemeralStreamEvent[] = [];
     const resume = () => {
@@ -59,6 +84,11 @@ export const eventsRouter = {
     if (hub.closed) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Server is shutting down, reconnect" });
     const unsubscribe = hub.subscribe(userId, wake, onEphemeral);
     signal?.addEventListener("abort", resume);
+    const authTimer = setInterval(() => {
+      authCheckDue = true;
+      resume();
+    }, STREAM_AUTH_RECHECK_MS);
+    authTimer.unref();
     try {
       // LISTEN must be up before the first read, or a commit in between would go unannounced.
       await hub.ready().catch((err: unknown) => {
@@ -73,9 +103,13 @@ export const eventsRouter = {
 
       while (!signal?.aborted) {
         if (hub.closed) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Server is shutting down, reconnect" });
-        if (!logPending && ephemeral.length === 0) {
+        if (!logPending && ephemeral.length === 0 && !authCheckDue) {
           await new Promise<void>((resolve) => (waiter = resolve));
           continue;
+        }
+        if (authCheckDue || logPending) {
+          authCheckDue = false;
+          await assertStillAuthorized(ctx);
         }
         for (let item = ephemeral.shift(); item; item = ephemeral.shift()) yield item;
         if (!logPending) continue;
@@ -95,6 +129,7 @@ export const eventsRouter = {
         }
       }
     } finally {
+      clearInterval(authTimer);
       signal?.removeEventListener("abort", resume);
       unsubscribe();
     }
