@@ -25,6 +25,8 @@ export const workerEnvSchema = z
     JOYCAPTION_BASE_URL: z.url().optional(),
     JOYCAPTION_API_KEY: z.string().default("sim-key"),
     SEEDREAM_MODEL: z.string().min(1).default("seedream-3-0-t2i"),
+    JOYCAPTION_MODEL: z.string().min(1).default("joycaption-alpha-two"),
+    OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
     PROVIDER_TIMEOUT_MS: positiveInt.default(60_000),
     MAX_ATTEMPTS: positiveInt.max(20).default(3),
     /** Retry backoff of provider calls: exponential with jitter from this base, capped at the max. */

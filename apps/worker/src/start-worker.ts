@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 
 import { createDb } from "@spellcast/db";
-import { createSeedreamAdapter } from "@spellcast/providers";
+import { createJoyCaptionAdapter, createOpenAiChatAdapter, createSeedreamAdapter } from "@spellcast/providers";
 import {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_TTL_MS,
@@ -89,6 +89,18 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       baseUrl: env.SEEDREAM_BASE_URL,
       apiKey: env.SEEDREAM_API_KEY,
       model: env.SEEDREAM_MODEL,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    }),
+    joycaption: createJoyCaptionAdapter({
+      baseUrl: env.JOYCAPTION_BASE_URL,
+      apiKey: env.JOYCAPTION_API_KEY,
+      model: env.JOYCAPTION_MODEL,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+    }),
+    chat: createOpenAiChatAdapter({
+      baseUrl: env.OPENAI_BASE_URL,
+      apiKey: env.OPENAI_API_KEY,
+      model: env.OPENAI_MODEL,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
     }),
     cancels,

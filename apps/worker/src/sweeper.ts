@@ -4,7 +4,9 @@ import {
   findSessionsWithRefundError,
   findStaleQueuedSessions,
   findUnsettledSessions,
+  resumeStalledCaptionSets,
   retryFailedRefund,
+  DEFAULT_HOLD_MS,
 } from "@spellcast/core";
 import type { SweepCandidate } from "@spellcast/core";
 import { QueueName, enqueueGeneration, generationJobId } from "@spellcast/queue";
@@ -24,6 +26,8 @@ export interface SweepOptions {
   failedGraceMs?: number;
   /** Only these users' sessions (tests, targeted repair). Holds expiry is global, so it is skipped. */
   userIds?: readonly string[];
+  /** Attempts of step sessions that a resumed caption run creates. */
+  stepMaxAttempts?: number;
 }
 
 export interface SweepReport {
@@ -32,6 +36,8 @@ export interface SweepReport {
   settledFromFailedJobs: string[];
   expiredHolds: number;
   refundsRetried: string[];
+  /** Caption sets whose uncaptioned images had no active cast: resumed. */
+  resumedSets: string[];
 }
 
 /** Job states in which BullMQ still owns the session's progress: the sweeper leaves those alone. */
@@ -50,7 +56,7 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
   const scope = { limit, userIds: options.userIds };
   const queue = deps.producers.queue(QueueName.generation);
   await deps.producers.ready(queue);
-  const report: SweepReport = { stuck: [], requeued: [], settledFromFailedJobs: [], expiredHolds: 0, refundsRetried: [] };
+  const report: SweepReport = { stuck: [], requeued: [], settledFromFailedJobs: [], expiredHolds: 0, refundsRetried: [], resumedSets: [] };
 
   for (const session of await findOverdueRunningSessions(deps.db, { ...scope, now })) {
     const job = await queue.getJob(jobIdOf(session));
@@ -103,7 +109,16 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
     if (await retryFailedRefund(deps.db, sessionId)) report.refundsRetried.push(sessionId);
   }
 
-  const acted = report.stuck.length + report.requeued.length + report.settledFromFailedJobs.length + report.expiredHolds + report.refundsRetried.length;
+  report.resumedSets = await resumeStalledCaptionSets(
+    deps.db,
+    { limit, userIds: options.userIds },
+    { maxAttempts: options.stepMaxAttempts ?? 3, holdMs: DEFAULT_HOLD_MS },
+    async (jobs) => {
+      for (const job of jobs) await enqueueGeneration(deps.producers, job);
+    },
+  );
+
+  const acted = report.resumedSets.length + report.stuck.length + report.requeued.length + report.settledFromFailedJobs.length + report.expiredHolds + report.refundsRetried.length;
   if (acted > 0) deps.logger.info({ ...report }, "sweep.done");
   return report;
 }

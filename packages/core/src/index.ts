@@ -10,3 +10,6 @@ export * from "./events/read-events";
 export * from "./sessions";
 export * from "./parse-input";
 export * from "./datasets";
+export * from "./spells";
+export * from "./casts";
+export * from "./captions";

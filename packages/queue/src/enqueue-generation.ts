@@ -10,6 +10,8 @@ export interface EnqueueGenerationInput {
   userId: string;
   /** The session's own `max_attempts`: BullMQ's attempts must match what the session promises. */
   maxAttempts: number;
+  /** Spell steps: cast metadata carried in the job data through every step. */
+  cast?: RunGenerationPayload["cast"];
 }
 
 /**
@@ -23,7 +25,7 @@ export async function enqueueGeneration(
   return enqueue(
     producers,
     runGenerationJob,
-    { sessionId: input.sessionId, userId: input.userId },
+    { sessionId: input.sessionId, userId: input.userId, ...(input.cast ? { cast: input.cast } : {}) },
     { jobId: generationJobId(input.sessionId), attempts: input.maxAttempts },
   );
 }

@@ -1,7 +1,7 @@
-import { completeSession, getSession, imageSizeSchema, isTerminalStatus, markSessionRunning, recordAttemptFailure } from "@spellcast/core";
-import type { SessionSnapshot } from "@spellcast/core";
+import { completeSession, getSession, isTerminalStatus, markSessionRunning, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
+import type { ChainResult } from "@spellcast/core";
 import { isProviderError } from "@spellcast/providers";
-import { runGenerationPayloadSchema } from "@spellcast/queue";
+import { enqueueGeneration, runGenerationPayloadSchema } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
 import type { Job } from "bullmq";
 
@@ -9,22 +9,27 @@ import { providerBackoffDelay } from "../backoff";
 import { FatalGenerationError, RetryableAttemptError, toAttemptFailure } from "../generation-errors";
 import type { Logger } from "../logger";
 import { createProgressReporter } from "../progress-reporter";
+import { sessionImageKey, toolHandlers } from "../tools";
+import type { ToolHandler } from "../tools";
+import { invalidStep } from "../tools/step-input";
+import type { ToolResult } from "../tools/types";
 import type { ProcessorDeps } from "./types";
 
 export type RunGenerationOutcome = "completed" | "skipped" | "canceled" | "already_terminal";
 
-export const sessionImageKey = (sessionId: string) => `sessions/${sessionId}.png`;
+export { sessionImageKey };
 
 /**
- * One attempt of one generation session: mark it running, call the provider, store the PNG, then
- * complete (capture + outputs + event, in one transaction in core). Failures only classify and
- * rethrow; settling a final failure is the failed-job handler's business (on-failed.ts).
+ * One attempt of one generation session (a single image, or one spell step): mark it running,
+ * run its tool, then complete (capture + outputs + event, and for a spell step the next step or
+ * the caption, in one transaction in core), then enqueue what that transaction created.
+ * Failures only classify and rethrow; settling a final failure is on-failed.ts's business.
  */
 export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promise<{ outcome: RunGenerationOutcome }> {
-  const { sessionId, userId } = parsePayload(job.data);
+  const { sessionId, userId, cast: castMeta } = parsePayload(job.data);
   const attempt = job.attemptsMade + 1;
   // deps.logger already carries queue, job name, jobId and attempt.
-  const log = deps.logger.child({ userId, sessionId });
+  const log = deps.logger.child({ userId, sessionId, ...castMeta });
   // Registered before marking running, so a cancel published from then on reaches this call.
   const cancel = deps.cancels.register(sessionId);
   try {
@@ -33,41 +38,66 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       log.info("session.skipped.terminal");
       return { outcome: "skipped" };
     }
-    log.info({ maxAttempts: session.maxAttempts }, "session.running");
+    log.info({ maxAttempts: session.maxAttempts, tool: session.tool }, "session.running");
+    const handler = handlerFor(session.tool);
     const progress = createProgressReporter(job, { sessionId, userId }, log);
     progress.report(5, "calling provider");
     const ticking = progress.tickDuring(5, 85, deps.env.PROVIDER_TIMEOUT_MS, "generating");
-    let png: Uint8Array;
-    let requestId: string | undefined;
+    let result: ToolResult;
     try {
-      const input = imageInput(session);
-      ({ png, requestId } = await deps.seedream.generateImage(input, { signal: AbortSignal.any([deps.signal, cancel.signal]) }));
+      result = await handler({ deps, session, userId, signal: AbortSignal.any([deps.signal, cancel.signal]), log });
     } catch (err) {
       if (cancel.signal.aborted) return await endCanceled(deps, { sessionId, userId }, log, err);
       if (deps.signal.aborted) throw err; // handed back on shutdown: not a failed attempt
+      if (err instanceof FatalGenerationError) throw err;
       throw await attemptError(job, deps, log, { sessionId, attempt }, err);
     } finally {
       ticking.stop();
     }
     progress.report(90, "storing");
-    const key = sessionImageKey(sessionId);
-    const stored = await deps.storage.put(key, png, "image/png");
-    const done = await completeSession(deps.db, {
-      sessionId,
-      outputs: { kind: "image", storageKey: key, contentType: "image/png", bytes: stored.bytes, requestId },
-    });
+    const done = await completeSession(deps.db, { sessionId, outputs: result.outputs });
     if (!done.completed) {
       // Canceled (or settled elsewhere) while the provider worked: keep nothing, charge nothing.
-      await deps.storage.delete(key);
+      await result.discard?.();
       log.info({ status: done.session.status }, "session.complete.skipped");
       return { outcome: "already_terminal" };
     }
     progress.report(100, "completed");
-    log.info({ bytes: stored.bytes, requestId, cost: done.session.cost }, "session.completed");
+    log.info({ requestId: result.outputs.requestId, cost: done.session.cost, tool: session.tool }, "session.completed");
+    await afterCommit(deps, log, done.chain);
     return { outcome: "completed" };
   } finally {
     cancel.release();
   }
+}
+
+/**
+ * Enqueues the step sessions the completing transaction created (job id gen_<id>). If this
+ * process dies first, the sweeper finds them queued without a job and enqueues them.
+ */
+async function afterCommit(deps: ProcessorDeps, log: Logger, chain: ChainResult): Promise<void> {
+  for (const next of chain.next) {
+    try {
+      await enqueueGeneration(deps.producers, next);
+      log.info({ nextSessionId: next.sessionId, nextStep: next.cast.stepIndex }, "cast.step.enqueued");
+    } catch (err) {
+      log.warn({ err, nextSessionId: next.sessionId }, "cast.step.enqueue_failed; the sweeper will enqueue it");
+    }
+  }
+  const write = chain.captionWrite;
+  if (write) {
+    // Where the caption's text came from, so a missing caption can be traced to its source.
+    const level = write.landed && write.sources.stepStoredOutput ? "info" : "warn";
+    log[level]({ ...write }, write.landed ? "caption.written" : "caption.not_written");
+  } else if (chain.castStatus) {
+    log.debug({ castStatus: chain.castStatus }, "cast.advanced");
+  }
+}
+
+function handlerFor(tool: string): ToolHandler {
+  const parsed = toolNameSchema.safeParse(tool);
+  if (!parsed.success) throw invalidStep(`unknown tool "${tool}"`);
+  return toolHandlers[parsed.data];
 }
 
 function parsePayload(data: unknown): RunGenerationPayload {
@@ -81,15 +111,6 @@ function parsePayload(data: unknown): RunGenerationPayload {
 /** Long enough for the call and the image download (each bounded by the timeout), plus slack. */
 function runningDeadlineMs(deps: ProcessorDeps): number {
   return 2 * deps.env.PROVIDER_TIMEOUT_MS + 30_000;
-}
-
-function imageInput(session: SessionSnapshot) {
-  const size = imageSizeSchema.safeParse(session.params.size);
-  const seed = session.params.seed;
-  if (!size.success) {
-    throw new FatalGenerationError({ providerStatus: null, providerMessage: "The session has no valid image size", providerBody: null, requestId: null, reason: "invalid_payload", fatal: true });
-  }
-  return { prompt: session.prompt, size: size.data, seed: typeof seed === "number" ? seed : undefined };
 }
 
 /** A cancel aborted the call. The web settled the session first; if it did not, let a retry decide. */

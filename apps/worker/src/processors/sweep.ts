@@ -8,5 +8,5 @@ import type { ProcessorDeps } from "./types";
 /** The scheduled safety net (see sweeper.ts); a failed sweep is simply the next tick's work. */
 export async function processSweep(job: Job, deps: ProcessorDeps): Promise<SweepReport> {
   parseJobPayload(sweepSessionsJob, job.data);
-  return sweepSessions(deps, { queuedAfterMs: deps.env.SWEEP_QUEUED_AFTER_MS });
+  return sweepSessions(deps, { queuedAfterMs: deps.env.SWEEP_QUEUED_AFTER_MS, stepMaxAttempts: deps.env.MAX_ATTEMPTS });
 }

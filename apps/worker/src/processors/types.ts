@@ -1,5 +1,5 @@
 import type { Database } from "@spellcast/db";
-import type { SeedreamAdapter } from "@spellcast/providers";
+import type { JoyCaptionAdapter, OpenAiChatAdapter, SeedreamAdapter } from "@spellcast/providers";
 import type { Producers } from "@spellcast/queue";
 import type { Storage } from "@spellcast/storage";
 import type { Job } from "bullmq";
@@ -16,6 +16,9 @@ export interface WorkerDeps {
   logger: Logger;
   storage: Storage;
   seedream: SeedreamAdapter;
+  /** Spell steps: image → text (joycaption) and text → text (chatgpt). */
+  joycaption: JoyCaptionAdapter;
+  chat: OpenAiChatAdapter;
   /** Aborts the provider call of a session when the web cancels it. */
   cancels: CancelRegistry;
   /** Queues this process writes to: re-enqueue (sweeper), dead letters, job lookups. */

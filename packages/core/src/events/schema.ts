@@ -11,6 +11,9 @@ export const eventTypeSchema = z.enum([
   "session_completed",
   "credits_changed",
   "api_key_changed",
+  "cast_updated",
+  "caption_updated",
+  "caption_set_updated",
 ]);
 export type EventType = z.infer<typeof eventTypeSchema>;
 

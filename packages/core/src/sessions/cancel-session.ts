@@ -1,5 +1,7 @@
 import type { Database } from "@spellcast/db";
 
+import { cancelCastInTx } from "../casts/advance-cast";
+import { lockAccountInTx } from "../casts/lock-account";
 import { DomainError } from "../errors";
 import type { SessionSnapshot, SessionStatus } from "./schema";
 import { isTerminalStatus } from "./schema";
@@ -22,6 +24,7 @@ export async function cancelSession(
     if (isTerminalStatus(current.status)) {
       throw new DomainError("INVALID_STATE", `This generation already ended (${current.status})`);
     }
+    if (current.castId) await lockAccountInTx(tx, current.userId);
     const refund = await refundSession(tx, current, "Generation canceled: credits returned");
     const row = await updateSession(tx, current.id, {
       status: "canceled",
@@ -44,6 +47,7 @@ export async function cancelSession(
         : null,
     });
     await emitSessionEvent(tx, "session_completed", row);
+    if (row.castId) await cancelCastInTx(tx, row);
     return { session: toSessionSnapshot(row), previousStatus: current.status };
   });
 }

@@ -3,6 +3,8 @@ import { eq } from "drizzle-orm";
 import type { Database, DbOrTx } from "@spellcast/db";
 import { reservations } from "@spellcast/db";
 
+import { failCastInTx } from "../casts/advance-cast";
+import { lockAccountInTx } from "../casts/lock-account";
 import { releaseReservationInTx } from "../credits/settle-reservation";
 import { parseDomainInput } from "../parse-input";
 import type { ErrorDetails, SessionFailure } from "./error-details";
@@ -34,6 +36,7 @@ export async function failSession(
   return db.transaction(async (tx) => {
     const current = await lockSession(tx, params.sessionId);
     if (isTerminalStatus(current.status)) return { session: toSessionSnapshot(current), failed: false };
+    if (current.castId) await lockAccountInTx(tx, current.userId);
     const refund = await refundSession(tx, current, "Generation failed: credits returned");
     const now = new Date();
     const firstFailedAt = current.attemptLog[0]?.at;
@@ -58,6 +61,8 @@ export async function failSession(
       deadlineAt: null,
     });
     await emitSessionEvent(tx, "session_completed", row);
+    // A spell step: its cast fails with these details; later steps were never created or charged.
+    if (row.castId) await failCastInTx(tx, row);
     return { session: toSessionSnapshot(row), failed: true };
   });
 }

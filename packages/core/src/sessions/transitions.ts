@@ -1,5 +1,9 @@
 import type { Database } from "@spellcast/db";
 
+import { advanceCastInTx } from "../casts/advance-cast";
+import { lockAccountInTx } from "../casts/lock-account";
+import type { ChainResult } from "../casts/schema";
+import { emptyChain } from "../casts/schema";
 import { captureReservationInTx } from "../credits/settle-reservation";
 import type { AttemptLogEntry, SessionOutputs, SessionSnapshot } from "./schema";
 import { isTerminalStatus } from "./schema";
@@ -47,20 +51,25 @@ export async function recordAttemptFailure(
  * Completes a session: captures its cost, stores the outputs and writes the terminal event in
  * one transaction. A session already terminal (e.g. canceled mid-call) is left as it is and
  * nothing is charged; the caller learns it from `completed: false`.
+ * A spell step also moves its cast on in the same transaction (`chain`): the next step's session
+ * (to enqueue after commit), or the cast's end and its caption.
  */
 export async function completeSession(
   db: Database,
   params: { sessionId: string; outputs: SessionOutputs; actualCost?: number },
-): Promise<{ session: SessionSnapshot; completed: boolean }> {
+): Promise<{ session: SessionSnapshot; completed: boolean; chain: ChainResult }> {
   return db.transaction(async (tx) => {
     const current = await lockSession(tx, params.sessionId);
-    if (isTerminalStatus(current.status)) return { session: toSessionSnapshot(current), completed: false };
+    if (isTerminalStatus(current.status)) return { session: toSessionSnapshot(current), completed: false, chain: emptyChain() };
+    // Spell steps: the account lock comes before cast, set and event locks (see lock-account.ts).
+    if (current.castId) await lockAccountInTx(tx, current.userId);
+    let charged = 0;
     if (current.reservationId && current.cost > 0) {
-      await captureReservationInTx(tx, {
+      ({ captured: charged } = await captureReservationInTx(tx, {
         reservationId: current.reservationId,
         actualAmount: Math.min(params.actualCost ?? current.cost, current.cost),
         reason: "Generation completed",
-      });
+      }));
     }
     const row = await updateSession(tx, current.id, {
       status: "completed",
@@ -69,6 +78,7 @@ export async function completeSession(
       deadlineAt: null,
     });
     await emitSessionEvent(tx, "session_completed", row);
-    return { session: toSessionSnapshot(row), completed: true };
+    const chain = row.castId ? await advanceCastInTx(tx, row, charged) : emptyChain();
+    return { session: toSessionSnapshot(row), completed: true, chain };
   });
 }

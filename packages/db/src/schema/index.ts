@@ -4,3 +4,4 @@ export * from "./sessions";
 export * from "./events";
 export * from "./credits";
 export * from "./datasets";
+export * from "./spells";

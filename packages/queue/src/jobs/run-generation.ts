@@ -7,6 +7,16 @@ export const runGenerationPayloadSchema = z.object({
   sessionId: z.string().uuid(),
   /** Carried so progress and logs can be routed to the owner without a database read. */
   userId: z.string().min(1),
+  /** Spell steps only: which cast, spell and dataset image this step works for (logs, progress). */
+  cast: z
+    .object({
+      castId: z.string().uuid(),
+      spellId: z.string().uuid(),
+      stepIndex: z.number().int().min(0),
+      datasetId: z.string().uuid().nullable(),
+      imageIndex: z.number().int().nullable(),
+    })
+    .optional(),
 });
 export type RunGenerationPayload = z.infer<typeof runGenerationPayloadSchema>;
 

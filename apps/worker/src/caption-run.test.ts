@@ -1,0 +1,53 @@
+import { BUILT_IN_CAPTION_SPELL_ID, readEventsAfter } from "@spellcast/core";
+import { captionSets, events } from "@spellcast/db";
+import { and, asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { captionHarness } from "./caption-test-harness";
+import type { CaptionHarness } from "./caption-test-harness";
+import { createGenerationHarness } from "./generation-test-harness";
+import type { GenerationHarness } from "./generation-test-harness";
+
+let h: GenerationHarness;
+let c: CaptionHarness;
+
+beforeAll(async () => {
+  h = await createGenerationHarness("captionrun");
+  c = captionHarness(h);
+  await h.startWorker({ WORKER_CONCURRENCY: "8" });
+});
+afterAll(async () => h.close());
+
+describe("caption runs", () => {
+  it("a 20-image run: in_progress at once, captions land one by one, flips completed once, 20 captions, charges = 20 × spell cost", async () => {
+    const userId = await h.userWith(1000);
+    const datasetId = await c.datasetWith(userId, 20);
+    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID);
+    expect(started.status).toBe("in_progress");
+    expect(started.total).toBe(20);
+    const { set, captions } = await c.waitForSet(userId, started.id, ["completed", "completed_with_errors"]);
+    expect(set).toMatchObject({ status: "completed", done: 20, failed: 0, total: 20, spent: 60 });
+    expect(captions).toHaveLength(20);
+    expect(captions.every((x) => x.status === "done" && (x.text ?? "").length > 0 && x.creditsCharged === 3)).toBe(true);
+    expect(new Set(captions.map((x) => x.fileName)).size).toBe(20);
+    expect(await h.balance(userId)).toEqual({ balance: 1000 - 60, held: 0 });
+
+    const log = await h.db
+      .select()
+      .from(events)
+      .where(and(eq(events.userId, userId)))
+      .orderBy(asc(events.id));
+    const landed = log.filter((e) => e.type === "caption_updated").map((e) => e.payload as { caption: { id: string; status: string }; set: { done: number } });
+    expect(landed).toHaveLength(20);
+    expect(landed.map((e) => e.set.done)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(new Set(landed.map((e) => e.caption.id)).size).toBe(20);
+    const setEvents = log.filter((e) => e.type === "caption_set_updated").map((e) => (e.payload as { set: { status: string } }).set.status);
+    expect(setEvents).toEqual(["in_progress", "completed"]);
+    // The caption set exists once for this run; the flip happened on it.
+    const sets = await h.db.select().from(captionSets).where(eq(captionSets.datasetId, datasetId));
+    expect(sets).toHaveLength(1);
+    // Every caption event is visible to a reader of the log (the stream's read path).
+    const streamed = await readEventsAfter(h.db, { userId, afterId: null, limit: 1000 });
+    expect(streamed.filter((e) => e.type === "caption_updated")).toHaveLength(20);
+  });
+});

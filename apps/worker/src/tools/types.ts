@@ -1,0 +1,23 @@
+import type { SessionOutputs, SessionSnapshot } from "@spellcast/core";
+
+import type { Logger } from "../logger";
+import type { ProcessorDeps } from "../processors/types";
+
+export interface ToolContext {
+  deps: ProcessorDeps;
+  session: SessionSnapshot;
+  /** The owner (from the job data): every read is scoped by it. */
+  userId: string;
+  /** Aborted on cancel or when shutdown hands the job back. */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface ToolResult {
+  outputs: SessionOutputs;
+  /** Undo side effects (a stored file) when the session ended elsewhere meanwhile. */
+  discard?: () => Promise<void>;
+}
+
+/** One tool's work for one step session; throws ProviderError (classified by the processor) or FatalGenerationError. */
+export type ToolHandler = (ctx: ToolContext) => Promise<ToolResult>;

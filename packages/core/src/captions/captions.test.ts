@@ -1,0 +1,152 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { and, eq } from "drizzle-orm";
+import sharp from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { captionSets, events } from "@spellcast/db";
+import { createLocalStorage } from "@spellcast/storage";
+
+import type { StepJob } from "../casts/schema";
+import { grantCredits } from "../credits/grant-credits";
+import { getBalance } from "../credits/read-credits";
+import { createTestUsers, openTestDb } from "../credits/test-support";
+import { addImagesToDataset } from "../datasets/add-images";
+import { createDataset } from "../datasets/manage-datasets";
+import { completeSession, markSessionRunning } from "../sessions/transitions";
+import { createSpell, deleteSpell, listSpells, updateSpell } from "../spells/manage-spells";
+import { BUILT_IN_CAPTION_SPELL_ID } from "../spells/schema";
+import { rewriteText } from "../spells/tools";
+import { cancelCaptionSet } from "./cancel-run";
+import { getCaptionSet, listCaptionSets } from "./read-captions";
+import { estimateCaptionRun, raiseCaptionBudget, startCaptionRun } from "./run-captions";
+
+const { db, close } = openTestDb(10);
+const dir = await mkdtemp(path.join(tmpdir(), "spellcast-captions-"));
+const storage = createLocalStorage(dir);
+afterAll(async () => {
+  await close();
+  await rm(dir, { recursive: true, force: true });
+});
+const options = { maxAttempts: 3, holdMs: 3_600_000, batchSize: 10 };
+
+async function userWith(credits: number) {
+  const [id] = await createTestUsers(db, 1);
+  if (!id) throw new Error("no user");
+  await grantCredits(db, { userId: id, amount: credits, reason: "test", subject: { type: "seed", id }, key: "seed" });
+  return id;
+}
+
+async function datasetWith(userId: string, n: number) {
+  const ds = await createDataset(db, { userId, name: "caps" });
+  const files = [];
+  for (let i = 0; i < n; i++) {
+    const buf = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: i * 10, g: 80, b: 40 } } }).png().toBuffer();
+    files.push({ name: `p${i}.png`, bytes: new Uint8Array(buf) });
+  }
+  await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files });
+  return ds.id;
+}
+
+/** Plays the worker's part for one step: running, then completed with a text output. */
+async function completeStep(job: StepJob, text: string) {
+  await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
+  return completeSession(db, { sessionId: job.sessionId, outputs: { kind: "text", text } });
+}
+
+describe("caption sets in core", () => {
+  it("the last two casts finishing concurrently: one flip, one completed event, no second set", async () => {
+    for (let round = 0; round < 5; round++) {
+      const userId = await userWith(100);
+      const datasetId = await datasetWith(userId, 2);
+      const first: StepJob[] = [];
+      const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, options, async (jobs) => {
+        first.push(...jobs);
+      });
+      expect(first).toHaveLength(2);
+      const second = (await Promise.all(first.map((j) => completeStep(j, "The image shows  a red   square")))).flatMap((r) => r.chain.next);
+      expect(second).toHaveLength(2);
+      const finals = await Promise.all(second.map((j) => completeStep(j, `final caption ${j.cast.imageIndex}`)));
+      expect(finals.filter((f) => f.chain.captionWrite?.setFlippedTo === "completed")).toHaveLength(1);
+      const flips = await db
+        .select()
+        .from(events)
+        .where(and(eq(events.userId, userId), eq(events.type, "caption_set_updated"), eq(events.subjectId, set.id)));
+      expect(flips.map((e) => (e.payload as { set: { status: string } }).set.status)).toEqual(["in_progress", "completed"]);
+      expect(await db.select().from(captionSets).where(eq(captionSets.datasetId, datasetId))).toHaveLength(1);
+      const read = await getCaptionSet(db, { userId, setId: set.id });
+      expect(read.set).toMatchObject({ status: "completed", done: 2, failed: 0, spent: 6 });
+      expect(read.captions.map((x) => x.text).sort()).toEqual(["final caption 0", "final caption 1"]);
+    }
+  });
+
+  it("budget cap: pauses before exceeding it; raising resumes; cancel releases open holds", async () => {
+    const userId = await userWith(100);
+    const datasetId = await datasetWith(userId, 6);
+    const jobs: StepJob[] = [];
+    const enqueue = async (j: StepJob[]) => void jobs.push(...j);
+    // Each cast: 2 (joycaption) + 1 (chatgpt). Budget 7: three first steps fit (6), not a fourth.
+    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 7 }, options, enqueue);
+    expect(set.status).toBe("paused");
+    expect(jobs).toHaveLength(3);
+    // One cast's joycaption completes: spent 2, held 4, its chatgpt (1) fits: 2 + 4 + 1 = 7.
+    const r1 = await completeStep(jobs[0] as StepJob, "a cat");
+    expect(r1.chain.next).toHaveLength(0); // paused: no new steps while paused
+    const raised = await raiseCaptionBudget(db, { userId, setId: set.id, budget: 100 }, options, enqueue);
+    expect(raised.status).toBe("in_progress");
+    // The waiting cast got its chatgpt step, and the three uncast images got casts.
+    expect(jobs).toHaveLength(3 + 1 + 3);
+    expect(await getBalance(db, { userId })).toMatchObject({ held: 2 * 2 + 1 + 3 * 2 });
+    const canceled = await cancelCaptionSet(db, { userId, setId: set.id });
+    expect(canceled.set.status).toBe("canceled");
+    expect(canceled.canceled).toHaveLength(6);
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 98, held: 0 });
+    const afterCancel = await completeStep(jobs[1] as StepJob, "late answer");
+    expect(afterCancel.completed).toBe(false);
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 98, held: 0 });
+  });
+
+  it("estimate = images × step costs; another user cannot see or run on my dataset or set", async () => {
+    const me = await userWith(100);
+    const other = await userWith(100);
+    const datasetId = await datasetWith(me, 3);
+    expect(await estimateCaptionRun(db, { userId: me, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID })).toMatchObject({ images: 3, perImage: 3, total: 9 });
+    await expect(estimateCaptionRun(db, { userId: other, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const noop = async () => undefined;
+    await expect(startCaptionRun(db, { userId: other, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, options, noop)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const set = await startCaptionRun(db, { userId: me, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, options, noop);
+    await expect(getCaptionSet(db, { userId: other, setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(cancelCaptionSet(db, { userId: other, setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(listCaptionSets(db, { userId: other, datasetId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await cancelCaptionSet(db, { userId: me, setId: set.id });
+  });
+});
+
+describe("spells", () => {
+  it("validates tools and type chains; users edit and delete their own, never built-ins", async () => {
+    const userId = await userWith(1);
+    await expect(createSpell(db, { userId, spell: { name: "x", steps: [{ tool: "chatgpt", params: {} }, { tool: "joycaption", params: {} }] } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(createSpell(db, { userId, spell: { name: "x", steps: [{ tool: "nope" as "chatgpt", params: {} }] } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(createSpell(db, { userId, spell: { name: "x", steps: [] } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    const mine = await createSpell(db, { userId, spell: { name: "Short", steps: [{ tool: "joycaption", params: {} }, { tool: "rewrite", params: {} }] } });
+    expect(mine).toMatchObject({ cost: 2, input: "image", output: "text", builtIn: false });
+    const edited = await updateSpell(db, { userId, spellId: mine.id, spell: { name: "Shorter", steps: [{ tool: "joycaption", params: {} }] } });
+    expect(edited.name).toBe("Shorter");
+    const list = await listSpells(db, { userId });
+    expect(list[0]?.id).toBe(BUILT_IN_CAPTION_SPELL_ID);
+    expect(list.map((s) => s.id)).toContain(mine.id);
+    await expect(updateSpell(db, { userId, spellId: BUILT_IN_CAPTION_SPELL_ID, spell: { name: "mine", steps: [{ tool: "joycaption", params: {} }] } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(deleteSpell(db, { userId, spellId: BUILT_IN_CAPTION_SPELL_ID })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const [stranger] = await createTestUsers(db, 1);
+    await expect(deleteSpell(db, { userId: stranger ?? "", spellId: mine.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await deleteSpell(db, { userId, spellId: mine.id });
+  });
+
+  it("rewrite: trims, collapses whitespace, strips boilerplate", () => {
+    expect(rewriteText("  This image shows   a red\n\nbarn at dusk. ")).toBe("A red barn at dusk.");
+    expect(rewriteText("The image depicts a cat")).toBe("A cat");
+    expect(rewriteText("   ")).toBe("");
+  });
+});

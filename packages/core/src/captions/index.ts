@@ -1,0 +1,6 @@
+export * from "./cancel-run";
+export * from "./read-captions";
+export * from "./resume-stalled";
+export * from "./run-captions";
+export * from "./schema";
+export { toCaptionSetSnapshot, toCaptionSnapshot } from "./snapshot";

@@ -1,0 +1,170 @@
+import { and, eq, sql } from "drizzle-orm";
+
+import type { Database, DbOrTx } from "@spellcast/db";
+import { captionSets, captions, datasetImages } from "@spellcast/db";
+
+import { lockAccountInTx } from "../casts/lock-account";
+import type { StepJob, StepOptions } from "../casts/schema";
+import { getDatasetSummary } from "../datasets/manage-datasets";
+import { DomainError } from "../errors";
+import { assertUuid, getSpell } from "../spells/manage-spells";
+import type { SpellSnapshot } from "../spells/schema";
+import { stepCost } from "../spells/tools";
+import { castPendingBatch } from "./cast-batch";
+import type { CaptionSetSnapshot } from "./schema";
+import type { CaptionSetRow } from "./snapshot";
+import { emitCaptionSetEvent, lockCaptionSet, toCaptionSetSnapshot, updateCaptionSet } from "./snapshot";
+
+export interface RunOptions extends StepOptions {
+  /** Casts created per transaction; each batch's jobs go to `enqueue` right after its commit. */
+  batchSize?: number;
+}
+export type EnqueueSteps = (jobs: StepJob[]) => Promise<void>;
+
+/** A caption spell takes an image and ends with text. */
+export function assertCaptionSpell(spell: SpellSnapshot): void {
+  if (spell.input !== "image" || spell.output !== "text") {
+    throw new DomainError("INVALID_INPUT", `"${spell.name}" does not turn an image into text, so it cannot caption a dataset`);
+  }
+}
+
+export async function estimateCaptionRun(db: Database, params: { userId: string; datasetId: string; spellId: string }) {
+  const dataset = await getDatasetSummary(db, params);
+  const spell = await getSpell(db, params);
+  assertCaptionSpell(spell);
+  const steps = spell.steps.map((s) => ({ tool: s.tool, cost: stepCost(s) }));
+  return { images: dataset.imageCount, perImage: spell.cost, total: dataset.imageCount * spell.cost, steps };
+}
+
+/**
+ * Starts a caption run: the set (`in_progress`) with one pending caption per image commits first,
+ * so readers see it at once; casts are then created in batches and each batch's first steps are
+ * enqueued after its commit.
+ */
+export async function startCaptionRun(
+  db: Database,
+  params: { userId: string; datasetId: string; spellId: string; budget?: number | null },
+  options: RunOptions,
+  enqueue: EnqueueSteps,
+): Promise<CaptionSetSnapshot> {
+  const dataset = await getDatasetSummary(db, params);
+  const spell = await getSpell(db, params);
+  assertCaptionSpell(spell);
+  if (dataset.imageCount === 0) throw new DomainError("INVALID_INPUT", "This dataset has no images yet");
+  const budget = params.budget ?? null;
+  const firstCost = spell.steps[0] ? stepCost(spell.steps[0]) : 0;
+  if (budget !== null && (!Number.isInteger(budget) || budget < 1)) throw new DomainError("INVALID_INPUT", "budget: a whole number of credits, at least 1");
+  const set = await db.transaction(async (tx) => {
+    const account = await lockAccountInTx(tx, params.userId);
+    if ((account ? account.balance - account.held : 0) < firstCost) {
+      throw new DomainError("INSUFFICIENT_CREDITS", "Not enough credits to start this run");
+    }
+    const [row] = await tx
+      .insert(captionSets)
+      .values({ userId: params.userId, datasetId: dataset.id, spellId: spell.id, status: "in_progress", total: 0, budget })
+      .returning();
+    if (!row) throw new Error("caption set insert returned no row");
+    const inserted = await tx.execute(sql`
+      insert into ${captions} (caption_set_id, image_id, image_index, file_name)
+      select ${row.id}, id, image_index, file_name from ${datasetImages} where dataset_id = ${dataset.id}`);
+    const total = inserted.count;
+    const updated = await updateCaptionSet(tx, row.id, { total });
+    await emitCaptionSetEvent(tx, updated);
+    return updated;
+  });
+  await castAll(db, set, spell, options, enqueue);
+  return readSet(db, set.id);
+}
+
+async function castAll(db: Database, set: CaptionSetRow, spell: SpellSnapshot, options: RunOptions, enqueue: EnqueueSteps) {
+  for (;;) {
+    const batch = await castPendingBatch(db, {
+      userId: set.userId,
+      setId: set.id,
+      limit: options.batchSize ?? 100,
+      steps: spell.steps,
+      spellId: spell.id,
+      options,
+    });
+    if (batch.jobs.length > 0) await enqueue(batch.jobs);
+    if (!batch.more) return;
+  }
+}
+
+export async function readSet(db: Database, setId: string): Promise<CaptionSetSnapshot> {
+  const [row] = await db.select().from(captionSets).where(eq(captionSets.id, setId));
+  if (!row) throw new DomainError("NOT_FOUND", "Caption set not found");
+  return toCaptionSetSnapshot(row);
+}
+
+export async function ownSet(db: Database, params: { userId: string; setId: string }): Promise<CaptionSetRow> {
+  assertUuid(params.setId, "Caption set");
+  const [row] = await db.select().from(captionSets).where(and(eq(captionSets.id, params.setId), eq(captionSets.userId, params.userId)));
+  if (!row) throw new DomainError("NOT_FOUND", "Caption set not found");
+  return row;
+}
+
+/**
+ * Re-opens the set (from `paused`, or with a change applied under its lock by `prepare`) and
+ * casts whatever still needs it: waiting casts continue, uncaptioned images without an active
+ * cast get one. Images already captioned, or with a cast in flight, are never cast or charged again.
+ */
+async function reopenAndCast(
+  db: Database,
+  params: { userId: string; setId: string },
+  options: RunOptions,
+  enqueue: EnqueueSteps,
+  prepare: (tx: DbOrTx, set: CaptionSetRow) => Promise<Partial<typeof captionSets.$inferInsert>> = () => Promise.resolve({}),
+): Promise<CaptionSetSnapshot> {
+  const owned = await ownSet(db, params);
+  const spell = await getSpell(db, { userId: params.userId, spellId: owned.spellId });
+  const set = await db.transaction(async (tx) => {
+    await lockAccountInTx(tx, params.userId);
+    const current = await lockCaptionSet(tx, owned.id);
+    if (current.status === "canceled") throw new DomainError("INVALID_STATE", "This run was canceled");
+    const changes = await prepare(tx, current);
+    const reopen = current.status === "paused" || "failed" in changes;
+    if (!reopen && current.status !== "in_progress") return current;
+    const row = await updateCaptionSet(tx, current.id, { ...changes, status: "in_progress", completedAt: null });
+    await emitCaptionSetEvent(tx, row);
+    return row;
+  });
+  if (set.status === "in_progress") await castAll(db, set, spell, options, enqueue);
+  return readSet(db, set.id);
+}
+
+export const resumeCaptionSet = (db: Database, params: { userId: string; setId: string }, options: RunOptions, enqueue: EnqueueSteps) =>
+  reopenAndCast(db, params, options, enqueue);
+
+/** Raises the cap (never lowers it) and resumes a paused run. */
+export async function raiseCaptionBudget(
+  db: Database,
+  params: { userId: string; setId: string; budget: number },
+  options: RunOptions,
+  enqueue: EnqueueSteps,
+): Promise<CaptionSetSnapshot> {
+  return reopenAndCast(db, params, options, enqueue, async (_tx, set) => {
+    if (set.budget !== null && params.budget <= set.budget) {
+      throw new DomainError("INVALID_INPUT", `budget: raise it above ${set.budget}`);
+    }
+    return { budget: params.budget };
+  });
+}
+
+/** Failed captions go back to pending and get new casts; captions already done are untouched. */
+export async function rerunFailedCaptions(
+  db: Database,
+  params: { userId: string; setId: string },
+  options: RunOptions,
+  enqueue: EnqueueSteps,
+): Promise<CaptionSetSnapshot> {
+  return reopenAndCast(db, params, options, enqueue, async (tx, set) => {
+    if (set.failed === 0) throw new DomainError("INVALID_STATE", "No failed captions to re-run");
+    const reset = await tx
+      .update(captions)
+      .set({ status: "pending", updatedAt: sql`now()` })
+      .where(and(eq(captions.captionSetId, set.id), eq(captions.status, "failed")))
+      .returning({ id: captions.id });
+    return { failed: set.failed - reset.length };
+  });
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+export const captionSetStatusSchema = z.enum(["in_progress", "paused", "completed", "completed_with_errors", "canceled"]);
+export type CaptionSetStatus = z.infer<typeof captionSetStatusSchema>;
+export const captionStatusSchema = z.enum(["pending", "done", "failed"]);
+
+/** The set as every reader sees it; each caption-set event carries this shape. */
+export const captionSetSnapshotSchema = z.object({
+  id: z.string().uuid(),
+  datasetId: z.string().uuid(),
+  spellId: z.string().uuid(),
+  status: captionSetStatusSchema,
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  budget: z.number().int().nullable(),
+  spent: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type CaptionSetSnapshot = z.infer<typeof captionSetSnapshotSchema>;
+
+export const captionSnapshotSchema = z.object({
+  id: z.string().uuid(),
+  captionSetId: z.string().uuid(),
+  imageId: z.string().uuid(),
+  imageIndex: z.number().int(),
+  fileName: z.string(),
+  status: captionStatusSchema,
+  text: z.string().nullable(),
+  castId: z.string().uuid().nullable(),
+  creditsCharged: z.number().int(),
+  updatedAt: z.string(),
+});
+export type CaptionSnapshot = z.infer<typeof captionSnapshotSchema>;
+
+/** `caption_updated` payload: the caption and its set's counters after the change. */
+export const captionEventPayloadSchema = z.object({ caption: captionSnapshotSchema, set: captionSetSnapshotSchema });
+export const captionSetEventPayloadSchema = z.object({ set: captionSetSnapshotSchema });

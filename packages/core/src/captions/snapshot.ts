@@ -1,0 +1,81 @@
+import { eq, sql } from "drizzle-orm";
+
+import type { DbOrTx , captions } from "@spellcast/db";
+import { captionSets } from "@spellcast/db";
+
+import { DomainError } from "../errors";
+import { appendEvent } from "../events/append-event";
+import type { CaptionSetSnapshot, CaptionSnapshot } from "./schema";
+
+export type CaptionSetRow = typeof captionSets.$inferSelect;
+export type CaptionRow = typeof captions.$inferSelect;
+
+export function toCaptionSetSnapshot(row: CaptionSetRow): CaptionSetSnapshot {
+  return {
+    id: row.id,
+    datasetId: row.datasetId,
+    spellId: row.spellId,
+    status: row.status,
+    total: row.total,
+    done: row.done,
+    failed: row.failed,
+    budget: row.budget,
+    spent: row.spent,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    completedAt: row.completedAt ? row.completedAt.toISOString() : null,
+  };
+}
+
+export function toCaptionSnapshot(row: CaptionRow): CaptionSnapshot {
+  return {
+    id: row.id,
+    captionSetId: row.captionSetId,
+    imageId: row.imageId,
+    imageIndex: row.imageIndex,
+    fileName: row.fileName,
+    status: row.status,
+    text: row.text,
+    castId: row.castId,
+    creditsCharged: row.creditsCharged,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function lockCaptionSet(tx: DbOrTx, setId: string): Promise<CaptionSetRow> {
+  const [row] = await tx.select().from(captionSets).where(eq(captionSets.id, setId)).for("update");
+  if (!row) throw new DomainError("NOT_FOUND", "Caption set not found");
+  return row;
+}
+
+export async function updateCaptionSet(
+  tx: DbOrTx,
+  setId: string,
+  values: Partial<typeof captionSets.$inferInsert>,
+): Promise<CaptionSetRow> {
+  const [row] = await tx
+    .update(captionSets)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(captionSets.id, setId))
+    .returning();
+  if (!row) throw new DomainError("NOT_FOUND", "Caption set not found");
+  return row;
+}
+
+export async function emitCaptionSetEvent(tx: DbOrTx, row: CaptionSetRow): Promise<void> {
+  await appendEvent(tx, {
+    userId: row.userId,
+    type: "caption_set_updated",
+    subjectId: row.id,
+    payload: { set: toCaptionSetSnapshot(row) },
+  });
+}
+
+export async function emitCaptionEvent(tx: DbOrTx, userId: string, caption: CaptionRow, set: CaptionSetRow): Promise<void> {
+  await appendEvent(tx, {
+    userId,
+    type: "caption_updated",
+    subjectId: caption.id,
+    payload: { caption: toCaptionSnapshot(caption), set: toCaptionSetSnapshot(set) },
+  });
+}

@@ -1,0 +1,3 @@
+export * from "./read-casts";
+export * from "./schema";
+export { toCastSnapshot } from "./snapshot";

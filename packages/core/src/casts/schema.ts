@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+import { spellStepSchema } from "../spells/schema";
+
+/** What a step reads: an image of a dataset, or the text the previous step stored. */
+export const stepInputSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("image"),
+    datasetId: z.string().uuid(),
+    imageId: z.string().uuid(),
+    imageIndex: z.number().int(),
+  }),
+  z.object({ kind: z.literal("text"), text: z.string() }),
+]);
+export type StepInput = z.infer<typeof stepInputSchema>;
+
+/** A cast's frozen copy of its spell (edits to the spell never change a running cast) and its input. */
+export const castInputSchema = z.object({
+  steps: z.array(spellStepSchema).min(1),
+  source: stepInputSchema,
+  /** Attempts and hold duration of every step session this cast creates. */
+  options: z.object({ maxAttempts: z.number().int().min(1), holdMs: z.number().int().min(1) }),
+});
+export type CastInput = z.infer<typeof castInputSchema>;
+
+/** A step session ready for the queue (job id `gen_<sessionId>`), enqueued after commit. */
+export interface StepJob {
+  sessionId: string;
+  userId: string;
+  maxAttempts: number;
+  cast: { castId: string; spellId: string; stepIndex: number; datasetId: string | null; imageIndex: number | null };
+}
+
+/** How step sessions are created: attempts per step and how long each hold lasts. */
+export interface StepOptions {
+  maxAttempts: number;
+  holdMs: number;
+}
+
+/**
+ * What the transaction that wrote a caption read, so the worker can log where the text came from
+ * (and where it went missing).
+ */
+export interface CaptionWrite {
+  captionId: string | null;
+  captionSetId: string;
+  imageIndex: number | null;
+  castId: string;
+  textLength: number;
+  sources: { completionSnapshot: boolean; stepStoredOutput: boolean };
+  fieldsRead: string[];
+  landed: boolean;
+  setFlippedTo: string | null;
+}
+
+/** What a completed or failed step led to, inside the same transaction. */
+export interface ChainResult {
+  next: StepJob[];
+  captionWrite: CaptionWrite | null;
+  castStatus: string | null;
+}
+
+export const emptyChain = (): ChainResult => ({ next: [], captionWrite: null, castStatus: null });

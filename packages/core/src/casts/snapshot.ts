@@ -1,0 +1,56 @@
+import { eq, sql } from "drizzle-orm";
+
+import type { DbOrTx } from "@spellcast/db";
+import { casts } from "@spellcast/db";
+
+import { DomainError } from "../errors";
+import { appendEvent } from "../events/append-event";
+import type { CastSnapshot } from "../spells/schema";
+import { castSnapshotSchema } from "../spells/schema";
+import type { CastInput } from "./schema";
+import { castInputSchema } from "./schema";
+
+export type CastRow = typeof casts.$inferSelect;
+
+export function toCastSnapshot(row: CastRow): CastSnapshot {
+  return castSnapshotSchema.parse({
+    id: row.id,
+    spellId: row.spellId,
+    datasetId: row.datasetId,
+    imageId: row.imageId,
+    imageIndex: row.imageIndex,
+    captionSetId: row.captionSetId,
+    status: row.status,
+    stepGenerationIds: row.stepGenerationIds,
+    currentStep: row.currentStep,
+    output: row.output,
+    errorDetails: row.errorDetails,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    completedAt: row.completedAt ? row.completedAt.toISOString() : null,
+  });
+}
+
+export const castInputOf = (row: CastRow): CastInput => castInputSchema.parse(row.input);
+
+export async function lockCast(tx: DbOrTx, castId: string): Promise<CastRow> {
+  const [row] = await tx.select().from(casts).where(eq(casts.id, castId)).for("update");
+  if (!row) throw new DomainError("NOT_FOUND", "Cast not found");
+  return row;
+}
+
+export async function updateCast(tx: DbOrTx, castId: string, values: Partial<typeof casts.$inferInsert>): Promise<CastRow> {
+  const [row] = await tx
+    .update(casts)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(casts.id, castId))
+    .returning();
+  if (!row) throw new DomainError("NOT_FOUND", "Cast not found");
+  return row;
+}
+
+export async function emitCastEvent(tx: DbOrTx, row: CastRow): Promise<void> {
+  await appendEvent(tx, { userId: row.userId, type: "cast_updated", subjectId: row.id, payload: { cast: toCastSnapshot(row) } });
+}
+
+export const isActiveCast = (status: CastRow["status"]) => status === "queued" || status === "running";

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+import { errorDetailsSchema } from "../sessions/error-details";
+
+export const toolNameSchema = z.enum(["joycaption", "rewrite", "chatgpt", "seedream"]);
+export type ToolName = z.infer<typeof toolNameSchema>;
+
+export const dataKindSchema = z.enum(["image", "text"]);
+export type DataKind = z.infer<typeof dataKindSchema>;
+
+/** A step's parameter template; `{{input}}` in a prompt stands for the previous step's output. */
+export const stepParamsSchema = z.record(z.string(), z.union([z.string().max(4000), z.number(), z.boolean()]));
+
+export const spellStepSchema = z.object({ tool: toolNameSchema, params: stepParamsSchema.default({}) }).strict();
+export type SpellStep = z.infer<typeof spellStepSchema>;
+
+export const BUILT_IN_CAPTION_SPELL_ID = "00000000-0000-4000-8000-00000000ca01";
+
+export const spellSnapshotSchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  steps: z.array(spellStepSchema),
+  builtIn: z.boolean(),
+  /** Credits one cast costs (sum of step costs). */
+  cost: z.number().int(),
+  input: dataKindSchema,
+  output: dataKindSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SpellSnapshot = z.infer<typeof spellSnapshotSchema>;
+
+export const castStatusSchema = z.enum(["queued", "running", "completed", "failed", "canceled"]);
+export type CastStatus = z.infer<typeof castStatusSchema>;
+
+export const castSnapshotSchema = z.object({
+  id: z.string().uuid(),
+  spellId: z.string().uuid(),
+  datasetId: z.string().uuid().nullable(),
+  imageId: z.string().uuid().nullable(),
+  imageIndex: z.number().int().nullable(),
+  captionSetId: z.string().uuid().nullable(),
+  status: castStatusSchema,
+  stepGenerationIds: z.array(z.string().uuid()),
+  currentStep: z.number().int(),
+  output: z.record(z.string(), z.unknown()).nullable(),
+  errorDetails: errorDetailsSchema.extend({ failedStep: z.number().int().optional() }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type CastSnapshot = z.infer<typeof castSnapshotSchema>;
