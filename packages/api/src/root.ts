@@ -1,10 +1,12 @@
 import { adminRouter } from "./router/admin";
+import { captionsRouter } from "./router/captions";
 import { apiKeysRouter } from "./router/api-keys";
 import { creditsRouter } from "./router/credits";
 import { datasetsRouter } from "./router/datasets";
 import { eventsRouter } from "./router/events";
 import { generationsRouter } from "./router/generations";
 import { meProcedure } from "./router/me";
+import { spellsRouter } from "./router/spells";
 import { systemRouter } from "./router/system";
 import { createTRPCRouter } from "./trpc";
 
@@ -17,6 +19,8 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   datasets: datasetsRouter,
   generations: generationsRouter,
+  spells: spellsRouter,
+  captions: captionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import { useCallback, useState } from "react";
 
 import { useTRPC } from "~/trpc/react";
 
+import { CaptionRunForm } from "./caption-run-form";
 import { ConfirmDialog } from "./confirm-dialog";
 import { DatasetImageGrid } from "./dataset-image-grid";
 import { toUserMessage } from "./error-message";
@@ -98,6 +99,8 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
           <UploadProgressList items={uploads.items} />
           <UploadRejections items={uploads.items} onClear={uploads.clearFinished} />
         </section>
+
+        <CaptionRunForm datasetId={datasetId} imageCount={dataset.imageCount} />
 
         <section className="card" aria-labelledby="images-title">
           <div className="card__header">

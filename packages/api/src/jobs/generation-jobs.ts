@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 
-import type { Producers } from "@spellcast/queue";
+import type { EnqueueGenerationInput, Producers } from "@spellcast/queue";
 import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@spellcast/queue";
 
 /**
@@ -9,7 +9,7 @@ import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@s
  */
 export interface GenerationJobs {
   /** Adds the session's job (id `gen_<sessionId>`); adding the same id again is a no-op in BullMQ. */
-  enqueue(params: { sessionId: string; userId: string; maxAttempts: number }): Promise<{ jobId: string }>;
+  enqueue(params: EnqueueGenerationInput): Promise<{ jobId: string }>;
   /**
    * After a queued session was canceled in the database: removes its waiting job. A worker that took
    * the job in the meantime holds its lock (remove answers 0), so it is told to abort instead.

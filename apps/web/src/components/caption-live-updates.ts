@@ -1,0 +1,47 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+
+import { captionEventPayloadSchema, captionSetEventPayloadSchema } from "@spellcast/core/captions/schema";
+import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
+
+import { useTRPC } from "~/trpc/react";
+
+import { useStreamEvent } from "./event-stream-provider";
+
+export interface CaptionSetData {
+  set: CaptionSetSnapshot;
+  captions: CaptionSnapshot[];
+}
+
+/** Newer wins: an event that arrives after a fresher read never rolls the row back. */
+const newer = <T extends { updatedAt: string }>(current: T, next: T) => (next.updatedAt >= current.updatedAt ? next : current);
+
+export function mergeCaption(data: CaptionSetData, caption: CaptionSnapshot, set: CaptionSetSnapshot | null): CaptionSetData {
+  const captions = data.captions.some((c) => c.id === caption.id)
+    ? data.captions.map((c) => (c.id === caption.id ? newer(c, caption) : c))
+    : [...data.captions, caption].sort((a, b) => a.imageIndex - b.imageIndex);
+  return { set: set ? newer(data.set, set) : data.set, captions };
+}
+
+/** Patches `captions.get` for one set from the tab's event stream; a fresh stream refetches once. */
+export function useCaptionLiveUpdates(setId: string | null) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const key = setId ? trpc.captions.get.queryKey({ setId }) : null;
+  useStreamEvent("caption_updated", (event) => {
+    const parsed = captionEventPayloadSchema.safeParse(event.payload);
+    if (!key || !parsed.success || parsed.data.set.id !== setId) return;
+    queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? mergeCaption(old, parsed.data.caption, parsed.data.set) : old));
+  });
+  useStreamEvent("caption_set_updated", (event) => {
+    const parsed = captionSetEventPayloadSchema.safeParse(event.payload);
+    if (!key || !parsed.success || parsed.data.set.id !== setId) return;
+    queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? { ...old, set: newer(old.set, parsed.data.set) } : old));
+    // Re-opened runs (resume, re-run failed) change rows in bulk: read them once.
+    if (parsed.data.set.status === "in_progress") void queryClient.invalidateQueries({ queryKey: key });
+  });
+  useStreamEvent("cursor", () => {
+    if (key) void queryClient.invalidateQueries({ queryKey: key });
+  });
+}

@@ -1,0 +1,29 @@
+"use client";
+
+import type { CaptionSnapshot } from "@spellcast/core/captions/schema";
+
+import { datasetImageUrl } from "./dataset-image-grid";
+
+const badge: Record<CaptionSnapshot["status"], string> = { pending: "badge--neutral", done: "badge--success", failed: "badge--danger" };
+
+/** One image and its caption; `children` holds the row's actions (edit, versions). */
+export function CaptionRow({ caption, datasetId, children }: { caption: CaptionSnapshot; datasetId: string; children?: React.ReactNode }) {
+  return (
+    <li className="caption-row" data-testid="caption-row" data-status={caption.status} data-file-name={caption.fileName}>
+      <img src={datasetImageUrl({ datasetId, id: caption.imageId }, "thumb")} alt={caption.fileName} loading="lazy" className="caption-row__thumb" />
+      <div className="caption-row__body">
+        <p className="caption-row__head">
+          <span className="caption-row__name">{caption.fileName}</span> <span className={`badge ${badge[caption.status]}`}>{caption.status}</span>
+          {caption.status === "done" && <span className="muted"> · {caption.creditsCharged} credits</span>}
+        </p>
+        {caption.status === "done" && (
+          <p className="caption-row__text" data-testid="caption-text">
+            {caption.text}
+          </p>
+        )}
+        {caption.status === "failed" && <p className="caption-row__text muted">This image failed; its credits were returned. Re-run failed to try again.</p>}
+        {children}
+      </div>
+    </li>
+  );
+}

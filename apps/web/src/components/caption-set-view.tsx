@@ -1,0 +1,95 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+
+import type { CaptionSetSnapshot } from "@spellcast/core/captions/schema";
+
+import { useTRPC } from "~/trpc/react";
+
+import { CaptionProgress } from "./caption-progress";
+import { CaptionRow } from "./caption-row";
+import { CaptionSetActions } from "./caption-set-actions";
+import { CaptionTools } from "./caption-tools";
+import { useCaptionLiveUpdates } from "./caption-live-updates";
+import { toUserMessage } from "./error-message";
+import { PageHeader } from "./page-header";
+
+const statusBadge: Record<CaptionSetSnapshot["status"], string> = {
+  in_progress: "badge--info",
+  paused: "badge--accent",
+  completed: "badge--success",
+  completed_with_errors: "badge--danger",
+  canceled: "badge--neutral",
+};
+
+/** A caption run filling live: progress, status, actions, and each caption as it lands. */
+export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId: string | null }) {
+  const trpc = useTRPC();
+  const runs = useQuery({ ...trpc.captions.list.queryOptions({ datasetId }), enabled: setId === null });
+  const id = setId ?? runs.data?.[0]?.id ?? null;
+  const data = useQuery({ ...trpc.captions.get.queryOptions({ setId: id ?? "" }), enabled: id !== null, retry: false });
+  useCaptionLiveUpdates(id);
+
+  const back = (
+    <p className="breadcrumb">
+      <Link href="/datasets">Datasets</Link> / <Link href={`/datasets/${datasetId}`}>Dataset</Link> /
+    </p>
+  );
+  if (setId === null && runs.data && runs.data.length === 0) {
+    return (
+      <>
+        {back}
+        <section className="card empty-state">
+          <p className="empty-state__title">No caption runs yet</p>
+          <Link href={`/datasets/${datasetId}`} className="button">
+            Start one from the dataset
+          </Link>
+        </section>
+      </>
+    );
+  }
+  if (data.error || runs.error) {
+    return (
+      <>
+        {back}
+        <section className="card empty-state">
+          <p className="empty-state__title">This caption run could not be opened</p>
+          <p>{toUserMessage(data.error ?? runs.error)}</p>
+        </section>
+      </>
+    );
+  }
+  if (!data.data) return <div className="skeleton-line" aria-busy="true" />;
+  const { set, captions } = data.data;
+  return (
+    <>
+      {back}
+      <PageHeader
+        title="Captions"
+        lead={
+          <span className={`badge ${statusBadge[set.status]}`} data-testid="caption-set-status" data-status={set.status}>
+            {set.status.replace(/_/g, " ")}
+          </span>
+        }
+      />
+      <div className="stack">
+        <section className="card" aria-label="Progress">
+          <CaptionProgress set={set} />
+          <CaptionSetActions set={set} />
+        </section>
+        <CaptionTools set={set} />
+        <section className="card" aria-labelledby="captions-title">
+          <h2 className="card__title" id="captions-title">
+            Images and captions
+          </h2>
+          <ul className="caption-list">
+            {captions.map((caption) => (
+              <CaptionRow key={caption.id} caption={caption} datasetId={datasetId} />
+            ))}
+          </ul>
+        </section>
+      </div>
+    </>
+  );
+}

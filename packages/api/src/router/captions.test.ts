@@ -1,0 +1,56 @@
+import sharp from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID } from "@spellcast/core";
+
+import { createApiHarness } from "../testing/api-harness";
+
+const api = createApiHarness({ startingCredits: 100 });
+afterAll(() => api.cleanup());
+
+async function datasetWith(owner: Awaited<ReturnType<typeof api.signUp>>, n: number) {
+  const ds = await owner.caller.datasets.create({ name: "To caption" });
+  const files = [];
+  for (let i = 0; i < n; i++) {
+    const buf = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i * 30, g: 10, b: 10 } } }).png().toBuffer();
+    files.push({ name: `cat ${i}.png`, bytes: new Uint8Array(buf) });
+  }
+  const me = await owner.caller.me();
+  await addImagesToDataset(api.db, api.storage, { userId: me.id, datasetId: ds.id, files });
+  return ds.id;
+}
+
+describe("captions and spells routers", () => {
+  it("estimate, start (set in_progress with one pending caption per image), get, list, cancel", async () => {
+    const owner = await api.signUp("Captioner");
+    const datasetId = await datasetWith(owner, 3);
+    await expect(owner.caller.captions.estimate({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID })).resolves.toMatchObject({ images: 3, perImage: 3, total: 9 });
+    const set = await owner.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID });
+    expect(set).toMatchObject({ status: "in_progress", total: 3, done: 0 });
+    const read = await owner.caller.captions.get({ setId: set.id });
+    expect(read.captions.map((c) => [c.fileName, c.status])).toEqual([
+      ["cat 0.png", "pending"],
+      ["cat 1.png", "pending"],
+      ["cat 2.png", "pending"],
+    ]);
+    await expect(owner.caller.captions.list({ datasetId })).resolves.toHaveLength(1);
+    await expect(owner.caller.captions.cancel({ setId: set.id })).resolves.toMatchObject({ status: "canceled" });
+    await expect(owner.caller.credits.balance()).resolves.toMatchObject({ held: 0 });
+  });
+
+  it("another user cannot see, run on or cancel my dataset or set; bad input is BAD_REQUEST", async () => {
+    const alice = await api.signUp("Alice");
+    const bob = await api.signUp("Bob");
+    const datasetId = await datasetWith(alice, 1);
+    await expect(bob.caller.captions.estimate({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(bob.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const set = await alice.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 50 });
+    await expect(bob.caller.captions.get({ setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(bob.caller.captions.cancel({ setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(alice.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(alice.caller.spells.create({ name: "bad", steps: [{ tool: "chatgpt", params: {} }, { tool: "joycaption", params: {} }] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const mine = await alice.caller.spells.create({ name: "Mine", steps: [{ tool: "joycaption", params: {} }] });
+    await expect(bob.caller.spells.delete({ id: mine.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await alice.caller.captions.cancel({ setId: set.id });
+  });
+});

@@ -1,0 +1,99 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+
+import {
+  cancelCaptionSet,
+  captionSetSnapshotSchema,
+  captionSnapshotSchema,
+  estimateCaptionRun,
+  getCaptionSet,
+  listCaptionSets,
+  raiseCaptionBudget,
+  rerunFailedCaptions,
+  resumeCaptionSet,
+  startCaptionRun,
+} from "@spellcast/core";
+import type { EnqueueSteps, RunOptions } from "@spellcast/core";
+
+import type { Context } from "../context";
+import { protectedProcedure } from "../trpc";
+
+const setIdSchema = z.object({ setId: z.string().uuid() }).strict();
+const runInputSchema = z.object({ datasetId: z.string().uuid(), spellId: z.string().uuid() }).strict();
+const budgetSchema = z.number().int().min(1).max(2_000_000_000);
+
+function runDeps(ctx: Context): { options: RunOptions; enqueue: EnqueueSteps } {
+  return {
+    options: { ...ctx.generationConfig, batchSize: 100 },
+    // After each batch commits: job id gen_<sessionId>, so a repeat (or the sweeper) is a no-op.
+    enqueue: async (jobs) => {
+      for (const job of jobs) await ctx.generationJobs.enqueue(job);
+    },
+  };
+}
+
+/** Caption runs over a dataset: estimate, start, watch, resume, re-run failed, cap, cancel. */
+export const captionsRouter = {
+  estimate: protectedProcedure
+    .input(runInputSchema)
+    .output(z.object({ images: z.number().int(), perImage: z.number().int(), total: z.number().int(), steps: z.array(z.object({ tool: z.string(), cost: z.number().int() })) }))
+    .query(({ ctx, input }) => estimateCaptionRun(ctx.db, { userId: ctx.caller.id, ...input })),
+
+  start: protectedProcedure
+    .input(runInputSchema.extend({ budget: budgetSchema.nullish() }).strict())
+    .output(captionSetSnapshotSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { options, enqueue } = runDeps(ctx);
+      const set = await startCaptionRun(ctx.db, { userId: ctx.caller.id, ...input }, options, enqueue);
+      ctx.logger.info({ userId: ctx.caller.id, setId: set.id, datasetId: input.datasetId, spellId: input.spellId, total: set.total }, "captions.started");
+      return set;
+    }),
+
+  get: protectedProcedure
+    .input(setIdSchema)
+    .output(z.object({ set: captionSetSnapshotSchema, captions: z.array(captionSnapshotSchema) }))
+    .query(({ ctx, input }) => getCaptionSet(ctx.db, { userId: ctx.caller.id, setId: input.setId })),
+
+  list: protectedProcedure
+    .input(z.object({ datasetId: z.string().uuid() }).strict())
+    .output(z.array(captionSetSnapshotSchema))
+    .query(({ ctx, input }) => listCaptionSets(ctx.db, { userId: ctx.caller.id, datasetId: input.datasetId })),
+
+  resume: protectedProcedure
+    .input(setIdSchema)
+    .output(captionSetSnapshotSchema)
+    .mutation(({ ctx, input }) => {
+      const { options, enqueue } = runDeps(ctx);
+      return resumeCaptionSet(ctx.db, { userId: ctx.caller.id, setId: input.setId }, options, enqueue);
+    }),
+
+  rerunFailed: protectedProcedure
+    .input(setIdSchema)
+    .output(captionSetSnapshotSchema)
+    .mutation(({ ctx, input }) => {
+      const { options, enqueue } = runDeps(ctx);
+      return rerunFailedCaptions(ctx.db, { userId: ctx.caller.id, setId: input.setId }, options, enqueue);
+    }),
+
+  raiseBudget: protectedProcedure
+    .input(setIdSchema.extend({ budget: budgetSchema }).strict())
+    .output(captionSetSnapshotSchema)
+    .mutation(({ ctx, input }) => {
+      const { options, enqueue } = runDeps(ctx);
+      return raiseCaptionBudget(ctx.db, { userId: ctx.caller.id, setId: input.setId, budget: input.budget }, options, enqueue);
+    }),
+
+  cancel: protectedProcedure
+    .input(setIdSchema)
+    .output(captionSetSnapshotSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { set, canceled } = await cancelCaptionSet(ctx.db, { userId: ctx.caller.id, setId: input.setId });
+      for (const { sessionId, previousStatus } of canceled) {
+        // Best effort: a job left in Redis finds its session canceled and charges nothing.
+        await (previousStatus === "queued" ? ctx.generationJobs.cancelQueued(sessionId) : ctx.generationJobs.cancelRunning(sessionId)).catch(
+          (err: unknown) => ctx.logger.warn({ err, sessionId }, "captions.cancel.job_signal_failed"),
+        );
+      }
+      return set;
+    }),
+} satisfies TRPCRouterRecord;
