@@ -1,4 +1,4 @@
-import { BUILT_IN_CAPTION_SPELL_ID, readEventsAfter } from "@spellcast/core";
+import { BUILT_IN_CAPTION_SPELL_ID, cancelCaptionSet, getCaptionSet, raiseCaptionBudget, readEventsAfter } from "@spellcast/core";
 import { captionSets, events } from "@spellcast/db";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,5 +49,30 @@ describe("caption runs", () => {
     // Every caption event is visible to a reader of the log (the stream's read path).
     const streamed = await readEventsAfter(h.db, { userId, afterId: null, limit: 1000 });
     expect(streamed.filter((e) => e.type === "caption_updated")).toHaveLength(20);
+  });
+
+  it("budget cap: the run pauses at the cap (never spends past it), raising it resumes to completion; cancel releases holds", async () => {
+    const userId = await h.userWith(1000);
+    const datasetId = await c.datasetWith(userId, 10);
+    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID, 14);
+    const paused = await c.waitForSet(userId, started.id, ["paused"]);
+    // Let in-flight steps settle, then check nothing passed the cap.
+    await new Promise((r) => setTimeout(r, 500));
+    const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
+    expect(set.status).toBe("paused");
+    expect(set.spent).toBeLessThanOrEqual(14);
+    expect(paused.set.done).toBeLessThan(10);
+    const before = await h.balance(userId);
+    expect(before.balance).toBeGreaterThanOrEqual(1000 - 14);
+    await raiseCaptionBudget(h.db, { userId, setId: started.id, budget: 100 }, { maxAttempts: 3, holdMs: 3_600_000 }, c.enqueueJobs);
+    const done = await c.waitForSet(userId, started.id, ["completed"]);
+    expect(done.set).toMatchObject({ done: 10, spent: 30 });
+    expect(await h.balance(userId)).toEqual({ balance: 970, held: 0 });
+
+    const other = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID);
+    const canceled = await cancelCaptionSet(h.db, { userId, setId: other.id });
+    expect(canceled.set.status).toBe("canceled");
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await h.balance(userId)).held).toBe(0);
   });
 });

@@ -1,0 +1,146 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { BUILT_IN_CAPTION_SPELL_ID, getCaptionSet, startCaptionRun } from "@spellcast/core";
+import { captionVersions, captions, casts, generationSessions, reservations } from "@spellcast/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { captionHarness } from "./caption-test-harness";
+import type { CaptionHarness } from "./caption-test-harness";
+import { createGenerationHarness } from "./generation-test-harness";
+import type { GenerationHarness } from "./generation-test-harness";
+import { createLogger } from "./logger";
+import { sweepSessions } from "./sweeper";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+let h: GenerationHarness;
+let c: CaptionHarness;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  h = await createGenerationHarness("captioncrash");
+  c = captionHarness(h);
+});
+afterAll(async () => {
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) continue;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  await h.close();
+});
+
+/** The real worker entry point in its own process group, resolved once it logs that it started. */
+async function spawnWorker(): Promise<ChildProcess> {
+  const env = h.env({ LOG_LEVEL: "info", WORKER_CONCURRENCY: "4" });
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      REDIS_URL: env.REDIS_URL,
+      REDIS_PREFIX: env.REDIS_PREFIX,
+      DATABASE_URL: env.DATABASE_URL,
+      SIM_URL: h.sim.url,
+      STORAGE_DIR: h.storageDir,
+      SWEEP_INTERVAL_MS: "0",
+      WORKER_CONCURRENCY: "4",
+      LOG_LEVEL: "info",
+    },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('"msg":"worker started"')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
+    await sleep(50);
+  }
+  return child;
+}
+
+const sweepDeps = () => ({ db: h.db, producers: h.producers, logger: createLogger({ level: "silent", workerId: "test-sweeper" }) });
+
+async function assertCaptionedOnce(userId: string, setId: string, images: number) {
+  const { set, captions: rows } = await getCaptionSet(h.db, { userId, setId });
+  expect(set).toMatchObject({ status: "completed", done: images, failed: 0, spent: images * 3 });
+  expect(rows.every((r) => r.status === "done" && r.creditsCharged === 3)).toBe(true);
+  // Exactly one completed cast per image; no image got a second caption version from a second cast.
+  const perImage = await h.db
+    .select({ imageId: casts.imageId, n: sql<number>`count(*)::int` })
+    .from(casts)
+    .where(and(eq(casts.captionSetId, setId), eq(casts.status, "completed")))
+    .groupBy(casts.imageId);
+  expect(perImage).toHaveLength(images);
+  expect(perImage.every((r) => r.n === 1)).toBe(true);
+  const versions = await h.db.select().from(captionVersions).innerJoin(captions, eq(captions.id, captionVersions.captionId)).where(eq(captions.captionSetId, setId));
+  expect(versions).toHaveLength(images);
+  // Charged once: the captured holds of the run's steps add up to images × spell cost.
+  const steps = await h.db.select({ id: generationSessions.id }).from(generationSessions).innerJoin(casts, eq(casts.id, generationSessions.castId)).where(eq(casts.captionSetId, setId));
+  const held = await h.db.select().from(reservations).where(inArray(reservations.subjectId, steps.map((s) => s.id)));
+  expect(held.reduce((sum, r) => sum + r.captured, 0)).toBe(images * 3);
+  expect(held.every((r) => r.status !== "held")).toBe(true);
+}
+
+describe("caption runs survive crashes", () => {
+  it("kill -9 the worker mid-run, start it again: completes, every image captioned once, none charged twice", { timeout: 120_000 }, async () => {
+    const userId = await h.userWith(1000);
+    const datasetId = await c.datasetWith(userId, 20);
+    h.sim.setLatency(150);
+    const first = await spawnWorker();
+    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID);
+    for (;;) {
+      const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
+      if (set.done >= 4) break;
+      await sleep(20);
+    }
+    if (!first.pid) throw new Error("no pid");
+    process.kill(-first.pid, "SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+    const atKill = await getCaptionSet(h.db, { userId, setId: started.id });
+    expect(atKill.set.status).toBe("in_progress");
+    expect(atKill.set.done).toBeLessThan(20);
+
+    await spawnWorker();
+    // The scheduled sweeper's work, scoped to this user: queued steps whose enqueue died with the
+    // worker are enqueued again; sets with uncast images are resumed.
+    const deadline = Date.now() + 100_000;
+    for (;;) {
+      const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
+      if (set.status !== "in_progress" || Date.now() > deadline) break;
+      await sweepSessions(sweepDeps(), { queuedAfterMs: 1_000, userIds: [userId] });
+      await sleep(250);
+    }
+    await assertCaptionedOnce(userId, started.id, 20);
+    expect(await h.balance(userId)).toEqual({ balance: 1000 - 60, held: 0 });
+    h.sim.setLatency(0);
+  });
+
+  it("the web process dies between cast batches: the sweeper resumes the set, which completes once", { timeout: 60_000 }, async () => {
+    await h.startWorker({ WORKER_CONCURRENCY: "4" });
+    const userId = await h.userWith(1000);
+    const datasetId = await c.datasetWith(userId, 6);
+    let batches = 0;
+    await expect(
+      startCaptionRun(h.db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { maxAttempts: 3, holdMs: 3_600_000, batchSize: 2 }, async (jobs) => {
+        batches += 1;
+        if (batches > 1) throw new Error("web process died");
+        await c.enqueueJobs(jobs);
+      }),
+    ).rejects.toThrow("web process died");
+    const report = await sweepSessions(sweepDeps(), { queuedAfterMs: 0, userIds: [userId] });
+    expect(report.resumedSets).toHaveLength(1);
+    const setId = report.resumedSets[0] ?? "";
+    await c.waitForSet(userId, setId, ["completed"], 30_000);
+    // Keep sweeping until nothing is left (a committed batch whose enqueue "died" is requeued).
+    await assertCaptionedOnce(userId, setId, 6);
+  });
+});
