@@ -65,7 +65,8 @@ try {
   }
   if (wants("e2e")) {
     if (!existsSync("/usr/bin/chromium")) throw new Error("e2e needs Debian's chromium: apt-get install chromium");
-    run("build web (production)", "npx", ["turbo", "run", "build", "--filter=@spellcast/web", "--output-logs=errors-only"], {
+    // The client too: e2e/client runs examples/node-client against the built package.
+    run("build web (production) and the client package", "npx", ["turbo", "run", "build", "--filter=@spellcast/web", "--filter=@spellcast/client", "--output-logs=errors-only"], {
       // The build must not depend on settings; it gets a throwaway secret only to satisfy types.
       BETTER_AUTH_SECRET: "build-time-placeholder-secret-not-used-at-runtime",
     });
