@@ -5,3 +5,4 @@ export * from "./events";
 export * from "./credits";
 export * from "./datasets";
 export * from "./spells";
+export * from "./admin";

@@ -51,11 +51,17 @@ export const generationSessions = pgTable(
     completedAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deadlineAt: timestamp({ withTimezone: true }),
+    /** An admin's replay of a dead-lettered session points at the original. */
+    replayOf: uuid(),
+    /** Hidden from the dead-letter list by an admin (who, when). */
+    discardedAt: timestamp({ withTimezone: true }),
+    discardedBy: text(),
   },
   (t) => [
     uniqueIndex().on(t.userId, t.clientKey),
     index().on(t.userId, t.createdAt, t.id),
     index().on(t.status),
     index().on(t.castId, t.stepIndex),
+    index().on(t.replayOf),
   ],
 );
