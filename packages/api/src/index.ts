@@ -9,3 +9,4 @@ export type { GenerationJobs } from "./jobs/generation-jobs";
 export { checkHealth, healthReportSchema } from "./health/check-health";
 export { healthResponse } from "./health/health-response";
 export type { HealthReport } from "./health/check-health";
+export { serveCaptionExport } from "./http/caption-export";

@@ -7,6 +7,7 @@ import type { CaptionSetSnapshot } from "@spellcast/core/captions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
+import { CaptionEditor } from "./caption-editor";
 import { CaptionProgress } from "./caption-progress";
 import { CaptionRow } from "./caption-row";
 import { CaptionSetActions } from "./caption-set-actions";
@@ -85,7 +86,9 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
           </h2>
           <ul className="caption-list">
             {captions.map((caption) => (
-              <CaptionRow key={caption.id} caption={caption} datasetId={datasetId} />
+              <CaptionRow key={caption.id} caption={caption} datasetId={datasetId}>
+                <CaptionEditor caption={caption} />
+              </CaptionRow>
             ))}
           </ul>
         </section>

@@ -2,7 +2,12 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
 import {
+  bulkReplaceCaptions,
   cancelCaptionSet,
+  editCaption,
+  listCaptionVersions,
+  prefixTriggerWord,
+  revertCaption,
   captionSetSnapshotSchema,
   captionSnapshotSchema,
   estimateCaptionRun,
@@ -96,4 +101,30 @@ export const captionsRouter = {
       }
       return set;
     }),
+
+  /** Inline edit: the new text becomes the caption's next version. */
+  edit: protectedProcedure
+    .input(z.object({ captionId: z.string().uuid(), text: z.string().max(10_000) }).strict())
+    .output(captionSnapshotSchema)
+    .mutation(({ ctx, input }) => editCaption(ctx.db, { userId: ctx.caller.id, ...input })),
+
+  versions: protectedProcedure
+    .input(z.object({ captionId: z.string().uuid() }).strict())
+    .output(z.array(z.object({ version: z.number().int(), text: z.string(), editedBy: z.string().nullable(), createdAt: z.string() })))
+    .query(({ ctx, input }) => listCaptionVersions(ctx.db, { userId: ctx.caller.id, captionId: input.captionId })),
+
+  revert: protectedProcedure
+    .input(z.object({ captionId: z.string().uuid(), version: z.number().int().min(1) }).strict())
+    .output(captionSnapshotSchema)
+    .mutation(({ ctx, input }) => revertCaption(ctx.db, { userId: ctx.caller.id, ...input })),
+
+  replace: protectedProcedure
+    .input(setIdSchema.extend({ find: z.string().min(1).max(1000), replace: z.string().max(1000) }).strict())
+    .output(z.object({ changed: z.number().int() }))
+    .mutation(({ ctx, input }) => bulkReplaceCaptions(ctx.db, { userId: ctx.caller.id, ...input })),
+
+  prefix: protectedProcedure
+    .input(setIdSchema.extend({ word: z.string().min(1).max(100) }).strict())
+    .output(z.object({ changed: z.number().int() }))
+    .mutation(({ ctx, input }) => prefixTriggerWord(ctx.db, { userId: ctx.caller.id, ...input })),
 } satisfies TRPCRouterRecord;

@@ -4,3 +4,5 @@ export * from "./resume-stalled";
 export * from "./run-captions";
 export * from "./schema";
 export { toCaptionSetSnapshot, toCaptionSnapshot } from "./snapshot";
+export * from "./edit-captions";
+export * from "./export-captions";

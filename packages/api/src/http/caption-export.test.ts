@@ -1,0 +1,90 @@
+import { unzipSync, strFromU8 } from "fflate";
+import sharp from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+
+import type { StepJob } from "@spellcast/core";
+import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, completeSession, markSessionRunning, startCaptionRun } from "@spellcast/core";
+
+import { createApiHarness } from "../testing/api-harness";
+import { serveCaptionExport } from "./caption-export";
+
+const api = createApiHarness({ startingCredits: 100 });
+afterAll(() => api.cleanup());
+
+async function step(job: StepJob, text: string) {
+  await markSessionRunning(api.db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
+  return (await completeSession(api.db, { sessionId: job.sessionId, outputs: { kind: "text", text } })).chain.next;
+}
+
+/** A finished run over images named like a real dataset, driven through core as the worker would. */
+async function finishedRun(owner: Awaited<ReturnType<typeof api.signUp>>) {
+  const me = await owner.caller.me();
+  const ds = await owner.caller.datasets.create({ name: "Export me" });
+  const names = ["cat one.png", "dog.jpeg", "bird.webp"];
+  const files = [];
+  for (const [i, name] of names.entries()) {
+    const format = name.endsWith(".png") ? "png" : name.endsWith(".jpeg") ? "jpeg" : "webp";
+    const buf = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i * 40, g: 0, b: 0 } } }).toFormat(format).toBuffer();
+    files.push({ name, bytes: new Uint8Array(buf) });
+  }
+  await addImagesToDataset(api.db, api.storage, { userId: me.id, datasetId: ds.id, files });
+  const first: StepJob[] = [];
+  const set = await startCaptionRun(api.db, { userId: me.id, datasetId: ds.id, spellId: BUILT_IN_CAPTION_SPELL_ID }, { maxAttempts: 1, holdMs: 60_000 }, async (jobs) => void first.push(...jobs));
+  for (const job of first) for (const next of await step(job, "The image shows a thing")) await step(next, `caption "${next.cast.imageIndex}"\nline two`);
+  return { set, names };
+}
+
+const get = (setId: string, format: string, headers: Record<string, string>) =>
+  serveCaptionExport(api.deps, new Request(`http://localhost/api/caption-sets/${setId}/export?format=${format}`, { headers }), { setId });
+
+describe("caption export (HTTP, owner only)", () => {
+  it("zip entries are .txt sidecars named like their images; JSONL lines parse to { file_name, text }", async () => {
+    const owner = await api.signUp("Exporter");
+    const { set, names } = await finishedRun(owner);
+    const zip = await get(set.id, "zip", { cookie: owner.cookie });
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get("content-type")).toBe("application/zip");
+    const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    expect(Object.keys(entries).sort()).toEqual(["bird.txt", "cat one.txt", "dog.txt"]);
+    expect(strFromU8(entries["dog.txt"] ?? new Uint8Array())).toBe('caption "1"\nline two');
+
+    const jsonl = await get(set.id, "jsonl", { cookie: owner.cookie });
+    expect(jsonl.status).toBe(200);
+    const lines = (await jsonl.text()).trim().split("\n").map((l) => JSON.parse(l) as { file_name: string; text: string });
+    expect(lines.map((l) => l.file_name)).toEqual(names);
+    expect(lines[0]?.text).toBe('caption "0"\nline two');
+  });
+
+  it("another user gets 404, nobody signed in 401, an unknown format 400", async () => {
+    const owner = await api.signUp("Owner");
+    const other = await api.signUp("Other");
+    const { set } = await finishedRun(owner);
+    expect((await get(set.id, "zip", { cookie: other.cookie })).status).toBe(404);
+    expect((await get(set.id, "jsonl", {})).status).toBe(401);
+    expect((await get(set.id, "csv", { cookie: owner.cookie })).status).toBe(400);
+  });
+
+  it("edits keep versions, revert restores, bulk replace and trigger prefix change only finished captions; others can't edit", async () => {
+    const owner = await api.signUp("Editor");
+    const other = await api.signUp("Intruder");
+    const { set } = await finishedRun(owner);
+    const { captions } = await owner.caller.captions.get({ setId: set.id });
+    const first = captions[0];
+    if (!first) throw new Error("no caption");
+    const edited = await owner.caller.captions.edit({ captionId: first.id, text: "a small cat" });
+    expect(edited.text).toBe("a small cat");
+    await expect(other.caller.captions.edit({ captionId: first.id, text: "mine now" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(owner.caller.captions.edit({ captionId: first.id, text: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const versions = await owner.caller.captions.versions({ captionId: first.id });
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    const reverted = await owner.caller.captions.revert({ captionId: first.id, version: 1 });
+    expect(reverted.text).toBe(versions[0]?.text);
+    await expect(owner.caller.captions.replace({ setId: set.id, find: "line two", replace: "second line" })).resolves.toEqual({ changed: 3 });
+    await expect(owner.caller.captions.prefix({ setId: set.id, word: "sks" })).resolves.toEqual({ changed: 3 });
+    await expect(owner.caller.captions.prefix({ setId: set.id, word: "sks" })).resolves.toEqual({ changed: 0 });
+    await expect(other.caller.captions.prefix({ setId: set.id, word: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const after = await owner.caller.captions.get({ setId: set.id });
+    expect(after.captions.every((c) => c.text?.startsWith("sks, ") && c.text.includes("second line"))).toBe(true);
+    expect(await owner.caller.captions.versions({ captionId: first.id })).toHaveLength(5);
+  });
+});
