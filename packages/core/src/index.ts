@@ -13,3 +13,4 @@ export * from "./datasets";
 export * from "./spells";
 export * from "./casts";
 export * from "./captions";
+export * from "./dead-letters";

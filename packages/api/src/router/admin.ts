@@ -4,6 +4,7 @@ import { z } from "zod";
 import { creditAmountSchema, grantCreditsAsAdmin } from "@spellcast/core";
 
 import { adminProcedure } from "../trpc";
+import { adminDeadLettersRouter } from "./admin-dead-letters";
 import { accountSnapshotSchema, ledgerEntryOutputSchema } from "./credits";
 
 export const adminGrantInputSchema = z
@@ -26,6 +27,7 @@ export const adminGrantInputSchema = z
   });
 
 export const adminRouter = {
+  deadLetters: adminDeadLettersRouter,
   credits: {
     /** Grants credits to any user, recorded with the admin's id; unknown user → NOT_FOUND. */
     grant: adminProcedure

@@ -16,6 +16,8 @@ export interface CreateGenerationOptions {
   maxAttempts: number;
   /** How long the hold lasts before the sweeper may release it (covers queueing + retries). */
   holdMs: number;
+  /** An admin replay of a dead-lettered session: the original's id, kept on the new session. */
+  replayOf?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function createGenerationSession(
         cost,
         maxAttempts: options.maxAttempts,
         jobId: `gen_${id}`,
+        replayOf: options.replayOf ?? null,
       })
       .onConflictDoNothing({ target: [generationSessions.userId, generationSessions.clientKey] })
       .returning();
