@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 
 import { ComingSoon } from "~/components/coming-soon";
 import { PageHeader } from "~/components/page-header";
@@ -16,6 +17,13 @@ export default function AdminPage() {
           {/* A route handler, not a page: a full navigation, not a client-side one. */}
           <a href="/admin/queues">Open the queue dashboard (Bull Board)</a>: jobs in every queue, including the
           dead-letter queue; retry, remove and inspect them.
+        </p>
+      </section>
+      <section className="stack" aria-label="Dead letters">
+        <h2>Dead letters</h2>
+        <p>
+          <Link href="/admin/dead-letters">Search failed generations</Link> by user, provider, status, message and date;
+          read the provider&apos;s full answer; replay, edit and replay, or discard.
         </p>
       </section>
       <ComingSoon>Users and credit grants are on their way.</ComingSoon>
