@@ -29,14 +29,25 @@ export function useCaptionLiveUpdates(setId: string | null) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const key = setId ? trpc.captions.get.queryKey({ setId }) : null;
+  /**
+   * An event that lands while the first read is loading (or in flight again) would be overwritten
+   * by that read's older answer: read again after it, so nothing that landed meanwhile is lost.
+   */
+  const readAgainIfLoading = () => {
+    if (!key) return;
+    const loaded = queryClient.getQueryData<CaptionSetData>(key) !== undefined;
+    if (!loaded || queryClient.isFetching({ queryKey: key }) > 0) void queryClient.invalidateQueries({ queryKey: key });
+  };
   useStreamEvent("caption_updated", (event) => {
     const parsed = captionEventPayloadSchema.safeParse(event.payload);
     if (!key || !parsed.success || parsed.data.set.id !== setId) return;
+    readAgainIfLoading();
     queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? mergeCaption(old, parsed.data.caption, parsed.data.set) : old));
   });
   useStreamEvent("caption_set_updated", (event) => {
     const parsed = captionSetEventPayloadSchema.safeParse(event.payload);
     if (!key || !parsed.success || parsed.data.set.id !== setId) return;
+    readAgainIfLoading();
     queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? { ...old, set: newer(old.set, parsed.data.set) } : old));
     // Re-opened runs (resume, re-run failed) change rows in bulk: read them once.
     if (parsed.data.set.status === "in_progress") void queryClient.invalidateQueries({ queryKey: key });

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { useTRPC } from "~/trpc/react";
 
@@ -23,6 +23,11 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
     ...trpc.captions.estimate.queryOptions({ datasetId, spellId: spellId ?? "" }),
     enabled: spellId !== null && imageCount > 0,
   });
+  // Uploads finishing change the image count: the estimate follows.
+  const refetchEstimate = estimate.refetch;
+  useEffect(() => {
+    if (imageCount > 0 && spellId) void refetchEstimate();
+  }, [imageCount, spellId, refetchEstimate]);
   const runs = useQuery(trpc.captions.list.queryOptions({ datasetId }));
   const start = useMutation(
     trpc.captions.start.mutationOptions({

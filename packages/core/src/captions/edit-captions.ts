@@ -45,7 +45,7 @@ async function writeVersion(tx: DbOrTx, userId: string, caption: CaptionRow, tex
     .orderBy(desc(captionVersions.version))
     .limit(1);
   await tx.insert(captionVersions).values({ captionId: caption.id, version: (last?.version ?? 0) + 1, text, editedBy: userId });
-  const [row] = await tx.update(captions).set({ text, updatedAt: sql`now()` }).where(eq(captions.id, caption.id)).returning();
+  const [row] = await tx.update(captions).set({ text, updatedAt: sql`clock_timestamp()` }).where(eq(captions.id, caption.id)).returning();
   if (!row) throw new DomainError("NOT_FOUND", "Caption not found");
   return row;
 }

@@ -53,7 +53,7 @@ export async function landCaptionInTx(
   const charged = await castCharges(tx, cast.id);
   const [caption] = await tx
     .update(captions)
-    .set({ status: "done", text: params.text, castId: cast.id, creditsCharged: charged, updatedAt: sql`now()` })
+    .set({ status: "done", text: params.text, castId: cast.id, creditsCharged: charged, updatedAt: sql`clock_timestamp()` })
     .where(and(eq(captions.captionSetId, params.set.id), eq(captions.imageId, cast.imageId), eq(captions.status, "pending")))
     .returning();
   if (!caption) return { captionId: null, landed: false, set: params.set, flipped: false };
@@ -73,7 +73,7 @@ export async function failCaptionInTx(
   if (!cast.imageId) return { set: params.set, flipped: false };
   const [caption] = await tx
     .update(captions)
-    .set({ status: "failed", castId: cast.id, updatedAt: sql`now()` })
+    .set({ status: "failed", castId: cast.id, updatedAt: sql`clock_timestamp()` })
     .where(and(eq(captions.captionSetId, params.set.id), eq(captions.imageId, cast.imageId), eq(captions.status, "pending")))
     .returning();
   if (!caption) return { set: params.set, flipped: false };

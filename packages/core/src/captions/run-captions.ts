@@ -162,7 +162,7 @@ export async function rerunFailedCaptions(
     if (set.failed === 0) throw new DomainError("INVALID_STATE", "No failed captions to re-run");
     const reset = await tx
       .update(captions)
-      .set({ status: "pending", updatedAt: sql`now()` })
+      .set({ status: "pending", updatedAt: sql`clock_timestamp()` })
       .where(and(eq(captions.captionSetId, set.id), eq(captions.status, "failed")))
       .returning({ id: captions.id });
     return { failed: set.failed - reset.length };

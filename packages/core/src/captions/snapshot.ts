@@ -48,6 +48,11 @@ export async function lockCaptionSet(tx: DbOrTx, setId: string): Promise<Caption
   return row;
 }
 
+/**
+ * Updates the set under its row lock. `updated_at` is the wall clock at the update, not the
+ * transaction's start (`now()`): a transaction that waited for the lock must still look newer
+ * than the one it waited for, since readers keep the snapshot with the latest `updatedAt`.
+ */
 export async function updateCaptionSet(
   tx: DbOrTx,
   setId: string,
@@ -55,7 +60,7 @@ export async function updateCaptionSet(
 ): Promise<CaptionSetRow> {
   const [row] = await tx
     .update(captionSets)
-    .set({ ...values, updatedAt: sql`now()` })
+    .set({ ...values, updatedAt: sql`clock_timestamp()` })
     .where(eq(captionSets.id, setId))
     .returning();
   if (!row) throw new DomainError("NOT_FOUND", "Caption set not found");

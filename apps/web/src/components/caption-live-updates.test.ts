@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+
+import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
+
+import { mergeCaption } from "./caption-live-updates";
+
+const set = (done: number, updatedAt: string): CaptionSetSnapshot => ({
+  id: "00000000-0000-4000-8000-000000000001",
+  datasetId: "00000000-0000-4000-8000-000000000002",
+  spellId: "00000000-0000-4000-8000-000000000003",
+  status: "in_progress",
+  total: 3,
+  done,
+  failed: 0,
+  budget: null,
+  spent: done * 3,
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt,
+  completedAt: null,
+});
+const caption = (i: number, status: CaptionSnapshot["status"], updatedAt: string): CaptionSnapshot => ({
+  id: `00000000-0000-4000-8000-00000000010${i}`,
+  captionSetId: "00000000-0000-4000-8000-000000000001",
+  imageId: `00000000-0000-4000-8000-00000000020${i}`,
+  imageIndex: i,
+  fileName: `${i}.png`,
+  status,
+  text: status === "done" ? `caption ${i}` : null,
+  castId: null,
+  creditsCharged: status === "done" ? 3 : 0,
+  updatedAt,
+});
+
+describe("caption cache merge", () => {
+  it("patches a row in place, inserts a missing one in image order, and never rolls back to an older snapshot", () => {
+    const data = { set: set(0, "2026-01-01T00:00:01.000Z"), captions: [caption(0, "pending", "t0"), caption(2, "pending", "t0")] };
+    const one = mergeCaption(data, caption(2, "done", "t1"), set(1, "2026-01-01T00:00:02.000Z"));
+    expect(one.captions.map((c) => [c.imageIndex, c.status])).toEqual([[0, "pending"], [2, "done"]]);
+    const two = mergeCaption(one, caption(1, "done", "t1"), set(2, "2026-01-01T00:00:03.000Z"));
+    expect(two.captions.map((c) => c.imageIndex)).toEqual([0, 1, 2]);
+    const stale = mergeCaption(two, caption(2, "pending", "t0"), set(1, "2026-01-01T00:00:02.500Z"));
+    expect(stale.set.done).toBe(2);
+    expect(stale.captions[2]?.status).toBe("done");
+  });
+});
