@@ -7,8 +7,8 @@ import type { CaptionSnapshot } from "@spellcast/core/captions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
-import type { CaptionSetData } from "./caption-live-updates";
-import { mergeCaption } from "./caption-live-updates";
+import type { CaptionSetData } from "./caption-cache";
+import { mergeCaption } from "./caption-cache";
 import { toUserMessage } from "./error-message";
 
 /** Inline edit of one caption, and its versions (revert writes the old text as a new version). */

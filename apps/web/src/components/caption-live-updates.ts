@@ -3,26 +3,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 
 import { captionEventPayloadSchema, captionSetEventPayloadSchema } from "@spellcast/core/captions/schema";
-import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
+import type { CaptionSetData } from "./caption-cache";
+import { mergeCaption, newer } from "./caption-cache";
 import { useStreamEvent } from "./event-stream-provider";
-
-export interface CaptionSetData {
-  set: CaptionSetSnapshot;
-  captions: CaptionSnapshot[];
-}
-
-/** Newer wins: an event that arrives after a fresher read never rolls the row back. */
-const newer = <T extends { updatedAt: string }>(current: T, next: T) => (next.updatedAt >= current.updatedAt ? next : current);
-
-export function mergeCaption(data: CaptionSetData, caption: CaptionSnapshot, set: CaptionSetSnapshot | null): CaptionSetData {
-  const captions = data.captions.some((c) => c.id === caption.id)
-    ? data.captions.map((c) => (c.id === caption.id ? newer(c, caption) : c))
-    : [...data.captions, caption].sort((a, b) => a.imageIndex - b.imageIndex);
-  return { set: set ? newer(data.set, set) : data.set, captions };
-}
 
 /** Patches `captions.get` for one set from the tab's event stream; a fresh stream refetches once. */
 export function useCaptionLiveUpdates(setId: string | null) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
 
-import { mergeCaption } from "./caption-live-updates";
+import { mergeCaption } from "./caption-cache";
 
 const set = (done: number, updatedAt: string): CaptionSetSnapshot => ({
   id: "00000000-0000-4000-8000-000000000001",
