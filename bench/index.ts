@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ledger: async () => (await import("./ledger")).runLedgerBench(),
   events: async () => (await import("./events")).runEventsBench(),
   generations: async () => (await import("./generations")).runGenerationsBench(),
+  captions: async () => (await import("./captions")).runCaptionsBench(),
 };
 
 const names = process.argv.slice(2);

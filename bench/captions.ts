@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { eq, sql } from "drizzle-orm";
+import sharp from "sharp";
+
+import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createDataset, grantStartingCredits, startCaptionRun } from "@spellcast/core";
+import { captionSets, casts, createDb, dropDatabase, generationSessions, migrateDatabase, users } from "@spellcast/db";
+import { createProducers, enqueueGeneration, QueueName } from "@spellcast/queue";
+import { startSim } from "@spellcast/sim";
+import { createLocalStorage } from "@spellcast/storage";
+
+import { parseWorkerEnv } from "../apps/worker/src/env";
+import { startWorker } from "../apps/worker/src/start-worker";
+
+// A caption run end to end: startCaptionRun (set + captions, casts in batches, first steps
+// enqueued after each commit) → the real worker in this process (WORKER_CONCURRENCY 50) →
+// joycaption on the sim (50 ms) → rewrite inline in the completing transaction → chatgpt on the
+// sim (50 ms) → caption + counters → the set flips. Wall time is from the start call to the flip
+// being visible. Bound: images ÷ concurrency × per-cast provider time (2 calls × latency).
+
+const IMAGES = Number(process.env.BENCH_CAPTIONS_IMAGES ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CAPTIONS_CONCURRENCY ?? 50);
+const LATENCY_MS = Number(process.env.BENCH_CAPTIONS_LATENCY_MS ?? 50);
+const TIMEOUT_MS = 300_000;
+
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+export async function runCaptionsBench(): Promise<Record<string, unknown>> {
+  const url = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/spellcast");
+  url.pathname = `/spellcast_bench_cap_${randomBytes(4).toString("hex")}`;
+  const databaseUrl = url.toString();
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const prefix = `bench_cap_${randomBytes(4).toString("hex")}`;
+  await migrateDatabase(databaseUrl);
+  const storageDir = await mkdtemp(path.join(tmpdir(), "spellcast-bench-cap-"));
+  const sim = await startSim({ port: 0, latencyMs: LATENCY_MS });
+  const app = createDb(databaseUrl, { max: 10, appName: "bench-captions" });
+  const producers = createProducers({ redisUrl, prefix });
+  const storage = createLocalStorage(storageDir);
+  const worker = await startWorker({
+    env: parseWorkerEnv({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      SIM_URL: sim.url,
+      STORAGE_DIR: storageDir,
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      SWEEP_INTERVAL_MS: "0",
+      LOG_LEVEL: "silent",
+      SHUTDOWN_TIMEOUT_MS: "2000",
+    }),
+  });
+  try {
+    const userId = `bench_cap_${randomBytes(4).toString("hex")}`;
+    await app.db.insert(users).values({ id: userId, name: userId, email: `${userId}@bench.spellcast` });
+    await grantStartingCredits(app.db, { userId, amount: IMAGES * 10 });
+    const dataset = await createDataset(app.db, { userId, name: "bench" });
+    for (let from = 0; from < IMAGES; from += 100) {
+      const files = [];
+      for (let i = from; i < Math.min(IMAGES, from + 100); i++) {
+        const background = { r: i % 256, g: (i >> 8) % 256, b: (i * 7) % 256 };
+        const bytes = await sharp({ create: { width: 32, height: 32, channels: 3, background } }).png().toBuffer();
+        files.push({ name: `img_${String(i).padStart(5, "0")}.png`, bytes: new Uint8Array(bytes) });
+      }
+      await addImagesToDataset(app.db, storage, { userId, datasetId: dataset.id, files });
+    }
+    process.stderr.write(`captions bench: ${IMAGES} images uploaded; starting the run\n`);
+
+    const t0 = performance.now();
+    const set = await startCaptionRun(
+      app.db,
+      { userId, datasetId: dataset.id, spellId: BUILT_IN_CAPTION_SPELL_ID },
+      { maxAttempts: 3, holdMs: 30 * 60_000, batchSize: 100 },
+      async (jobs) => {
+        await Promise.all(jobs.map((job) => enqueueGeneration(producers, job)));
+      },
+    );
+    const startedS = (performance.now() - t0) / 1000;
+    let status = set.status;
+    while (status === "in_progress" && performance.now() - t0 < TIMEOUT_MS) {
+      await sleep(20);
+      const [row] = await app.db.select({ status: captionSets.status }).from(captionSets).where(eq(captionSets.id, set.id));
+      status = row?.status ?? status;
+    }
+    const wallS = (performance.now() - t0) / 1000;
+    if (status !== "completed") throw new Error(`caption set ended ${status} after ${round(wallS)} s`);
+    const boundS = (IMAGES / CONCURRENCY) * ((2 * LATENCY_MS) / 1000);
+
+    // Where the time went, per provider step: queue wait (created → started) and run (started → completed).
+    const perTool = await app.db
+      .select({
+        tool: generationSessions.tool,
+        n: sql<number>`count(*)::int`,
+        waitMs: sql<number>`round(avg(extract(epoch from (${generationSessions.startedAt} - ${generationSessions.createdAt})) * 1000))::int`,
+        runMs: sql<number>`round(avg(extract(epoch from (${generationSessions.completedAt} - ${generationSessions.startedAt})) * 1000))::int`,
+        retried: sql<number>`count(*) filter (where ${generationSessions.attempts} > 1)::int`,
+      })
+      .from(generationSessions)
+      .innerJoin(casts, eq(casts.id, generationSessions.castId))
+      .where(eq(casts.captionSetId, set.id))
+      .groupBy(generationSessions.tool);
+    process.stderr.write(`captions bench: start call ${round(startedS)} s; per step ${JSON.stringify(perTool)}\n`);
+    return { captions: { images: IMAGES, wallS: round(wallS), boundS: round(boundS), ratio: round(wallS / boundS) } };
+  } finally {
+    await worker.stop("bench done");
+    for (const name of [QueueName.generation, QueueName.generationDlq, QueueName.maintenance]) {
+      await producers.queue(name).obliterate({ force: true }).catch(() => undefined);
+    }
+    await producers.close();
+    await sim.close();
+    await app.close();
+    await rm(storageDir, { recursive: true, force: true });
+    await dropDatabase(databaseUrl);
+  }
+}
