@@ -60,13 +60,15 @@ export async function settleFinalFailure(deps: SettleDeps, final: FinalFailure):
           fatal: details?.fatal,
           providerStatus: details?.providerStatus,
           requestId: details?.requestId,
+          reservationId: result.session.reservationId,
           refundedCredits: details?.refundedCredits,
           refundError: details?.refundError,
         },
         "session.failed.updated",
       );
       // The session_completed event was written in that transaction; its NOTIFY went out at commit.
-      log.info({ status: result.session.status }, "session.failed.notify.sent");
+      log.info({ status: result.session.status, reservationId: result.session.reservationId }, "session.failed.notify.sent");
+      log.info({ type: "session_completed", reservationId: result.session.reservationId }, "event.emitted");
     } else {
       log.info({ status: result.session.status }, "session.failed.already_settled");
     }

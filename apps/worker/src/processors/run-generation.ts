@@ -38,19 +38,21 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       log.info("session.skipped.terminal");
       return { outcome: "skipped" };
     }
-    log.info({ maxAttempts: session.maxAttempts, tool: session.tool }, "session.running");
+    const sessionLog = log.child({ reservationId: session.reservationId });
+    sessionLog.info({ maxAttempts: session.maxAttempts, tool: session.tool }, "session.running");
+    sessionLog.info({ type: "session_running" }, "event.emitted");
     const handler = handlerFor(session.tool);
     const progress = createProgressReporter(job, { sessionId, userId }, log);
     progress.report(5, "calling provider");
     const ticking = progress.tickDuring(5, 85, deps.env.PROVIDER_TIMEOUT_MS, "generating");
     let result: ToolResult;
     try {
-      result = await handler({ deps, session, userId, signal: AbortSignal.any([deps.signal, cancel.signal]), log });
+      result = await handler({ deps, session, userId, signal: AbortSignal.any([deps.signal, cancel.signal]), log: sessionLog });
     } catch (err) {
       if (cancel.signal.aborted) return await endCanceled(deps, { sessionId, userId }, log, err);
       if (deps.signal.aborted) throw err; // handed back on shutdown: not a failed attempt
       if (err instanceof FatalGenerationError) throw err;
-      throw await attemptError(job, deps, log, { sessionId, attempt }, err);
+      throw await attemptError(job, deps, sessionLog, { sessionId, attempt }, err);
     } finally {
       ticking.stop();
     }
@@ -63,7 +65,8 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       return { outcome: "already_terminal" };
     }
     progress.report(100, "completed");
-    log.info({ requestId: result.outputs.requestId, cost: done.session.cost, tool: session.tool }, "session.completed");
+    sessionLog.info({ requestId: result.outputs.requestId, cost: done.session.cost, tool: session.tool }, "session.completed");
+    sessionLog.info({ type: "session_completed" }, "event.emitted");
     await afterCommit(deps, log, done.chain);
     return { outcome: "completed" };
   } finally {
