@@ -47,6 +47,8 @@ describe("spell casts: each step a generation session", () => {
     expect(inputText(steps[2])).toBe(text(steps[1]));
     expect(caption.text).toBe(text(steps[2]));
     expect(caption.text?.length).toBeGreaterThan(0);
+    // The template's instruction went as the system message; the chat model answered the caption only.
+    expect(caption.text).not.toContain("Rewrite this image caption");
     expect(caption.creditsCharged).toBe(3);
     const holds = await h.db.select().from(reservations).where(inArray(reservations.subjectId, steps.map((s) => s.id)));
     expect(holds.map((r) => [r.status, r.captured]).sort()).toEqual([["captured", 1], ["captured", 2]]);

@@ -1,9 +1,27 @@
-import type { ToolHandler } from "./types";
-import { stepInputOf } from "./step-input";
+import type { ChatMessage } from "@spellcast/providers";
 
-/** Text → text: the rendered prompt (template with the previous step's output) to the chat model. */
+import { stepInputOf } from "./step-input";
+import type { ToolHandler } from "./types";
+
+/**
+ * Text → text. A template that ends with `{{input}}` is sent as an instruction (system) and the
+ * previous step's output as the user message; any other template is sent rendered, as one message.
+ */
 export const runChatGpt: ToolHandler = async ({ deps, session, signal }) => {
-  stepInputOf(session, "text");
-  const result = await deps.chat.complete({ messages: [{ role: "user", content: session.prompt }] }, { signal });
+  const input = stepInputOf(session, "text");
+  const text = input.kind === "text" ? input.text : "";
+  const result = await deps.chat.complete({ messages: messagesFor(session.params.promptTemplate, session.prompt, text) }, { signal });
   return { outputs: { kind: "text", text: result.text.trim(), requestId: result.requestId } };
 };
+
+function messagesFor(template: unknown, rendered: string, input: string): ChatMessage[] {
+  const raw = typeof template === "string" ? template : "";
+  const instruction = raw.trimEnd().endsWith("{{input}}") ? raw.trimEnd().slice(0, -"{{input}}".length).trim() : null;
+  if (instruction && !instruction.includes("{{input}}")) {
+    return [
+      { role: "system", content: instruction },
+      { role: "user", content: input },
+    ];
+  }
+  return [{ role: "user", content: rendered }];
+}

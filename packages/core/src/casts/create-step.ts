@@ -17,7 +17,8 @@ import { updateCast } from "./snapshot";
 export function stepParams(step: SpellStep, input: StepInput): Record<string, unknown> {
   const text = input.kind === "text" ? input.text : "";
   const prompt = step.tool === "chatgpt" ? renderPrompt(step.params.prompt, text) : step.tool === "joycaption" ? String(step.params.prompt ?? "") : text;
-  return { ...step.params, prompt, input };
+  // The template stays beside the rendered prompt: a tool may send instruction and input apart.
+  return { ...step.params, promptTemplate: step.params.prompt ?? null, prompt, input };
 }
 
 /**
