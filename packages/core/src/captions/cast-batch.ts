@@ -9,6 +9,7 @@ import { lockAccountInTx } from "../casts/lock-account";
 import type { CastInput, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
 import type { SpellStep } from "../spells/schema";
+import { withEventsLast } from "../events/append-event";
 import { stepCost } from "../spells/tools";
 import { fitsBudget } from "./budget";
 import type { CaptionSetRow } from "./snapshot";
@@ -59,7 +60,7 @@ export async function castPendingBatch(
   db: DbOrTx,
   params: { userId: string; setId: string; limit: number; steps: SpellStep[]; spellId: string; options: StepOptions },
 ): Promise<BatchResult> {
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => withEventsLast(tx, async () => {
     await lockAccountInTx(tx, params.userId);
     let set = await lockCaptionSet(tx, params.setId);
     const jobs: StepJob[] = [];
@@ -112,7 +113,7 @@ export async function castPendingBatch(
       }
     }
     return { jobs, more: pending.length === params.limit, set };
-  });
+  }));
 }
 
 async function canStart(tx: DbOrTx, set: CaptionSetRow, cost: number): Promise<boolean> {

@@ -17,6 +17,11 @@ export const EVENTS_CHANNEL = "spellcast_events";
  * notifications within one transaction into one.
  */
 export async function appendEvent(tx: DbOrTx, event: EventInput): Promise<bigint> {
+  const held = deferred.get(tx);
+  if (held) {
+    held.push(event);
+    return -1n;
+  }
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"events:" + event.userId}, 0))`);
   const [row] = await tx
     .insert(events)
@@ -30,4 +35,37 @@ export async function appendEvent(tx: DbOrTx, event: EventInput): Promise<bigint
   if (!row) throw new Error("event insert returned no row");
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${event.userId})`);
   return row.id;
+}
+
+const deferred = new WeakMap<object, EventInput[]>();
+
+/**
+ * Runs `work` in `tx` with its events held back, then writes them all at its end, in order: the
+ * per-user advisory locks (in user order), one multi-row insert (ids in the order written), one
+ * NOTIFY per user. Long transactions (a spell step that creates the next step or lands a caption)
+ * so hold the event lock only for their last statements, and short ones of the same user (a step
+ * marked running) are not queued behind their whole body. Ids returned inside `work` are -1.
+ */
+export async function withEventsLast<T>(tx: DbOrTx, work: () => Promise<T>): Promise<T> {
+  if (deferred.has(tx)) return work();
+  const held: EventInput[] = [];
+  deferred.set(tx, held);
+  try {
+    const result = await work();
+    deferred.delete(tx);
+    await appendHeldEvents(tx, held);
+    return result;
+  } finally {
+    deferred.delete(tx);
+  }
+}
+
+async function appendHeldEvents(tx: DbOrTx, held: readonly EventInput[]): Promise<void> {
+  if (held.length === 0) return;
+  const userIds = [...new Set(held.map((e) => e.userId))].sort();
+  for (const userId of userIds) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"events:" + userId}, 0))`);
+  }
+  await tx.insert(events).values(held.map((e) => ({ userId: e.userId, type: e.type, subjectId: e.subjectId, payload: e.payload })));
+  for (const userId of userIds) await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${userId})`);
 }

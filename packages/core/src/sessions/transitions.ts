@@ -5,6 +5,7 @@ import { lockAccountInTx } from "../casts/lock-account";
 import type { ChainResult } from "../casts/schema";
 import { emptyChain } from "../casts/schema";
 import { captureReservationInTx } from "../credits/settle-reservation";
+import { withEventsLast } from "../events/append-event";
 import type { AttemptLogEntry, SessionOutputs, SessionSnapshot } from "./schema";
 import { isTerminalStatus } from "./schema";
 import { emitSessionEvent, lockSession, toSessionSnapshot, updateSession } from "./snapshot";
@@ -58,7 +59,7 @@ export async function completeSession(
   db: Database,
   params: { sessionId: string; outputs: SessionOutputs; actualCost?: number },
 ): Promise<{ session: SessionSnapshot; completed: boolean; chain: ChainResult }> {
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => withEventsLast(tx, async () => {
     const current = await lockSession(tx, params.sessionId);
     if (isTerminalStatus(current.status)) return { session: toSessionSnapshot(current), completed: false, chain: emptyChain() };
     // Spell steps: the account lock comes before cast, set and event locks (see lock-account.ts).
@@ -80,5 +81,5 @@ export async function completeSession(
     await emitSessionEvent(tx, "session_completed", row);
     const chain = row.castId ? await advanceCastInTx(tx, row, charged) : emptyChain();
     return { session: toSessionSnapshot(row), completed: true, chain };
-  });
+  }));
 }
