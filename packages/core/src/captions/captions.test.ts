@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -73,7 +73,8 @@ describe("caption sets in core", () => {
       const flips = await db
         .select()
         .from(events)
-        .where(and(eq(events.userId, userId), eq(events.type, "caption_set_updated"), eq(events.subjectId, set.id)));
+        .where(and(eq(events.userId, userId), eq(events.type, "caption_set_updated"), eq(events.subjectId, set.id)))
+        .orderBy(asc(events.id));
       expect(flips.map((e) => (e.payload as { set: { status: string } }).set.status)).toEqual(["in_progress", "completed"]);
       expect(await db.select().from(captionSets).where(eq(captionSets.datasetId, datasetId))).toHaveLength(1);
       const read = await getCaptionSet(db, { userId, setId: set.id });
