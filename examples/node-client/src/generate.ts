@@ -26,10 +26,13 @@ function describe(event: SessionEvent): string {
 }
 
 async function main(): Promise<number> {
+  // Taken before creating, so every event of the new session is printed however fast it ends.
+  const after = await spellcast.cursor();
   const session = await spellcast.generate({ prompt, params: { size: "512x512" } });
   console.log(`created session ${session.id}: ${session.status}, cost ${session.cost} credits`);
 
   const done = await spellcast.waitFor(session.id, {
+    after,
     timeoutMs,
     onEvent: (event) => console.log(`event ${describe(event)}`),
   });

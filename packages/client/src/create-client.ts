@@ -7,7 +7,7 @@ import type { AppRouter, GenerateInput, Session, TerminalSession } from "./types
 import type { UploadFileInput, UploadImagesResult } from "./upload-images.js";
 import { uploadImages } from "./upload-images.js";
 import type { WaitForOptions } from "./wait-for.js";
-import { waitForSession } from "./wait-for.js";
+import { readCursor, waitForSession } from "./wait-for.js";
 
 /** The `eventsource` package's constructor (the default), or any compatible one that takes `{ fetch }`. */
 export type EventSourceConstructor = typeof NodeEventSource;
@@ -30,6 +30,11 @@ export interface SpellcastClient {
   trpc: SpellcastTRPCClient;
   /** Starts a generation; a `clientKey` is generated when absent (pass your own to retry safely). */
   generate(input: GenerateInput): Promise<Session>;
+  /**
+   * The id of your newest event right now. Take it before creating work and pass it to
+   * `waitFor(id, { after })` to receive every event of that work, however fast it ends.
+   */
+  cursor(): Promise<string>;
   /** Resolves once, with the terminal snapshot (completed with outputs, failed with error details, or canceled). */
   waitFor(sessionId: string, options?: WaitForOptions): Promise<TerminalSession>;
   /** Uploads images into one of your datasets (multipart POST to `/api/datasets/<id>/images`). */
@@ -74,6 +79,7 @@ export function createSpellcastClient(options: SpellcastClientOptions): Spellcas
   return {
     trpc,
     generate: (input) => trpc.generations.create.mutate({ ...input, clientKey: input.clientKey ?? randomClientKey() }),
+    cursor: () => readCursor(trpc),
     waitFor: (sessionId, waitOptions) => waitForSession(trpc, sessionId, waitOptions),
     uploadImages: (datasetId, files) => uploadImages({ baseUrl, authorization, fetch: fetchImpl }, datasetId, files),
   };

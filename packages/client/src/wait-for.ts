@@ -20,6 +20,11 @@ export interface WaitForOptions {
   timeoutMs?: number;
   /** Called for each event of this session, in order (log events once each, progress as it comes). */
   onEvent?: (event: SessionEvent) => void;
+  /**
+   * Replay from this event id (from `client.cursor()` taken before the session was created), so
+   * `onEvent` sees every event of the session even when it ends before the stream opens.
+   */
+  after?: string;
 }
 
 export class WaitForTimeoutError extends Error {
@@ -61,7 +66,7 @@ export function waitForSession(
 ): Promise<TerminalSession> {
   return new Promise<TerminalSession>((resolve, reject) => {
     let settled = false;
-    let lastEventId: string | null = null;
+    let lastEventId: string | null = options.after ?? null;
     let connection = 0;
     let failures = 0;
     let unsubscribe: (() => void) | null = null;
@@ -154,5 +159,28 @@ export function waitForSession(
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     subscribe();
+  });
+}
+
+/** Opens the event stream without a cursor: its first item is the caller's newest event id. */
+export function readCursor(trpc: TRPCClient<AppRouter>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let done = false;
+    const sub = trpc.events.stream.subscribe(
+      { lastEventId: null },
+      {
+        onData(item) {
+          if (done || !isEnvelope(item) || item.data.type !== "cursor") return;
+          done = true;
+          resolve(item.id);
+          queueMicrotask(() => sub.unsubscribe());
+        },
+        onError(err) {
+          if (done) return;
+          done = true;
+          reject(err);
+        },
+      },
+    );
   });
 }
