@@ -10,7 +10,7 @@ import {
 } from "@spellcast/core";
 import type { SweepCandidate } from "@spellcast/core";
 import { QueueName, enqueueGeneration, generationJobId } from "@spellcast/queue";
-import type { Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 
 import type { AttemptFailure } from "./generation-errors";
 import type { SettleDeps } from "./on-failed";
@@ -59,13 +59,9 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
   const report: SweepReport = { stuck: [], requeued: [], settledFromFailedJobs: [], expiredHolds: 0, refundsRetried: [], resumedSets: [] };
 
   for (const session of await findOverdueRunningSessions(deps.db, { ...scope, now })) {
-    const job = await queue.getJob(jobIdOf(session));
-    const state = job ? await job.getState() : "missing";
-    if (LIVE_STATES.has(state)) continue;
-    if (job && state === "failed") {
-      if (await settleFromFailedJob(deps, session, job)) report.settledFromFailedJobs.push(session.id);
-      continue;
-    }
+    const orphan = await findOrphanedJob(deps, queue, session, report);
+    if (!orphan) continue;
+    const { job, state } = orphan;
     // No job (Redis lost it) or a job that ended without settling: the work is gone.
     const outcome = await settleFinalFailure(deps, {
       jobId: job?.id ?? null,
@@ -80,13 +76,9 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
 
   const createdBefore = new Date(now.getTime() - options.queuedAfterMs);
   for (const session of await findStaleQueuedSessions(deps.db, { ...scope, createdBefore })) {
-    const job = await queue.getJob(jobIdOf(session));
-    const state = job ? await job.getState() : "missing";
-    if (LIVE_STATES.has(state)) continue;
-    if (job && state === "failed") {
-      if (await settleFromFailedJob(deps, session, job)) report.settledFromFailedJobs.push(session.id);
-      continue;
-    }
+    const orphan = await findOrphanedJob(deps, queue, session, report);
+    if (!orphan) continue;
+    const { job } = orphan;
     // A completed job for a queued session never ran it; its id would make the add a no-op.
     if (job) await job.remove();
     await enqueueGeneration(deps.producers, { sessionId: session.id, userId: session.userId, maxAttempts: session.maxAttempts });
@@ -121,6 +113,27 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
   const acted = report.resumedSets.length + report.stuck.length + report.requeued.length + report.settledFromFailedJobs.length + report.expiredHolds + report.refundsRetried.length;
   if (acted > 0) deps.logger.info({ ...report }, "sweep.done");
   return report;
+}
+
+/**
+ * Looks up a session's job. Null when the sweeper has nothing more to do for the session: the job
+ * is still live (BullMQ owns it), or it had failed for good and was settled here from the job.
+ * Otherwise the job is missing or ended without settling the session.
+ */
+async function findOrphanedJob(
+  deps: SettleDeps,
+  queue: Queue,
+  session: SweepCandidate,
+  report: SweepReport,
+): Promise<{ job: Job | undefined; state: string } | null> {
+  const job = await queue.getJob(jobIdOf(session));
+  const state = job ? await job.getState() : "missing";
+  if (LIVE_STATES.has(state)) return null;
+  if (job && state === "failed") {
+    if (await settleFromFailedJob(deps, session, job)) report.settledFromFailedJobs.push(session.id);
+    return null;
+  }
+  return { job, state };
 }
 
 function jobIdOf(session: SweepCandidate): string {
