@@ -1,21 +1,17 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { useState } from "react";
 
 import { authClient } from "@spellcast/auth/client";
 
 import { AuthCard } from "./auth-card";
-import { authErrorMessage } from "./auth-error-message";
 import { EMAIL_PATTERN } from "./auth-field-rules";
 import { FormAlert } from "./form-alert";
 import { FormField } from "./form-field";
-import { readNextPath } from "./safe-next-path";
 import { SubmitButton } from "./submit-button";
-import { useRedirectWhenSignedIn } from "./use-redirect-when-signed-in";
+import { useAuthSubmit } from "./use-auth-submit";
 
 interface Errors {
   email?: string;
@@ -31,33 +27,19 @@ function validate(email: string, password: string): Errors {
 }
 
 export function SignInForm() {
-  useRedirectWhenSignedIn();
-  const router = useRouter();
-  const queryClient = useQueryClient();
+  const { pending, serverError, clearServerError, submit } = useAuthSubmit();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Errors>({});
-  const [serverError, setServerError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const trimmedEmail = email.trim();
     const found = validate(trimmedEmail, password);
     setErrors(found);
-    setServerError(null);
+    clearServerError();
     if (Object.keys(found).length > 0) return;
-
-    setPending(true);
-    const { error } = await authClient.signIn.email({ email: trimmedEmail, password });
-    if (error) {
-      setServerError(authErrorMessage(error));
-      setPending(false);
-      return;
-    }
-    queryClient.clear();
-    router.replace(readNextPath());
-    router.refresh();
+    await submit(() => authClient.signIn.email({ email: trimmedEmail, password }));
   }
 
   return (

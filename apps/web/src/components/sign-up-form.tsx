@@ -1,21 +1,17 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { useState } from "react";
 
 import { authClient } from "@spellcast/auth/client";
 
 import { AuthCard } from "./auth-card";
-import { authErrorMessage } from "./auth-error-message";
 import { EMAIL_PATTERN, PASSWORD_MAX, PASSWORD_MIN } from "./auth-field-rules";
 import { FormAlert } from "./form-alert";
 import { FormField } from "./form-field";
-import { readNextPath } from "./safe-next-path";
 import { SubmitButton } from "./submit-button";
-import { useRedirectWhenSignedIn } from "./use-redirect-when-signed-in";
+import { useAuthSubmit } from "./use-auth-submit";
 
 interface Values {
   name: string;
@@ -37,13 +33,9 @@ function validate({ name, email, password }: Values): Errors {
 }
 
 export function SignUpForm() {
-  useRedirectWhenSignedIn();
-  const router = useRouter();
-  const queryClient = useQueryClient();
+  const { pending, serverError, clearServerError, submit } = useAuthSubmit();
   const [values, setValues] = useState<Values>({ name: "", email: "", password: "" });
   const [errors, setErrors] = useState<Errors>({});
-  const [serverError, setServerError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
 
   function update(field: keyof Values, value: string) {
     setValues((prev) => ({ ...prev, [field]: value }));
@@ -55,19 +47,9 @@ export function SignUpForm() {
     const trimmed = { name: values.name.trim(), email: values.email.trim(), password: values.password };
     const found = validate(trimmed);
     setErrors(found);
-    setServerError(null);
+    clearServerError();
     if (Object.keys(found).length > 0) return;
-
-    setPending(true);
-    const { error } = await authClient.signUp.email(trimmed);
-    if (error) {
-      setServerError(authErrorMessage(error));
-      setPending(false);
-      return;
-    }
-    queryClient.clear();
-    router.replace(readNextPath());
-    router.refresh();
+    await submit(() => authClient.signUp.email(trimmed));
   }
 
   return (

@@ -1,0 +1,37 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+import type { AuthError } from "./auth-error-message";
+import { authErrorMessage } from "./auth-error-message";
+import { readNextPath } from "./safe-next-path";
+import { useRedirectWhenSignedIn } from "./use-redirect-when-signed-in";
+
+/**
+ * What sign-in and sign-up share: the pending flag, the server's message, and what happens on
+ * success (a new user's caches start empty, then on to the `?next=` page).
+ */
+export function useAuthSubmit() {
+  useRedirectWhenSignedIn();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function submit(call: () => Promise<{ error: AuthError | null }>) {
+    setPending(true);
+    const { error } = await call();
+    if (error) {
+      setServerError(authErrorMessage(error));
+      setPending(false);
+      return;
+    }
+    queryClient.clear();
+    router.replace(readNextPath());
+    router.refresh();
+  }
+
+  return { pending, serverError, clearServerError: () => setServerError(null), submit };
+}
