@@ -1,5 +1,6 @@
 import { adminRouter } from "./router/admin";
 import { captionsRouter } from "./router/captions";
+import { castsRouter } from "./router/casts";
 import { apiKeysRouter } from "./router/api-keys";
 import { creditsRouter } from "./router/credits";
 import { datasetsRouter } from "./router/datasets";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   generations: generationsRouter,
   spells: spellsRouter,
   captions: captionsRouter,
+  casts: castsRouter,
 });
 
 export type AppRouter = typeof appRouter;

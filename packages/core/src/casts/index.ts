@@ -1,3 +1,4 @@
+export * from "./create-cast";
 export * from "./read-casts";
 export * from "./schema";
 export { toCastSnapshot } from "./snapshot";

@@ -2,17 +2,28 @@ import { z } from "zod";
 
 import { spellStepSchema } from "../spells/schema";
 
+const imageStepInputSchema = z.object({
+  kind: z.literal("image"),
+  datasetId: z.string().uuid(),
+  imageId: z.string().uuid(),
+  imageIndex: z.number().int(),
+});
+const textStepInputSchema = z.object({ kind: z.literal("text"), text: z.string() });
+
 /** What a step reads: an image of a dataset, or the text the previous step stored. */
-export const stepInputSchema = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("image"),
-    datasetId: z.string().uuid(),
-    imageId: z.string().uuid(),
-    imageIndex: z.number().int(),
-  }),
-  z.object({ kind: z.literal("text"), text: z.string() }),
-]);
+export const stepInputSchema = z.discriminatedUnion("kind", [imageStepInputSchema, textStepInputSchema]);
 export type StepInput = z.infer<typeof stepInputSchema>;
+
+/** What a caller casts a spell on: some text, or one image of one of their datasets (its index is looked up). */
+export const castSourceSchema = z.discriminatedUnion("kind", [
+  imageStepInputSchema.omit({ imageIndex: true }).strict(),
+  textStepInputSchema.extend({ text: z.string().trim().min(1, "Give some text to cast on").max(10_000) }).strict(),
+]);
+export type CastSource = z.infer<typeof castSourceSchema>;
+
+/** A single cast (outside caption runs): which spell, on what. */
+export const castRequestSchema = z.object({ spellId: z.string().uuid(), input: castSourceSchema }).strict();
+export type CastRequest = z.infer<typeof castRequestSchema>;
 
 /** A cast's frozen copy of its spell (edits to the spell never change a running cast) and its input. */
 export const castInputSchema = z.object({

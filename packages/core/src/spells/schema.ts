@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { errorDetailsSchema } from "../sessions/error-details";
+import { sessionOutputsSchema } from "../sessions/schema";
 
 export const toolNameSchema = z.enum(["joycaption", "rewrite", "chatgpt", "seedream"]);
 export type ToolName = z.infer<typeof toolNameSchema>;
@@ -43,7 +44,8 @@ export const castSnapshotSchema = z.object({
   status: castStatusSchema,
   stepGenerationIds: z.array(z.string().uuid()),
   currentStep: z.number().int(),
-  output: z.record(z.string(), z.unknown()).nullable(),
+  /** The last step's stored output once completed (text, or an image for a spell ending in seedream). */
+  output: sessionOutputsSchema.nullable(),
   errorDetails: errorDetailsSchema.extend({ failedStep: z.number().int().optional() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,0 +1,49 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+
+import { castRequestSchema, castSnapshotSchema, createCast, getCast, listCasts } from "@spellcast/core";
+
+import { protectedProcedure } from "../trpc";
+
+const castCursorSchema = z.object({ createdAt: z.iso.datetime({ offset: true }), id: z.string().uuid() }).strict();
+
+/** Single casts: a spell on one text or one of the caller's images, outside caption runs. */
+export const castsRouter = {
+  /**
+   * Core writes the cast, its first step (session, hold, events) in one transaction; the step's
+   * job is added after the commit (id `gen_<sessionId>`, so a repeat is a no-op).
+   */
+  create: protectedProcedure
+    .input(castRequestSchema)
+    .output(castSnapshotSchema)
+    .mutation(async ({ ctx, input }) => {
+      const userId = ctx.caller.id;
+      const { cast, jobs } = await createCast(ctx.db, { userId, ...input }, ctx.generationConfig);
+      ctx.logger.info({ userId, castId: cast.id, spellId: cast.spellId, status: cast.status, jobs: jobs.length }, "cast.created");
+      for (const job of jobs) {
+        try {
+          await ctx.generationJobs.enqueue(job);
+        } catch (err) {
+          // The step session and its hold are committed: the sweeper re-enqueues queued sessions without a job.
+          ctx.logger.error({ err, userId, castId: cast.id, sessionId: job.sessionId }, "cast.enqueue.failed");
+        }
+      }
+      return cast;
+    }),
+
+  /** One of the caller's casts; another user's id is NOT_FOUND, like a missing one. */
+  get: protectedProcedure
+    .input(z.object({ castId: z.string().uuid() }).strict())
+    .output(castSnapshotSchema)
+    .query(({ ctx, input }) => getCast(ctx.db, { userId: ctx.caller.id, castId: input.castId })),
+
+  /** The caller's single casts, newest first (keyset on createdAt, id). */
+  list: protectedProcedure
+    .input(
+      z
+        .object({ limit: z.number().int().min(1).max(50).default(24), cursor: castCursorSchema.nullish(), direction: z.enum(["forward", "backward"]).optional() })
+        .strict(),
+    )
+    .output(z.object({ items: z.array(castSnapshotSchema), nextCursor: castCursorSchema.nullable() }))
+    .query(({ ctx, input }) => listCasts(ctx.db, { userId: ctx.caller.id, limit: input.limit, cursor: input.cursor ?? null })),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,101 @@
+import { and, eq } from "drizzle-orm";
+
+import type { Database, DbOrTx } from "@spellcast/db";
+import { casts, datasetImages, datasets } from "@spellcast/db";
+
+import { DomainError } from "../errors";
+import { withEventsLast } from "../events/append-event";
+import { parseDomainInput } from "../parse-input";
+import { getSpell } from "../spells/manage-spells";
+import type { CastSnapshot, SpellSnapshot } from "../spells/schema";
+import { stepCost } from "../spells/tools";
+import { continueCastInTx } from "./advance-cast";
+import { createStepSessionInTx, isLocalStep, runLocalStepInTx, stepJobOf } from "./create-step";
+import { lockAccountInTx } from "./lock-account";
+import type { CastInput, CastRequest, CastSource, StepInput, StepJob, StepOptions } from "./schema";
+import { castRequestSchema } from "./schema";
+import { emitCastEvent, isActiveCast, lockCast, toCastSnapshot } from "./snapshot";
+
+/** The cast as committed, and its step jobs: enqueue them after the commit (job id `gen_<sessionId>`). */
+export interface CreateCastResult {
+  cast: CastSnapshot;
+  jobs: StepJob[];
+}
+
+/** The spell must read what it is given: an image spell needs an image, a text spell text. */
+function assertInputKind(spell: SpellSnapshot, source: CastSource): void {
+  if (spell.input === source.kind) return;
+  throw new DomainError("INVALID_INPUT", `"${spell.name}" takes ${spell.input === "image" ? "an image" : "text"} as input, not ${source.kind === "image" ? "an image" : "text"}`);
+}
+
+/** The step input of the source: an image must be in one of the user's datasets (anyone else's is NOT_FOUND). */
+async function resolveSource(db: DbOrTx, userId: string, source: CastSource): Promise<StepInput> {
+  if (source.kind === "text") return source;
+  const [image] = await db
+    .select({ id: datasetImages.id, imageIndex: datasetImages.imageIndex })
+    .from(datasetImages)
+    .innerJoin(datasets, eq(datasets.id, datasetImages.datasetId))
+    .where(and(eq(datasetImages.id, source.imageId), eq(datasetImages.datasetId, source.datasetId), eq(datasets.userId, userId)));
+  if (!image) throw new DomainError("NOT_FOUND", "Image not found");
+  return { kind: "image", datasetId: source.datasetId, imageId: image.id, imageIndex: image.imageIndex };
+}
+
+/**
+ * Casts a spell on one input, outside any caption run. One transaction (account lock first,
+ * events last): the cast row, its first step (local steps run here, up to the first provider
+ * step, which gets its own reservation) and a `cast_updated` event. INSUFFICIENT_CREDITS when the
+ * first paid step does not fit the available credits: nothing is written.
+ *
+ * No idempotency key: casts have no client-key column (a retried request creates a second cast).
+ */
+export async function createCast(
+  db: Database,
+  params: { userId: string } & CastRequest,
+  options: StepOptions,
+): Promise<CreateCastResult> {
+  const request = parseDomainInput(castRequestSchema, { spellId: params.spellId, input: params.input });
+  const spell = await getSpell(db, { userId: params.userId, spellId: request.spellId });
+  assertInputKind(spell, request.input);
+  const first = spell.steps[0];
+  if (!first) throw new DomainError("INVALID_INPUT", `"${spell.name}" has no steps`);
+  const firstPaid = spell.steps.find((step) => !isLocalStep(step));
+  const firstCost = firstPaid ? stepCost(firstPaid) : 0;
+
+  return db.transaction((tx) =>
+    withEventsLast(tx, async () => {
+      const account = await lockAccountInTx(tx, params.userId);
+      if ((account ? account.balance - account.held : 0) < firstCost) {
+        throw new DomainError("INSUFFICIENT_CREDITS", `Not enough credits to cast "${spell.name}" (its first step costs ${firstCost})`);
+      }
+      const source = await resolveSource(tx, params.userId, request.input);
+      const input: CastInput = { steps: spell.steps, source, options: { maxAttempts: options.maxAttempts, holdMs: options.holdMs } };
+      const [inserted] = await tx
+        .insert(casts)
+        .values({
+          userId: params.userId,
+          spellId: spell.id,
+          datasetId: source.kind === "image" ? source.datasetId : null,
+          imageId: source.kind === "image" ? source.imageId : null,
+          imageIndex: source.kind === "image" ? source.imageIndex : null,
+          status: "queued",
+          input,
+        })
+        .returning();
+      if (!inserted) throw new Error("cast insert returned no row");
+      const create = { cast: inserted, stepIndex: 0, step: first, input: source, options: input.options };
+      const jobs: StepJob[] = [];
+      if (isLocalStep(first)) {
+        const ran = await runLocalStepInTx(tx, create);
+        const chain = await continueCastInTx(tx, { cast: ran.cast, set: null, fromStep: 0, snapshot: ran.session.outputs, sessionId: ran.session.id });
+        jobs.push(...chain.next);
+      } else {
+        const created = await createStepSessionInTx(tx, create);
+        jobs.push(stepJobOf(created.session, created.cast));
+      }
+      const cast = await lockCast(tx, inserted.id);
+      // A cast that ran to its end here (local steps only) already wrote its terminal event.
+      if (isActiveCast(cast.status)) await emitCastEvent(tx, cast);
+      return { cast: toCastSnapshot(cast), jobs };
+    }),
+  );
+}
