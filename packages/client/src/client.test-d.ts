@@ -2,7 +2,7 @@ import type { AppRouter as ServerRouter } from "@spellcast/api";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { describe, expectTypeOf, it } from "vitest";
 
-import type { SpellcastClient, TerminalSession } from "./index";
+import type { CaptionProgress, SpellcastClient, TerminalCast, TerminalSession } from "./index";
 
 type ServerInputs = inferRouterInputs<ServerRouter>;
 type ServerOutputs = inferRouterOutputs<ServerRouter>;
@@ -37,5 +37,43 @@ describe("@spellcast/client types follow the server router", () => {
     expectTypeOf(spellcast.waitFor).returns.resolves.toEqualTypeOf<TerminalSession>();
     expectTypeOf<TerminalSession["status"]>().toEqualTypeOf<"completed" | "failed" | "canceled">();
     expectTypeOf<NonNullable<TerminalSession["errorDetails"]>["refundedCredits"]>().toEqualTypeOf<number>();
+  });
+
+  it("castSpell takes casts.create's input and resolves with the ended cast", () => {
+    expectTypeOf(spellcast.castSpell).parameter(0).toEqualTypeOf<ServerInputs["casts"]["create"]>();
+    expectTypeOf(spellcast.castSpell).returns.resolves.toEqualTypeOf<TerminalCast>();
+    expectTypeOf<TerminalCast>().toExtend<ServerOutputs["casts"]["get"]>();
+    expectTypeOf<TerminalCast["status"]>().toEqualTypeOf<"completed" | "failed" | "canceled">();
+    expectTypeOf<NonNullable<TerminalCast["errorDetails"]>["failedStep"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Extract<NonNullable<TerminalCast["output"]>, { kind: "text" }>["text"]>().toEqualTypeOf<string>();
+    expectTypeOf(spellcast.castSpell).toBeCallableWith({ spellId: "s", input: { kind: "text", text: "a fox" } });
+    expectTypeOf(spellcast.castSpell).toBeCallableWith({ spellId: "s", input: { kind: "image", datasetId: "d", imageId: "i" } }, { timeoutMs: 1000 });
+    // @ts-expect-error text input has no image id
+    void spellcast.castSpell({ spellId: "s", input: { kind: "text", imageId: "i" } });
+    // @ts-expect-error an image input needs its dataset
+    void spellcast.castSpell({ spellId: "s", input: { kind: "image", imageId: "i" } });
+    // @ts-expect-error unknown input kind
+    void spellcast.castSpell({ spellId: "s", input: { kind: "video", url: "x" } });
+    // @ts-expect-error spellId is required
+    void spellcast.castSpell({ input: { kind: "text", text: "a fox" } });
+  });
+
+  it("startCaptionRun takes captions.start's input and yields progress snapshots", () => {
+    expectTypeOf(spellcast.startCaptionRun).parameter(0).toEqualTypeOf<ServerInputs["captions"]["start"]>();
+    expectTypeOf(spellcast.startCaptionRun).returns.resolves.toHaveProperty("set").toEqualTypeOf<ServerOutputs["captions"]["start"]>();
+    expectTypeOf(spellcast.startCaptionRun).returns.resolves.toHaveProperty("progress").toEqualTypeOf<AsyncIterable<CaptionProgress>>();
+    expectTypeOf<CaptionProgress>().toEqualTypeOf<{
+      done: number;
+      failed: number;
+      total: number;
+      spent: number;
+      status: "in_progress" | "paused" | "completed" | "completed_with_errors" | "canceled";
+    }>();
+    expectTypeOf(spellcast.startCaptionRun).toBeCallableWith({ datasetId: "d", spellId: "s" });
+    expectTypeOf(spellcast.startCaptionRun).toBeCallableWith({ datasetId: "d", spellId: "s", budget: 50 });
+    // @ts-expect-error budget is a number of credits
+    void spellcast.startCaptionRun({ datasetId: "d", spellId: "s", budget: "50" });
+    // @ts-expect-error datasetId is required
+    void spellcast.startCaptionRun({ spellId: "s" });
   });
 });

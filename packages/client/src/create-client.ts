@@ -3,11 +3,16 @@ import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink 
 import { EventSource as NodeEventSource } from "eventsource";
 import superjson from "superjson";
 
-import type { AppRouter, GenerateInput, Session, TerminalSession } from "./types.js";
+import type { CaptionRun, CaptionRunOptions } from "./caption-run.js";
+import { startCaptionRun } from "./caption-run.js";
+import type { CastSpellOptions } from "./cast-spell.js";
+import { castSpell } from "./cast-spell.js";
+import { readCursor } from "./follow-events.js";
+import type { AppRouter, CaptionRunInput, CastSpellInput, GenerateInput, Session, TerminalCast, TerminalSession } from "./types.js";
 import type { UploadFileInput, UploadImagesResult } from "./upload-images.js";
 import { uploadImages } from "./upload-images.js";
 import type { WaitForOptions } from "./wait-for.js";
-import { readCursor, waitForSession } from "./wait-for.js";
+import { waitForSession } from "./wait-for.js";
 
 /** The `eventsource` package's constructor (the default), or any compatible one that takes `{ fetch }`. */
 export type EventSourceConstructor = typeof NodeEventSource;
@@ -39,6 +44,16 @@ export interface SpellcastClient {
   waitFor(sessionId: string, options?: WaitForOptions): Promise<TerminalSession>;
   /** Uploads images into one of your datasets (multipart POST to `/api/datasets/<id>/images`). */
   uploadImages(datasetId: string, files: UploadFileInput[]): Promise<UploadImagesResult>;
+  /**
+   * Casts a spell on one text or one of your images and resolves once with the ended cast
+   * (completed with `output`, or failed with `errorDetails` naming the `failedStep`).
+   */
+  castSpell(input: CastSpellInput, options?: CastSpellOptions): Promise<TerminalCast>;
+  /**
+   * Starts captioning a dataset: `{ set, progress }`, where `for await (const p of progress)`
+   * sees `{ done, failed, total, status, spent }` until the set completes, is canceled or pauses.
+   */
+  startCaptionRun(input: CaptionRunInput, options?: CaptionRunOptions): Promise<CaptionRun>;
 }
 
 function randomClientKey(): string {
@@ -82,5 +97,7 @@ export function createSpellcastClient(options: SpellcastClientOptions): Spellcas
     cursor: () => readCursor(trpc),
     waitFor: (sessionId, waitOptions) => waitForSession(trpc, sessionId, waitOptions),
     uploadImages: (datasetId, files) => uploadImages({ baseUrl, authorization, fetch: fetchImpl }, datasetId, files),
+    castSpell: (input, castOptions) => castSpell(trpc, input, castOptions),
+    startCaptionRun: (input, runOptions) => startCaptionRun(trpc, input, runOptions),
   };
 }

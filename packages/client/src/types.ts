@@ -31,3 +31,28 @@ export type GenerateInput = Omit<RouterInputs["generations"]["create"], "clientK
 export const terminalStatuses: readonly TerminalStatus[] = ["completed", "failed", "canceled"];
 export const isTerminal = (session: Session): session is TerminalSession =>
   (terminalStatuses as readonly string[]).includes(session.status);
+
+/** A cast as every reader sees it (the output of `casts.get` and the payload of `cast_updated` events). */
+export type Cast = RouterOutputs["casts"]["get"];
+export type CastStatus = Cast["status"];
+export type TerminalCastStatus = Extract<CastStatus, "completed" | "failed" | "canceled">;
+/** A cast that has ended: `output` when completed; `errorDetails` (with `failedStep`) when failed. */
+export type TerminalCast = Cast & { status: TerminalCastStatus };
+/** `casts.create` input: a spell id and `{ kind: "text", text }` or `{ kind: "image", datasetId, imageId }`. */
+export type CastSpellInput = RouterInputs["casts"]["create"];
+
+export const terminalCastStatuses: readonly TerminalCastStatus[] = ["completed", "failed", "canceled"];
+export const isTerminalCast = (cast: Cast): cast is TerminalCast => (terminalCastStatuses as readonly string[]).includes(cast.status);
+
+/** A caption set (the output of `captions.start` and the payload of caption events). */
+export type CaptionSet = RouterOutputs["captions"]["start"];
+export type CaptionSetStatus = CaptionSet["status"];
+/** `captions.start` input: `{ datasetId, spellId, budget? }`. */
+export type CaptionRunInput = RouterInputs["captions"]["start"];
+/** One progress snapshot of a caption run. */
+export type CaptionProgress = Pick<CaptionSet, "done" | "failed" | "total" | "status" | "spent">;
+/** Statuses after which a run makes no progress by itself (`paused` waits for a resume or more budget). */
+export type FinalCaptionStatus = Extract<CaptionSetStatus, "completed" | "completed_with_errors" | "canceled" | "paused">;
+export const finalCaptionStatuses: readonly FinalCaptionStatus[] = ["completed", "completed_with_errors", "canceled", "paused"];
+export const isFinalCaptionStatus = (status: CaptionSetStatus): status is FinalCaptionStatus =>
+  (finalCaptionStatuses as readonly string[]).includes(status);
