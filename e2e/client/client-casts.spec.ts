@@ -1,0 +1,80 @@
+import { expect, test } from "@playwright/test";
+import sharp from "sharp";
+
+import { BUILT_IN_CAPTION_SPELL_ID } from "../../packages/core/src/spells/schema";
+import type { CaptionProgress, SessionEvent } from "../../packages/client/src/index";
+import { createSpellcastClient } from "../../packages/client/src/index";
+import { freshApiKey } from "../support/client-setup";
+import { addSimFaults, uniqueToken } from "../support/generations";
+
+async function pngs(n: number) {
+  const files = [];
+  for (let i = 0; i < n; i++) {
+    const data = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 40 * i, g: 120, b: 200 } } }).png().toBuffer();
+    files.push({ name: `swatch ${i}.png`, data: new Uint8Array(data), type: "image/png" });
+  }
+  return files;
+}
+
+test("uploadImages, castSpell on an uploaded image and on text, startCaptionRun progress to completed", async ({ baseURL }) => {
+  if (!baseURL) throw new Error("no baseURL");
+  const { key } = await freshApiKey(baseURL, "client casts");
+  const spellcast = createSpellcastClient({ url: baseURL, apiKey: key });
+
+  const dataset = await spellcast.trpc.datasets.create.mutate({ name: "Client casts" });
+  const uploaded = await spellcast.uploadImages(dataset.id, await pngs(2));
+  expect(uploaded.rejected).toEqual([]);
+  expect(uploaded.added).toHaveLength(2);
+  const image = uploaded.added[0];
+  if (!image) throw new Error("no image");
+
+  // The built-in caption spell (joycaption → rewrite → chatgpt) on one uploaded image.
+  const events: SessionEvent[] = [];
+  const captioned = await spellcast.castSpell(
+    { spellId: BUILT_IN_CAPTION_SPELL_ID, input: { kind: "image", datasetId: dataset.id, imageId: image.id } },
+    { timeoutMs: 45_000, onEvent: (e) => events.push(e) },
+  );
+  expect(captioned).toMatchObject({ status: "completed", datasetId: dataset.id, imageId: image.id, captionSetId: null });
+  expect(captioned.stepGenerationIds).toHaveLength(3);
+  expect(captioned.output?.kind === "text" ? captioned.output.text.length : 0).toBeGreaterThan(0);
+  // It followed the cast's own events and its steps' (each log event once).
+  expect(events.some((e) => e.type === "cast_updated" && e.subjectId === captioned.id)).toBe(true);
+  expect(events.some((e) => e.type === "session_completed")).toBe(true);
+  const ids = events.flatMap((e) => (e.type === "progress" ? [] : [e.id]));
+  expect(new Set(ids).size).toBe(ids.length);
+
+  // A text → text spell of the caller's own.
+  const polish = await spellcast.trpc.spells.create.mutate({ name: "Polish", steps: [{ tool: "chatgpt", params: { prompt: "Polish this: {{input}}" } }] });
+  const polished = await spellcast.castSpell({ spellId: polish.id, input: { kind: "text", text: "a small red fox" } }, { timeoutMs: 45_000 });
+  expect(polished.status).toBe("completed");
+  expect(polished.output?.kind).toBe("text");
+
+  // A caption run over the dataset: progress ends on completed with every image done.
+  const { set, progress } = await spellcast.startCaptionRun({ datasetId: dataset.id, spellId: BUILT_IN_CAPTION_SPELL_ID }, { timeoutMs: 45_000 });
+  expect(set).toMatchObject({ datasetId: dataset.id, total: 2 });
+  const seen: CaptionProgress[] = [];
+  for await (const p of progress) seen.push(p);
+  const last = seen.at(-1);
+  expect(last).toMatchObject({ status: "completed", total: 2, done: 2, failed: 0, spent: 6 });
+  // Counts only go up, and only the last snapshot is a stopped one.
+  for (let i = 1; i < seen.length; i++) expect((seen[i]?.done ?? 0) >= (seen[i - 1]?.done ?? 0)).toBe(true);
+  expect(seen.slice(0, -1).every((p) => p.status === "in_progress")).toBe(true);
+});
+
+test("castSpell of a spell whose step fails resolves failed with the step's provider message and refund", async ({ baseURL }) => {
+  if (!baseURL) throw new Error("no baseURL");
+  const { key } = await freshApiKey(baseURL, "client cast fails");
+  const spellcast = createSpellcastClient({ url: baseURL, apiKey: key });
+  const token = uniqueToken("castfail");
+  await addSimFaults([{ match: { promptContains: token }, status: 400, body: JSON.stringify({ error: { message: "Refused by the model", type: "invalid_request_error" } }) }]);
+  const spell = await spellcast.trpc.spells.create.mutate({
+    name: "Tidy then fail",
+    steps: [{ tool: "rewrite", params: {} }, { tool: "chatgpt", params: { prompt: `${token} {{input}}` } }],
+  });
+  const before = await spellcast.trpc.credits.balance.query();
+  const failed = await spellcast.castSpell({ spellId: spell.id, input: { kind: "text", text: "hello there" } }, { timeoutMs: 45_000 });
+  expect(failed.status).toBe("failed");
+  expect(failed.errorDetails).toMatchObject({ failedStep: 1, providerStatus: 400, refundedCredits: 1 });
+  expect(failed.errorDetails?.providerMessage).toContain("Refused by the model");
+  await expect(spellcast.trpc.credits.balance.query()).resolves.toMatchObject({ balance: before.balance, held: 0 });
+});
