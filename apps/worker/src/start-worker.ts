@@ -30,6 +30,7 @@ import { createFailureHandler } from "./on-failed";
 import { processors, registryEntries } from "./processors";
 import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
+import { createSessionTransitions } from "./session-transitions";
 import { stopWorker } from "./shutdown";
 import type { ShutdownReport } from "./shutdown";
 
@@ -106,6 +107,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     cancels,
     producers,
     backoff,
+    transitions: createSessionTransitions(database.db),
   };
   const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);

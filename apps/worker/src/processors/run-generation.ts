@@ -1,4 +1,4 @@
-import { completeSession, getSession, isTerminalStatus, markSessionRunning, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
+import { getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
 import type { ChainResult } from "@spellcast/core";
 import { isProviderError } from "@spellcast/providers";
 import { enqueueGeneration, runGenerationPayloadSchema } from "@spellcast/queue";
@@ -33,7 +33,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
   // Registered before marking running, so a cancel published from then on reaches this call.
   const cancel = deps.cancels.register(sessionId);
   try {
-    const session = await markSessionRunning(deps.db, { sessionId, attempt, deadlineMs: runningDeadlineMs(deps) });
+    const session = await deps.transitions.markRunning({ sessionId, attempt, deadlineMs: runningDeadlineMs(deps) });
     if (!session) {
       log.info("session.skipped.terminal");
       return { outcome: "skipped" };
@@ -57,7 +57,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       ticking.stop();
     }
     progress.report(90, "storing");
-    const done = await completeSession(deps.db, { sessionId, outputs: result.outputs });
+    const done = await deps.transitions.complete({ sessionId, outputs: result.outputs });
     if (!done.completed) {
       // Canceled (or settled elsewhere) while the provider worked: keep nothing, charge nothing.
       await result.discard?.();

@@ -8,6 +8,7 @@ import type { BackoffConfig } from "../backoff";
 import type { CancelRegistry } from "../cancel-registry";
 import type { WorkerEnv } from "../env";
 import type { Logger } from "../logger";
+import type { SessionTransitions } from "../session-transitions";
 
 /** Long-lived things the worker builds once and shares with every job. */
 export interface WorkerDeps {
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   /** Queues this process writes to: re-enqueue (sweeper), dead letters, job lookups. */
   producers: Producers;
   backoff: BackoffConfig;
+  /** Mark running / complete, group-committed with the other jobs of this process. */
+  transitions: SessionTransitions;
 }
 
 export interface ProcessorDeps extends WorkerDeps {

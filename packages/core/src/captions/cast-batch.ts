@@ -3,17 +3,20 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@spellcast/db";
 import { captions, casts, generationSessions } from "@spellcast/db";
 
-import { continueCastInTx } from "../casts/advance-cast";
-import { createStepSessionInTx, isLocalStep, runLocalStepInTx, stepJobOf } from "../casts/create-step";
+import type { Continuation } from "../casts/continue-casts";
+import { continueCastsInTx, markFlips } from "../casts/continue-casts";
 import { lockAccountInTx } from "../casts/lock-account";
 import type { CastInput, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
-import type { SpellStep } from "../spells/schema";
+import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
+import { caseWhen } from "../lib/case-when";
+import { sessionOutputsSchema } from "../sessions/schema";
+import type { SpellStep } from "../spells/schema";
 import { stepCost } from "../spells/tools";
-import { fitsBudget } from "./budget";
+import type { SetBook } from "./set-book";
+import { lockSetBook } from "./set-book";
 import type { CaptionSetRow } from "./snapshot";
-import { emitCaptionSetEvent, lockCaptionSet, updateCaptionSet } from "./snapshot";
 
 const activeSession = (castId: unknown) =>
   sql`exists (select 1 from ${generationSessions} gs where gs.cast_id = ${castId} and gs.status in ('queued', 'running'))`;
@@ -53,8 +56,9 @@ export interface BatchResult {
 
 /**
  * One transaction: continues waiting casts, then casts up to `limit` images that have neither a
- * caption nor an active cast (one cast per image, its first step reserved), stopping when the
- * budget or the credits would be exceeded (the set turns `paused`). Account lock, then set lock.
+ * caption nor an active cast (one cast per image, its first paid step reserved), as many as the
+ * budget and the credits allow (if fewer than waiting, the set turns `paused`). Every table is
+ * written with one statement for the whole batch. Account lock, then set lock.
  */
 export async function castPendingBatch(
   db: DbOrTx,
@@ -62,62 +66,81 @@ export async function castPendingBatch(
 ): Promise<BatchResult> {
   return db.transaction((tx) => withEventsLast(tx, async () => {
     await lockAccountInTx(tx, params.userId);
-    let set = await lockCaptionSet(tx, params.setId);
-    const jobs: StepJob[] = [];
-    if (set.status !== "in_progress") return { jobs, more: false, set };
-    for (const cast of await findWaitingCasts(tx, set.id, params.limit)) {
-      const last = cast.stepGenerationIds.at(-1);
-      if (!last) continue;
-      const chain = await continueCastInTx(tx, { cast, set, fromStep: cast.stepGenerationIds.length - 1, snapshot: null, sessionId: last });
-      jobs.push(...chain.next);
-      set = await lockCaptionSet(tx, set.id);
-      if (set.status !== "in_progress") return { jobs, more: false, set };
-    }
-    const pending = await findUncastCaptions(tx, set.id, params.limit);
-    for (const caption of pending) {
-      const first = params.steps[0];
-      if (!first) break;
-      if (!(await canStart(tx, set, stepCost(first)))) {
-        set = await updateCaptionSet(tx, set.id, { status: "paused" });
-        await emitCaptionSetEvent(tx, set);
-        return { jobs, more: false, set };
-      }
-      const input: CastInput = {
-        steps: params.steps,
-        source: { kind: "image", datasetId: set.datasetId, imageId: caption.imageId, imageIndex: caption.imageIndex },
-        options: params.options,
-      };
-      const [cast] = await tx
-        .insert(casts)
-        .values({
-          userId: set.userId,
-          spellId: params.spellId,
-          datasetId: set.datasetId,
-          imageId: caption.imageId,
-          imageIndex: caption.imageIndex,
-          captionSetId: set.id,
-          status: "queued",
-          input,
-        })
-        .returning();
-      if (!cast) throw new Error("cast insert returned no row");
-      await tx.update(captions).set({ castId: cast.id }).where(eq(captions.id, caption.id));
-      const create = { cast, stepIndex: 0, step: first, input: input.source, options: params.options };
-      if (isLocalStep(first)) {
-        const ran = await runLocalStepInTx(tx, create);
-        const chain = await continueCastInTx(tx, { cast: ran.cast, set, fromStep: 0, snapshot: ran.session.outputs, sessionId: ran.session.id });
-        jobs.push(...chain.next);
-      } else {
-        const created = await createStepSessionInTx(tx, create);
-        jobs.push(stepJobOf(created.session, created.cast));
-      }
-    }
-    return { jobs, more: pending.length === params.limit, set };
+    const book = await lockSetBook(tx, [params.setId]);
+    const locked = book.row(params.setId);
+    if (!locked) throw new DomainError("NOT_FOUND", "Caption set not found");
+    if (locked.status !== "in_progress") return { jobs: [], more: false, set: locked };
+    const waiting = await continuationsOf(tx, await findWaitingCasts(tx, locked.id, params.limit));
+    const chains = await continueCastsInTx(tx, waiting, book);
+    const pending = await findUncastCaptions(tx, locked.id, params.limit);
+    const fit = await howManyFit(tx, book, locked, pending.length, firstPaidCost(params.steps));
+    const created = await insertCasts(tx, locked, pending.slice(0, fit), params);
+    chains.push(...(await continueCastsInTx(tx, created.map((cast) => ({ cast, fromStep: -1, stored: null, snapshot: null })), book)));
+    if (fit < pending.length) book.pause(locked.id);
+    markFlips(chains, await book.flush());
+    const set = book.row(locked.id) ?? locked;
+    return { jobs: chains.flatMap((c) => c.next), more: set.status === "in_progress" && pending.length === params.limit, set };
   }));
 }
 
-async function canStart(tx: DbOrTx, set: CaptionSetRow, cost: number): Promise<boolean> {
+/** Waiting casts carry on from their last step's stored output (or from their source, if they have none). */
+async function continuationsOf(tx: DbOrTx, waiting: CastRow[]): Promise<Continuation[]> {
+  const lastIds = waiting.flatMap((c) => {
+    const last = c.stepGenerationIds.at(-1);
+    return last ? [last] : [];
+  });
+  const rows = lastIds.length
+    ? await tx.select({ id: generationSessions.id, outputs: generationSessions.outputs }).from(generationSessions).where(inArray(generationSessions.id, lastIds))
+    : [];
+  const outputs = new Map(rows.map((r) => [r.id, sessionOutputsSchema.safeParse(r.outputs)]));
+  return waiting.map((cast) => {
+    const last = cast.stepGenerationIds.at(-1);
+    const stored = last ? outputs.get(last) : undefined;
+    return { cast, fromStep: cast.stepGenerationIds.length - 1, stored: stored?.success ? stored.data : null, snapshot: null };
+  });
+}
+
+/** The cost of the first step that needs a hold (0: the spell is free until its end). */
+const firstPaidCost = (steps: readonly SpellStep[]) => steps.map(stepCost).find((c) => c > 0) ?? 0;
+
+/** How many new casts the credits and the budget allow right now, counting holds this transaction took. */
+async function howManyFit(tx: DbOrTx, book: SetBook, set: CaptionSetRow, wanted: number, cost: number): Promise<number> {
+  if (cost === 0 || wanted === 0) return wanted;
   const account = await lockAccountInTx(tx, set.userId);
   const available = account ? account.balance - account.held : 0;
-  return available >= cost && (await fitsBudget(tx, set, cost));
+  return Math.max(0, Math.min(wanted, Math.floor(available / cost), Math.floor((await book.room(set.id)) / cost)));
+}
+
+async function insertCasts(
+  tx: DbOrTx,
+  set: CaptionSetRow,
+  pending: ReadonlyArray<{ id: string; imageId: string; imageIndex: number }>,
+  params: { steps: SpellStep[]; spellId: string; options: StepOptions },
+): Promise<CastRow[]> {
+  if (pending.length === 0) return [];
+  const rows = await tx
+    .insert(casts)
+    .values(
+      pending.map((caption) => ({
+        userId: set.userId,
+        spellId: params.spellId,
+        datasetId: set.datasetId,
+        imageId: caption.imageId,
+        imageIndex: caption.imageIndex,
+        captionSetId: set.id,
+        status: "queued" as const,
+        input: {
+          steps: params.steps,
+          source: { kind: "image", datasetId: set.datasetId, imageId: caption.imageId, imageIndex: caption.imageIndex },
+          options: params.options,
+        } satisfies CastInput,
+      })),
+    )
+    .returning();
+  const castOfImage = new Map(rows.map((c) => [c.imageId ?? "", c.id]));
+  await tx
+    .update(captions)
+    .set({ castId: caseWhen(captions.id, captions.castId, new Map(pending.map((c) => [c.id, castOfImage.get(c.imageId) ?? null]))) })
+    .where(inArray(captions.id, pending.map((c) => c.id)));
+  return rows;
 }

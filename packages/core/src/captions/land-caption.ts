@@ -1,9 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { captionVersions, captions, generationSessions } from "@spellcast/db";
 
 import type { CastRow } from "../casts/snapshot";
+import { caseWhen } from "../lib/case-when";
+import type { SetBook } from "./set-book";
 import type { CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, updateCaptionSet } from "./snapshot";
 
@@ -30,38 +32,66 @@ export async function countCaptionInTx(
   return { set: row, flipped: finish };
 }
 
-/** Credits captured by a cast's completed steps: what its caption cost. */
-export async function castCharges(tx: DbOrTx, castId: string): Promise<number> {
-  const [row] = await tx
-    .select({ sum: sql<string>`coalesce(sum(${generationSessions.cost}), 0)` })
+/** Credits captured by each cast's completed steps: what its caption cost. */
+async function castCharges(tx: DbOrTx, castIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await tx
+    .select({ castId: generationSessions.castId, sum: sql<string>`coalesce(sum(${generationSessions.cost}), 0)` })
     .from(generationSessions)
-    .where(and(eq(generationSessions.castId, castId), eq(generationSessions.status, "completed")));
-  return Number(row?.sum ?? 0);
+    .where(and(inArray(generationSessions.castId, [...castIds]), eq(generationSessions.status, "completed")))
+    .groupBy(generationSessions.castId);
+  return new Map(rows.flatMap((r) => (r.castId ? [[r.castId, Number(r.sum)] as const] : [])));
+}
+
+export interface Landing {
+  cast: CastRow;
+  text: string;
 }
 
 /**
- * Writes the caption of a finished cast in the transaction that completed its last step: the
- * text, cast id, credits charged, version 1, the counters (maybe the flip) and the events.
- * Returns whether a pending caption took the text (false: the image was already captioned).
+ * Writes the captions of finished casts in the transaction that completed their last steps: the
+ * text, cast id, credits charged and version 1, in one statement each; the counters, the events
+ * and maybe the flip go through `book` (written at its flush). Only a pending caption takes a
+ * text: returns the caption id per cast that landed (absent: the image was already captioned).
  */
-export async function landCaptionInTx(
-  tx: DbOrTx,
-  params: { set: CaptionSetRow; cast: CastRow; text: string },
-): Promise<{ captionId: string | null; landed: boolean; set: CaptionSetRow; flipped: boolean }> {
-  const { cast } = params;
-  if (!cast.imageId) return { captionId: null, landed: false, set: params.set, flipped: false };
-  const charged = await castCharges(tx, cast.id);
-  const [caption] = await tx
+export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: readonly Landing[]): Promise<Map<string, string>> {
+  const keyOf = (setId: string, imageId: string) => `${setId}/${imageId}`;
+  const byKey = new Map<string, Landing>();
+  for (const l of landings) {
+    if (l.cast.imageId && l.cast.captionSetId && book.row(l.cast.captionSetId)) byKey.set(keyOf(l.cast.captionSetId, l.cast.imageId), l);
+  }
+  if (byKey.size === 0) return new Map();
+  const charged = await castCharges(tx, [...byKey.values()].map((l) => l.cast.id));
+  const column = (pick: (l: Landing) => unknown) => new Map([...byKey].map(([k, l]) => [k, pick(l)]));
+  const key = sql`${captions.captionSetId}::text || '/' || ${captions.imageId}::text`;
+  const landed = await tx
     .update(captions)
-    .set({ status: "done", text: params.text, castId: cast.id, creditsCharged: charged, updatedAt: sql`clock_timestamp()` })
-    .where(and(eq(captions.captionSetId, params.set.id), eq(captions.imageId, cast.imageId), eq(captions.status, "pending")))
+    .set({
+      status: "done",
+      text: caseWhen(key, captions.text, column((l) => l.text)),
+      castId: caseWhen(key, captions.castId, column((l) => l.cast.id)),
+      creditsCharged: caseWhen(key, captions.creditsCharged, column((l) => charged.get(l.cast.id) ?? 0)),
+      updatedAt: sql`clock_timestamp()`,
+    })
+    .where(
+      and(
+        inArray(captions.captionSetId, [...new Set([...byKey.values()].map((l) => l.cast.captionSetId ?? ""))]),
+        inArray(captions.imageId, [...new Set([...byKey.values()].map((l) => l.cast.imageId ?? ""))]),
+        inArray(key, [...byKey.keys()]),
+        eq(captions.status, "pending"),
+      ),
+    )
     .returning();
-  if (!caption) return { captionId: null, landed: false, set: params.set, flipped: false };
-  await tx.insert(captionVersions).values({ captionId: caption.id, version: 1, text: params.text, editedBy: null }).onConflictDoNothing();
-  const counted = await countCaptionInTx(tx, params.set, { done: 1, failed: 0 });
-  await emitCaptionEvent(tx, cast.userId, caption, counted.set);
-  if (counted.flipped) await emitCaptionSetEvent(tx, counted.set);
-  return { captionId: caption.id, landed: true, set: counted.set, flipped: counted.flipped };
+  if (landed.length === 0) return new Map();
+  await tx
+    .insert(captionVersions)
+    .values(landed.map((c) => ({ captionId: c.id, version: 1, text: c.text ?? "", editedBy: null })))
+    .onConflictDoNothing();
+  const out = new Map<string, string>();
+  for (const caption of landed) {
+    book.landed(caption.captionSetId, caption);
+    if (caption.castId) out.set(caption.castId, caption.id);
+  }
+  return out;
 }
 
 /** Marks the cast's caption failed (its error is on the cast) and counts it. */

@@ -9,8 +9,9 @@ import { parseDomainInput } from "../parse-input";
 import { getSpell } from "../spells/manage-spells";
 import type { CastSnapshot, SpellSnapshot } from "../spells/schema";
 import { stepCost } from "../spells/tools";
-import { continueCastInTx } from "./advance-cast";
-import { createStepSessionInTx, isLocalStep, runLocalStepInTx, stepJobOf } from "./create-step";
+import { lockSetBook } from "../captions/set-book";
+import { continueCastsInTx } from "./continue-casts";
+import { isLocalStep } from "./create-step";
 import { lockAccountInTx } from "./lock-account";
 import type { CastInput, CastRequest, CastSource, StepInput, StepJob, StepOptions } from "./schema";
 import { castRequestSchema } from "./schema";
@@ -82,16 +83,8 @@ export async function createCast(
         })
         .returning();
       if (!inserted) throw new Error("cast insert returned no row");
-      const create = { cast: inserted, stepIndex: 0, step: first, input: source, options: input.options };
-      const jobs: StepJob[] = [];
-      if (isLocalStep(first)) {
-        const ran = await runLocalStepInTx(tx, create);
-        const chain = await continueCastInTx(tx, { cast: ran.cast, set: null, fromStep: 0, snapshot: ran.session.outputs, sessionId: ran.session.id });
-        jobs.push(...chain.next);
-      } else {
-        const created = await createStepSessionInTx(tx, create);
-        jobs.push(stepJobOf(created.session, created.cast));
-      }
+      const [chain] = await continueCastsInTx(tx, [{ cast: inserted, fromStep: -1, stored: null, snapshot: null }], await lockSetBook(tx, []));
+      const jobs: StepJob[] = chain?.next ?? [];
       const cast = await lockCast(tx, inserted.id);
       // A cast that ran to its end here (local steps only) already wrote its terminal event.
       if (isActiveCast(cast.status)) await emitCastEvent(tx, cast);

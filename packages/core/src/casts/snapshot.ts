@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { casts } from "@spellcast/db";
@@ -37,6 +37,13 @@ export async function lockCast(tx: DbOrTx, castId: string): Promise<CastRow> {
   const [row] = await tx.select().from(casts).where(eq(casts.id, castId)).for("update");
   if (!row) throw new DomainError("NOT_FOUND", "Cast not found");
   return row;
+}
+
+/** Locks casts in id order (the order every batch uses). */
+export async function lockCasts(tx: DbOrTx, castIds: readonly string[]): Promise<Map<string, CastRow>> {
+  if (castIds.length === 0) return new Map();
+  const rows = await tx.select().from(casts).where(inArray(casts.id, [...castIds])).orderBy(asc(casts.id)).for("update");
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 export async function updateCast(tx: DbOrTx, castId: string, values: Partial<typeof casts.$inferInsert>): Promise<CastRow> {

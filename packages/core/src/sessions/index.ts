@@ -1,3 +1,4 @@
+export * from "./batch-transitions";
 export * from "./cancel-session";
 export * from "./create-session";
 export * from "./error-details";

@@ -1,0 +1,226 @@
+import { randomUUID } from "node:crypto";
+
+import { inArray, sql } from "drizzle-orm";
+
+import type { DbOrTx } from "@spellcast/db";
+import { casts, generationSessions } from "@spellcast/db";
+
+import { landCaptionsInTx } from "../captions/land-caption";
+import type { SetBook } from "../captions/set-book";
+import { applyOps } from "../credits/apply-ops";
+import { toReserveOp } from "../credits/reserve-credits";
+import { caseWhen } from "../lib/case-when";
+import type { SessionOutputs } from "../sessions/schema";
+import { sessionOutputsSchema } from "../sessions/schema";
+import type { SessionRow } from "../sessions/snapshot";
+import { emitSessionEvent } from "../sessions/snapshot";
+import { stepCost } from "../spells/tools";
+import { isLocalStep, nextInput, runLocalTool, stepJobOf, stepParams } from "./create-step";
+import type { CaptionWrite, ChainResult } from "./schema";
+import type { CastRow } from "./snapshot";
+import { castInputOf, emitCastEvent } from "./snapshot";
+
+/** A cast to carry on: step `fromStep` has completed (-1: none has, it starts from its source). */
+export interface Continuation {
+  cast: CastRow;
+  fromStep: number;
+  /** That step's output as stored in its session row: the next step's input, or the caption. */
+  stored: SessionOutputs | null;
+  /** What the completing worker handed in (logged beside the stored output when a caption lands). */
+  snapshot: unknown;
+}
+
+type NewSession = typeof generationSessions.$inferInsert & { id: string; cost: number; stepIndex: number };
+
+interface Plan {
+  work: Continuation;
+  /** Sessions to create, in step order: local steps (already completed) then at most one queued. */
+  sessions: NewSession[];
+  queued: NewSession | null;
+  /** The next paid step could not start (budget, credits, set no longer running): the cast waits there. */
+  waitAt: number | null;
+  finish: { stored: SessionOutputs | null; snapshot: unknown } | null;
+}
+
+/**
+ * Moves a batch of casts on, in the caller's transaction (account lock, cast and set locks held):
+ * local steps run right here, each cast gets its next paid step as a queued session with its own
+ * hold (one ledger call for the whole batch), or — after its last step — completes and lands its
+ * caption. Sessions, casts and captions are written with one statement each for the whole batch;
+ * set counters go through `book` (the caller flushes it). Results are in the order of `work`.
+ */
+export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[], book: SetBook): Promise<ChainResult[]> {
+  if (work.length === 0) return [];
+  const plans: Plan[] = [];
+  for (const w of work) plans.push(await planCast(w, book));
+  await reserveQueued(tx, plans, book);
+  const sessions = await insertSessions(tx, plans);
+  const updated = await updateCasts(tx, plans);
+  const finished = plans.flatMap((p) => {
+    const cast = updated.get(p.work.cast.id);
+    return p.finish && cast ? [{ plan: p, cast, text: p.finish.stored?.kind === "text" ? p.finish.stored.text : "" }] : [];
+  });
+  for (const f of finished) await emitCastEvent(tx, f.cast);
+  const captionIds = await landCaptionsInTx(tx, book, finished);
+  return plans.map((p) => {
+    const cast = updated.get(p.work.cast.id) ?? p.work.cast;
+    const queued = p.queued ? sessions.get(p.queued.id) : undefined;
+    return {
+      next: queued ? [stepJobOf(queued, cast)] : [],
+      captionWrite: p.finish && cast.captionSetId ? captionWriteOf(cast, p.finish, captionIds.get(cast.id) ?? null) : null,
+      castStatus: cast.status,
+    };
+  });
+}
+
+async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
+  const input = castInputOf(work.cast);
+  const plan: Plan = { work, sessions: [], queued: null, waitAt: null, finish: null };
+  const setId = work.cast.captionSetId;
+  let step = work.fromStep;
+  let stored = work.stored;
+  let snapshot = work.snapshot;
+  for (;;) {
+    const next = input.steps[step + 1];
+    if (!next) {
+      plan.finish = { stored, snapshot };
+      return plan;
+    }
+    const nextIn = step < 0 ? input.source : nextInput(stored);
+    if (!nextIn) throw new Error(`cast ${work.cast.id}: step ${step} stored no output the next step can read`);
+    const session: NewSession = {
+      id: randomUUID(),
+      userId: work.cast.userId,
+      tool: next.tool,
+      status: "queued",
+      params: stepParams(next, nextIn),
+      cost: stepCost(next),
+      maxAttempts: input.options.maxAttempts,
+      castId: work.cast.id,
+      stepIndex: step + 1,
+    };
+    session.jobId = `gen_${session.id}`;
+    if (isLocalStep(next)) {
+      const now = new Date();
+      stored = runLocalTool(next, nextIn);
+      snapshot = stored;
+      plan.sessions.push({ ...session, status: "completed", outputs: stored, attempts: 1, startedAt: now, completedAt: now });
+      step += 1;
+      continue;
+    }
+    if (setId && !(await book.admit(setId, session.cost))) {
+      plan.waitAt = step + 1;
+      book.pause(setId);
+      return plan;
+    }
+    plan.sessions.push(session);
+    plan.queued = session;
+    return plan;
+  }
+}
+
+/**
+ * One hold per queued paid step, all in one ledger call. A hold refused for lack of credits
+ * leaves that cast waiting and pauses its set; a cast outside a set has nothing to wait in, so
+ * the refusal fails the transaction.
+ */
+async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<void> {
+  const paying = plans.filter((p): p is Plan & { queued: NewSession } => p.queued !== null && p.queued.cost > 0);
+  if (paying.length === 0) return;
+  const holdMs = (p: Plan) => castInputOf(p.work.cast).options.holdMs;
+  const outcomes = await applyOps(
+    tx,
+    paying.map((p) =>
+      toReserveOp({
+        userId: p.work.cast.userId,
+        amount: p.queued.cost,
+        subject: { type: "session", id: p.queued.id },
+        key: `session:${p.queued.id}`,
+        expiresAt: new Date(Date.now() + holdMs(p)),
+      }),
+    ),
+  );
+  paying.forEach((p, i) => {
+    const outcome = outcomes[i];
+    if (!outcome) throw new Error("ledger: missing outcome");
+    if (outcome.ok) {
+      if (outcome.value.kind === "reserve") p.queued.reservationId = outcome.value.reservation.id;
+      return;
+    }
+    const setId = p.work.cast.captionSetId;
+    if (outcome.error.code !== "INSUFFICIENT_CREDITS" || !setId) throw outcome.error;
+    book.unadmit(setId, p.queued.cost);
+    book.pause(setId);
+    const plan: Plan = p;
+    plan.waitAt = p.queued.stepIndex;
+    plan.sessions = p.sessions.filter((s) => s !== p.queued);
+    plan.queued = null;
+  });
+}
+
+async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, SessionRow>> {
+  const values = plans.flatMap((p) => p.sessions);
+  if (values.length === 0) return new Map();
+  const rows = await tx.insert(generationSessions).values(values).returning();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const p of plans) {
+    for (const s of p.sessions) {
+      const row = byId.get(s.id);
+      if (!row) throw new Error(`step session ${s.id} was not inserted`);
+      if (row.status === "completed") {
+        // A local step: the timeline still shows it created, then completed.
+        await emitSessionEvent(tx, "session_created", { ...row, status: "queued", outputs: null, attempts: 0, startedAt: null, completedAt: null });
+      }
+      await emitSessionEvent(tx, row.status === "completed" ? "session_completed" : "session_created", row);
+    }
+  }
+  return byId;
+}
+
+async function updateCasts(tx: DbOrTx, plans: Plan[]): Promise<Map<string, CastRow>> {
+  const changes = (pick: (p: Plan) => unknown, of = plans) => new Map(of.map((p) => [p.work.cast.id, pick(p)]));
+  const finishing = plans.filter((p) => p.finish);
+  const lastStep = (p: Plan) => p.sessions.at(-1)?.stepIndex;
+  const rows = await tx
+    .update(casts)
+    .set({
+      status: caseWhen(casts.id, casts.status, changes((p) => (p.finish ? "completed" : p.sessions.length > 0 ? "running" : p.work.cast.status))),
+      currentStep: caseWhen(casts.id, casts.currentStep, changes((p) => p.waitAt ?? lastStep(p) ?? p.work.cast.currentStep)),
+      stepGenerationIds: caseWhen(casts.id, casts.stepGenerationIds, changes((p) => [...p.work.cast.stepGenerationIds, ...p.sessions.map((s) => s.id)])),
+      output: caseWhen(casts.id, casts.output, changes((p) => p.finish?.stored ?? { kind: "text", text: "" }, finishing)),
+      completedAt: caseWhen(casts.id, casts.completedAt, changes(() => new Date(), finishing)),
+      updatedAt: sql`now()`,
+    })
+    .where(inArray(casts.id, plans.map((p) => p.work.cast.id)))
+    .returning();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function captionWriteOf(cast: CastRow, finish: NonNullable<Plan["finish"]>, captionId: string | null): CaptionWrite {
+  const snapshot = sessionOutputsSchema.safeParse(finish.snapshot);
+  const snapshotText = snapshot.success && snapshot.data.kind === "text" ? snapshot.data.text : "";
+  const storedText = finish.stored?.kind === "text" ? finish.stored.text : "";
+  return {
+    captionId,
+    captionSetId: cast.captionSetId ?? "",
+    imageIndex: cast.imageIndex,
+    castId: cast.id,
+    textLength: storedText.length,
+    sources: { completionSnapshot: snapshotText.length > 0, stepStoredOutput: storedText.length > 0 },
+    fieldsRead: ["generation_sessions.outputs.kind", "generation_sessions.outputs.text"],
+    landed: captionId !== null,
+    setFlippedTo: null,
+  };
+}
+
+/** Marks, per set that flipped in this transaction, the last caption written as the one that flipped it. */
+export function markFlips(chains: readonly ChainResult[], flips: ReadonlyMap<string, string>): void {
+  const seen = new Set<string>();
+  for (const chain of [...chains].reverse()) {
+    const write = chain.captionWrite;
+    if (!write?.landed || seen.has(write.captionSetId)) continue;
+    const status = flips.get(write.captionSetId);
+    if (status) write.setFlippedTo = status;
+    seen.add(write.captionSetId);
+  }
+}

@@ -1,0 +1,164 @@
+import { and, asc, inArray, notInArray, sql } from "drizzle-orm";
+
+import type { Database, DbOrTx } from "@spellcast/db";
+import { generationSessions } from "@spellcast/db";
+
+import { advanceCastsInTx } from "../casts/advance-cast";
+import { lockAccountsInTx } from "../casts/lock-account";
+import type { ChainResult } from "../casts/schema";
+import { emptyChain } from "../casts/schema";
+import { applyOps } from "../credits/apply-ops";
+import { inTransaction } from "../credits/run-op";
+import { toCaptureOp } from "../credits/settle-reservation";
+import { withEventsLast } from "../events/append-event";
+import { caseWhen } from "../lib/case-when";
+import type { SessionOutputs, SessionSnapshot } from "./schema";
+import { isTerminalStatus, terminalStatuses } from "./schema";
+import type { SessionRow } from "./snapshot";
+import { emitSessionEvent, toSessionSnapshot } from "./snapshot";
+
+/*
+ * Session transitions for many sessions in one transaction, a statement per table rather than
+ * per session: the worker's group commit (apps/worker/src/group-commit.ts) hands in every
+ * transition that arrived while the previous batch committed. Each result is what the same call
+ * alone would have returned; a batch of one is the single-session path.
+ */
+
+export interface RunningInput {
+  sessionId: string;
+  /** 1-based attempt number. */
+  attempt: number;
+  deadlineMs: number;
+}
+
+/** Per input: the running session, null when it is already terminal, undefined when it does not exist. */
+export type RunningResult = SessionSnapshot | null | undefined;
+
+export function markSessionsRunning(db: Database, items: readonly RunningInput[]): Promise<RunningResult[]> {
+  return inTransaction(db, (tx) => withEventsLast(tx, () => markSessionsRunningInTx(tx, items)));
+}
+
+export async function markSessionsRunningInTx(tx: DbOrTx, items: readonly RunningInput[]): Promise<RunningResult[]> {
+  if (items.length === 0) return [];
+  const now = Date.now();
+  const ids = [...new Set(items.map((i) => i.sessionId))];
+  const attempts = new Map(items.map((i) => [i.sessionId, i.attempt]));
+  const deadlines = new Map(items.map((i) => [i.sessionId, new Date(now + i.deadlineMs)]));
+  const rows = await tx
+    .update(generationSessions)
+    .set({
+      status: "running",
+      attempts: sql`greatest(${generationSessions.attempts}, ${caseWhen(generationSessions.id, generationSessions.attempts, attempts)})`,
+      startedAt: sql`coalesce(${generationSessions.startedAt}, now())`,
+      deadlineAt: caseWhen(generationSessions.id, generationSessions.deadlineAt, deadlines),
+      updatedAt: sql`now()`,
+    })
+    .where(and(inArray(generationSessions.id, ids), notInArray(generationSessions.status, [...terminalStatuses])))
+    .returning();
+  for (const row of rows) await emitSessionEvent(tx, "session_running", row);
+  const running = new Map(rows.map((r) => [r.id, toSessionSnapshot(r)]));
+  const absent = ids.filter((id) => !running.has(id));
+  const existing = absent.length
+    ? new Set((await tx.select({ id: generationSessions.id }).from(generationSessions).where(inArray(generationSessions.id, absent))).map((r) => r.id))
+    : new Set<string>();
+  return items.map((i) => running.get(i.sessionId) ?? (existing.has(i.sessionId) ? null : undefined));
+}
+
+export interface CompleteInput {
+  sessionId: string;
+  outputs: SessionOutputs;
+  /** Charge less than the session's cost (never more). */
+  actualCost?: number;
+}
+
+/** `completed: false`: the session was already terminal (e.g. canceled mid-call); nothing was charged. */
+export interface CompleteResult {
+  session: SessionSnapshot;
+  completed: boolean;
+  chain: ChainResult;
+}
+
+export function completeSessions(db: Database, items: readonly CompleteInput[]): Promise<Array<CompleteResult | undefined>> {
+  return inTransaction(db, (tx) => withEventsLast(tx, () => completeSessionsInTx(tx, items)));
+}
+
+/**
+ * Completes sessions: captures each one's cost, stores its outputs and writes its terminal event;
+ * spell steps also move their casts on (next step or caption). Locks: sessions in id order, then
+ * the accounts of spell steps, casts, sets, events — the order every transaction here keeps.
+ * Per input: the result, or undefined when the session does not exist.
+ */
+export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteInput[]): Promise<Array<CompleteResult | undefined>> {
+  if (items.length === 0) return [];
+  const ids = [...new Set(items.map((i) => i.sessionId))].sort();
+  const locked = await tx.select().from(generationSessions).where(inArray(generationSessions.id, ids)).orderBy(asc(generationSessions.id)).for("update");
+  const current = new Map(locked.map((r) => [r.id, r]));
+  // The first input per session completes it; a duplicate in the same batch finds it terminal.
+  const winners = new Map<string, CompleteInput>();
+  for (const item of items) {
+    const row = current.get(item.sessionId);
+    if (row && !isTerminalStatus(row.status) && !winners.has(row.id)) winners.set(row.id, item);
+  }
+  const live = [...winners.values()];
+  const castUsers = live.flatMap((i) => {
+    const row = current.get(i.sessionId);
+    return row?.castId ? [row.userId] : [];
+  });
+  await lockAccountsInTx(tx, [...new Set(castUsers)].sort());
+  const charged = await capture(tx, live, current);
+  const completed = await storeOutputs(tx, live);
+  for (const row of completed.values()) await emitSessionEvent(tx, "session_completed", row);
+  const chains = await advanceCastsInTx(
+    tx,
+    [...completed.values()].map((session) => ({ session, charged: charged.get(session.id) ?? 0, snapshot: winners.get(session.id)?.outputs })),
+  );
+  return items.map((item) => {
+    const done = winners.get(item.sessionId) === item ? completed.get(item.sessionId) : undefined;
+    if (done) return { session: toSessionSnapshot(done), completed: true, chain: chains.get(done.id) ?? emptyChain() };
+    const row = current.get(item.sessionId);
+    return row ? { session: toSessionSnapshot(completed.get(row.id) ?? row), completed: false, chain: emptyChain() } : undefined;
+  });
+}
+
+/** Captures every paid session's hold in one ledger call; returns the credits moved per session. */
+async function capture(tx: DbOrTx, live: readonly CompleteInput[], current: ReadonlyMap<string, SessionRow>): Promise<Map<string, number>> {
+  const paid = live.flatMap((item) => {
+    const row = current.get(item.sessionId);
+    return row?.reservationId && row.cost > 0 ? [{ row, reservationId: row.reservationId, amount: Math.min(item.actualCost ?? row.cost, row.cost) }] : [];
+  });
+  if (paid.length === 0) return new Map();
+  const outcomes = await applyOps(
+    tx,
+    paid.map((p) => toCaptureOp({ reservationId: p.reservationId, actualAmount: p.amount, reason: "Generation completed" })),
+  );
+  const charged = new Map<string, number>();
+  paid.forEach((p, i) => {
+    const outcome = outcomes[i];
+    if (!outcome) throw new Error("ledger: missing outcome");
+    if (!outcome.ok) throw outcome.error;
+    charged.set(p.row.id, outcome.value.kind === "capture" ? outcome.value.captured : 0);
+  });
+  return charged;
+}
+
+async function storeOutputs(tx: DbOrTx, live: readonly CompleteInput[]): Promise<Map<string, SessionRow>> {
+  if (live.length === 0) return new Map();
+  const outputs = new Map(live.map((i) => [i.sessionId, i.outputs]));
+  const rows = await tx
+    .update(generationSessions)
+    .set({
+      status: "completed",
+      outputs: caseWhen(generationSessions.id, generationSessions.outputs, outputs),
+      completedAt: new Date(),
+      deadlineAt: null,
+      updatedAt: sql`now()`,
+    })
+    .where(inArray(generationSessions.id, [...outputs.keys()]))
+    .returning();
+  // Statement order, not input order: keep the order the inputs came in (events in that order).
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return new Map(live.flatMap((i) => {
+    const row = byId.get(i.sessionId);
+    return row ? [[row.id, row] as const] : [];
+  }));
+}
