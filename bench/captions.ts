@@ -10,11 +10,12 @@ import sharp from "sharp";
 import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createDataset, grantStartingCredits, startCaptionRun } from "@spellcast/core";
 import { captionSets, casts, createDb, dropDatabase, generationSessions, migrateDatabase, users } from "@spellcast/db";
 import { createProducers, enqueueGeneration, QueueName } from "@spellcast/queue";
-import { startSim } from "@spellcast/sim";
 import { createLocalStorage } from "@spellcast/storage";
 
 import { parseWorkerEnv } from "../apps/worker/src/env";
 import { startWorker } from "../apps/worker/src/start-worker";
+import { startLoadProbe } from "./load-probe";
+import { startSimProcess } from "./sim-process";
 
 // A caption run end to end: startCaptionRun (set + captions, casts in batches, first steps
 // enqueued after each commit) → the real worker in this process (WORKER_CONCURRENCY 50) →
@@ -25,7 +26,7 @@ import { startWorker } from "../apps/worker/src/start-worker";
 const IMAGES = Number(process.env.BENCH_CAPTIONS_IMAGES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CAPTIONS_CONCURRENCY ?? 50);
 const LATENCY_MS = Number(process.env.BENCH_CAPTIONS_LATENCY_MS ?? 50);
-const TIMEOUT_MS = 300_000;
+const TIMEOUT_MS = Number(process.env.BENCH_CAPTIONS_TIMEOUT_MS ?? 300_000);
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -37,7 +38,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
   const prefix = `bench_cap_${randomBytes(4).toString("hex")}`;
   await migrateDatabase(databaseUrl);
   const storageDir = await mkdtemp(path.join(tmpdir(), "spellcast-bench-cap-"));
-  const sim = await startSim({ port: 0, latencyMs: LATENCY_MS });
+  const sim = await startSimProcess(LATENCY_MS);
   const app = createDb(databaseUrl, { max: 10, appName: "bench-captions" });
   const producers = createProducers({ redisUrl, prefix });
   const storage = createLocalStorage(storageDir);
@@ -70,6 +71,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
     }
     process.stderr.write(`captions bench: ${IMAGES} images uploaded; starting the run\n`);
 
+    const probe = startLoadProbe(app.db);
     const t0 = performance.now();
     const set = await startCaptionRun(
       app.db,
@@ -87,6 +89,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
       status = row?.status ?? status;
     }
     const wallS = (performance.now() - t0) / 1000;
+    const load = await probe.stop();
     if (status !== "completed") throw new Error(`caption set ended ${status} after ${round(wallS)} s`);
     const boundS = (IMAGES / CONCURRENCY) * ((2 * LATENCY_MS) / 1000);
 
@@ -104,6 +107,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
       .where(eq(casts.captionSetId, set.id))
       .groupBy(generationSessions.tool);
     process.stderr.write(`captions bench: start call ${round(startedS)} s; per step ${JSON.stringify(perTool)}\n`);
+    process.stderr.write(`captions bench: load ${JSON.stringify({ ...load, workerCpuMsPerImage: round(load.cpuMs / IMAGES) })}\n`);
     return { captions: { images: IMAGES, wallS: round(wallS), boundS: round(boundS), ratio: round(wallS / boundS) } };
   } finally {
     await worker.stop("bench done");

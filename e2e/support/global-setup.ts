@@ -1,10 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
 
 import { dropDatabase, migrateDatabase } from "../../packages/db/src/migrate";
-import { startProcess, waitForHttp } from "../../scripts/lib/processes.mjs";
+import { freePort, startProcess, waitForHttp } from "../../scripts/lib/processes.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -66,14 +65,4 @@ export default async function globalSetup() {
   process.env.E2E_DATABASE_URL = databaseUrl;
   process.env.E2E_SIM_URL = env.SIM_URL;
   return teardown;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }

@@ -1,6 +1,7 @@
 // Starts long-running children in their own process groups with prefixed output, and stops
 // whole groups (Next's `next start` spawns a child that outlives a killed parent).
 import { spawn } from "node:child_process";
+import net from "node:net";
 import { createInterface } from "node:readline";
 
 const COLORS = ["\x1b[36m", "\x1b[35m", "\x1b[33m", "\x1b[32m", "\x1b[34m"];
@@ -70,4 +71,15 @@ export async function waitForHttp(url, { timeoutMs = 60_000, ok = (res) => res.o
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+}
+
+/** A TCP port free on loopback right now (for a child that must be told its port). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
 }

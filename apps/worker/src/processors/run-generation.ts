@@ -8,7 +8,7 @@ import type { Job } from "bullmq";
 import { providerBackoffDelay } from "../backoff";
 import { FatalGenerationError, RetryableAttemptError, toAttemptFailure } from "../generation-errors";
 import type { Logger } from "../logger";
-import { createProgressReporter } from "../progress-reporter";
+import { createProgressReporter, silentProgress } from "../progress-reporter";
 import { sessionImageKey, toolHandlers } from "../tools";
 import type { ToolHandler } from "../tools";
 import { invalidStep } from "../tools/step-input";
@@ -42,7 +42,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     sessionLog.info({ maxAttempts: session.maxAttempts, tool: session.tool }, "session.running");
     sessionLog.info({ type: "session_running" }, "event.emitted");
     const handler = handlerFor(session.tool);
-    const progress = createProgressReporter(job, { sessionId, userId }, log);
+    const progress = castMeta ? silentProgress : createProgressReporter(job, { sessionId, userId }, log);
     progress.report(5, "calling provider");
     const ticking = progress.tickDuring(5, 85, deps.env.PROVIDER_TIMEOUT_MS, "generating");
     let result: ToolResult;

@@ -32,16 +32,6 @@ export async function countCaptionInTx(
   return { set: row, flipped: finish };
 }
 
-/** Credits captured by each cast's completed steps: what its caption cost. */
-async function castCharges(tx: DbOrTx, castIds: readonly string[]): Promise<Map<string, number>> {
-  const rows = await tx
-    .select({ castId: generationSessions.castId, sum: sql<string>`coalesce(sum(${generationSessions.cost}), 0)` })
-    .from(generationSessions)
-    .where(and(inArray(generationSessions.castId, [...castIds]), eq(generationSessions.status, "completed")))
-    .groupBy(generationSessions.castId);
-  return new Map(rows.flatMap((r) => (r.castId ? [[r.castId, Number(r.sum)] as const] : [])));
-}
-
 export interface Landing {
   cast: CastRow;
   text: string;
@@ -60,16 +50,19 @@ export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: read
     if (l.cast.imageId && l.cast.captionSetId && book.row(l.cast.captionSetId)) byKey.set(keyOf(l.cast.captionSetId, l.cast.imageId), l);
   }
   if (byKey.size === 0) return new Map();
-  const charged = await castCharges(tx, [...byKey.values()].map((l) => l.cast.id));
   const column = (pick: (l: Landing) => unknown) => new Map([...byKey].map(([k, l]) => [k, pick(l)]));
   const key = sql`${captions.captionSetId}::text || '/' || ${captions.imageId}::text`;
+  const castId = caseWhen(key, captions.castId, column((l) => l.cast.id));
+  // What the caption cost: the credits its cast's completed steps captured (this transaction's included).
+  const charged = sql`(select coalesce(sum(${generationSessions.cost}), 0)::int from ${generationSessions}
+    where ${generationSessions.castId} = ${castId} and ${generationSessions.status} = 'completed')`;
   const landed = await tx
     .update(captions)
     .set({
       status: "done",
       text: caseWhen(key, captions.text, column((l) => l.text)),
-      castId: caseWhen(key, captions.castId, column((l) => l.cast.id)),
-      creditsCharged: caseWhen(key, captions.creditsCharged, column((l) => charged.get(l.cast.id) ?? 0)),
+      castId,
+      creditsCharged: charged,
       updatedAt: sql`clock_timestamp()`,
     })
     .where(

@@ -42,11 +42,14 @@ export interface SetBook {
   flush(): Promise<Map<string, CaptionSetRow["status"]>>;
 }
 
-export async function lockSetBook(tx: DbOrTx, setIds: readonly string[]): Promise<SetBook> {
-  const ids = [...new Set(setIds)];
-  const rows = ids.length
-    ? await tx.select().from(captionSets).where(inArray(captionSets.id, ids)).orderBy(asc(captionSets.id)).for("update")
-    : [];
+/** Locks the sets (in id order) named, or those of the casts named (the casts are locked first by the caller). */
+export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCasts: readonly string[] }): Promise<SetBook> {
+  const filter = Array.isArray(which)
+    ? which.length > 0 ? inArray(captionSets.id, [...new Set(which)]) : null
+    : "ofCasts" in which && which.ofCasts.length > 0
+      ? inArray(captionSets.id, tx.select({ id: casts.captionSetId }).from(casts).where(inArray(casts.id, [...which.ofCasts])))
+      : null;
+  const rows = filter ? await tx.select().from(captionSets).where(filter).orderBy(asc(captionSets.id)).for("update") : [];
   const entries = new Map<string, SetEntry>(rows.map((row) => [row.id, { row, charged: 0, landed: [], held: null, admitted: 0, pause: false }]));
   const entry = (setId: string) => {
     const e = entries.get(setId);

@@ -29,8 +29,8 @@ export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep
   const out = new Map<string, ChainResult>();
   const castIds = [...new Set(steps.flatMap((s) => (s.session.castId ? [s.session.castId] : [])))];
   if (castIds.length === 0) return out;
-  const locked = await lockCasts(tx, castIds);
-  const book = await lockSetBook(tx, [...locked.values()].flatMap((c) => (c.captionSetId ? [c.captionSetId] : [])));
+  // Pipelined, casts before sets (the lock order).
+  const [locked, book] = await Promise.all([lockCasts(tx, castIds), lockSetBook(tx, { ofCasts: castIds })]);
   const work: Continuation[] = [];
   const keys: string[] = [];
   for (const s of steps) {

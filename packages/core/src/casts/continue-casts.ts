@@ -54,14 +54,18 @@ export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[
   const plans: Plan[] = [];
   for (const w of work) plans.push(await planCast(w, book));
   await reserveQueued(tx, plans, book);
-  const sessions = await insertSessions(tx, plans);
-  const updated = await updateCasts(tx, plans);
-  const finished = plans.flatMap((p) => {
+  const landings = plans.flatMap((p) => (p.finish ? [{ cast: p.work.cast, text: p.finish.stored?.kind === "text" ? p.finish.stored.text : "" }] : []));
+  // Pipelined: sessions, casts and captions go out together (in this order: a caption's cost
+  // counts the sessions inserted before it).
+  const [sessions, updated, captionIds] = await Promise.all([
+    insertSessions(tx, plans),
+    updateCasts(tx, plans),
+    landCaptionsInTx(tx, book, landings),
+  ]);
+  for (const p of plans) {
     const cast = updated.get(p.work.cast.id);
-    return p.finish && cast ? [{ plan: p, cast, text: p.finish.stored?.kind === "text" ? p.finish.stored.text : "" }] : [];
-  });
-  for (const f of finished) await emitCastEvent(tx, f.cast);
-  const captionIds = await landCaptionsInTx(tx, book, finished);
+    if (p.finish && cast) await emitCastEvent(tx, cast);
+  }
   return plans.map((p) => {
     const cast = updated.get(p.work.cast.id) ?? p.work.cast;
     const queued = p.queued ? sessions.get(p.queued.id) : undefined;

@@ -12,25 +12,15 @@ import type { LedgerEntry, Reservation } from "./types";
 
 /** Writes a plan's rows in bulk, checks the database agrees, then appends the events. */
 export async function writePlan(tx: DbOrTx, plan: Plan, at: Date): Promise<LedgerEntry[]> {
-  if (plan.newReservations.length > 0) await insertReservations(tx, plan.newReservations);
-  if (plan.settledReservations.length > 0) await settleReservations(tx, plan.settledReservations, at);
-  const written = plan.entries.length > 0 ? await insertEntries(tx, plan.entries) : [];
+  // Pipelined: the statements go out together and run in this order (reservations before the
+  // entries that reference them), one round trip instead of four.
+  const [, , written, updated] = await Promise.all([
+    plan.newReservations.length > 0 ? insertReservations(tx, plan.newReservations) : null,
+    plan.settledReservations.length > 0 ? settleReservations(tx, plan.settledReservations, at) : null,
+    plan.entries.length > 0 ? insertEntries(tx, plan.entries) : [],
+    plan.touched.size > 0 ? updateAccounts(tx, plan, at) : [],
+  ]);
   if (plan.touched.size === 0) return written;
-
-  const deltas = new Map<string, { balance: number; held: number }>();
-  for (const e of plan.entries) {
-    const d = deltas.get(e.userId) ?? { balance: 0, held: 0 };
-    d.balance += e.amount;
-    d.held += e.heldDelta;
-    deltas.set(e.userId, d);
-  }
-  const rows = [...deltas].map(([userId, d]) => ({ user_id: userId, d_balance: d.balance, d_held: d.held }));
-  const updated = await tx.execute<{ user_id: string; balance: string; held: string }>(sql`
-    update credit_accounts a
-    set balance = a.balance + v.d_balance, held = a.held + v.d_held, updated_at = ${at.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(user_id text, d_balance bigint, d_held bigint)
-    where a.user_id = v.user_id
-    returning a.user_id, a.balance, a.held`);
   for (const row of updated) {
     const expected = plan.touched.get(row.user_id);
     if (!expected || Number(row.balance) !== expected.balance || Number(row.held) !== expected.held) {
@@ -65,6 +55,24 @@ export async function writePlan(tx: DbOrTx, plan: Plan, at: Date): Promise<Ledge
     })),
   );
   return written;
+}
+
+/** Applies each account's summed deltas; returns the figures the database now holds. */
+async function updateAccounts(tx: DbOrTx, plan: Plan, at: Date) {
+  const deltas = new Map<string, { balance: number; held: number }>();
+  for (const e of plan.entries) {
+    const d = deltas.get(e.userId) ?? { balance: 0, held: 0 };
+    d.balance += e.amount;
+    d.held += e.heldDelta;
+    deltas.set(e.userId, d);
+  }
+  const rows = [...deltas].map(([userId, d]) => ({ user_id: userId, d_balance: d.balance, d_held: d.held }));
+  return tx.execute<{ user_id: string; balance: string; held: string }>(sql`
+    update credit_accounts a
+    set balance = a.balance + v.d_balance, held = a.held + v.d_held, updated_at = ${at.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(user_id text, d_balance bigint, d_held bigint)
+    where a.user_id = v.user_id
+    returning a.user_id, a.balance, a.held`);
 }
 
 async function settleReservations(tx: DbOrTx, settled: readonly Reservation[], at: Date) {

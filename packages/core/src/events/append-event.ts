@@ -22,18 +22,16 @@ export async function appendEvent(tx: DbOrTx, event: EventInput): Promise<bigint
     held.push(event);
     return -1n;
   }
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"events:" + event.userId}, 0))`);
-  const [row] = await tx
-    .insert(events)
-    .values({
-      userId: event.userId,
-      type: event.type,
-      subjectId: event.subjectId,
-      payload: event.payload,
-    })
-    .returning({ id: events.id });
+  // Pipelined: sent together, run in order (lock, insert, notify), one round trip.
+  const [, [row]] = await Promise.all([
+    tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"events:" + event.userId}, 0))`),
+    tx
+      .insert(events)
+      .values({ userId: event.userId, type: event.type, subjectId: event.subjectId, payload: event.payload })
+      .returning({ id: events.id }),
+    tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${event.userId})`),
+  ]);
   if (!row) throw new Error("event insert returned no row");
-  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${event.userId})`);
   return row.id;
 }
 
@@ -63,9 +61,10 @@ export async function withEventsLast<T>(tx: DbOrTx, work: () => Promise<T>): Pro
 async function appendHeldEvents(tx: DbOrTx, held: readonly EventInput[]): Promise<void> {
   if (held.length === 0) return;
   const userIds = [...new Set(held.map((e) => e.userId))].sort();
-  for (const userId of userIds) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"events:" + userId}, 0))`);
-  }
-  await tx.insert(events).values(held.map((e) => ({ userId: e.userId, type: e.type, subjectId: e.subjectId, payload: e.payload })));
-  for (const userId of userIds) await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${userId})`);
+  // Pipelined: sent together and run in order — locks (user order), insert, notifies.
+  await Promise.all([
+    ...userIds.map((userId) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"events:" + userId}, 0))`)),
+    tx.insert(events).values(held.map((e) => ({ userId: e.userId, type: e.type, subjectId: e.subjectId, payload: e.payload }))),
+    ...userIds.map((userId) => tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${userId})`)),
+  ]);
 }

@@ -104,9 +104,12 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
     const row = current.get(i.sessionId);
     return row?.castId ? [row.userId] : [];
   });
-  await lockAccountsInTx(tx, [...new Set(castUsers)].sort());
-  const charged = await capture(tx, live, current);
-  const completed = await storeOutputs(tx, live);
+  // Pipelined, in lock order: the accounts of spell steps, then the ledger's own statements.
+  const [, charged, completed] = await Promise.all([
+    lockAccountsInTx(tx, [...new Set(castUsers)].sort()),
+    capture(tx, live, current),
+    storeOutputs(tx, live),
+  ]);
   for (const row of completed.values()) await emitSessionEvent(tx, "session_completed", row);
   const chains = await advanceCastsInTx(
     tx,
@@ -129,7 +132,7 @@ async function capture(tx: DbOrTx, live: readonly CompleteInput[], current: Read
   if (paid.length === 0) return new Map();
   const outcomes = await applyOps(
     tx,
-    paid.map((p) => toCaptureOp({ reservationId: p.reservationId, actualAmount: p.amount, reason: "Generation completed" })),
+    paid.map((p) => toCaptureOp({ reservationId: p.reservationId, userId: p.row.userId, actualAmount: p.amount, reason: "Generation completed" })),
   );
   const charged = new Map<string, number>();
   paid.forEach((p, i) => {
