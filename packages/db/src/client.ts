@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 
+import { preparingClient } from "./prepared-client";
 import * as schema from "./schema";
 
 export interface CreateDbOptions {
@@ -16,7 +17,7 @@ export function createDb(url: string, options: CreateDbOptions = {}) {
     onnotice: () => undefined,
     connection: { application_name: options.appName ?? "spellcast" },
   });
-  const db = drizzle(sql, { schema, casing: "snake_case" });
+  const db = drizzle(preparingClient(sql), { schema, casing: "snake_case" });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
 

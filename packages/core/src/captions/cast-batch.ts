@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@spellcast/db";
 import { captions, casts, generationSessions } from "@spellcast/db";
 
+import { anyOf } from "../lib/any-of";
 import type { Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
 import { lockAccountInTx } from "../casts/lock-account";
@@ -10,7 +11,7 @@ import type { CastInput, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
 import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
-import { caseWhen } from "../lib/case-when";
+import { recordset } from "../lib/any-of";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SpellStep } from "../spells/schema";
 import { stepCost } from "../spells/tools";
@@ -90,7 +91,7 @@ async function continuationsOf(tx: DbOrTx, waiting: CastRow[]): Promise<Continua
     return last ? [last] : [];
   });
   const rows = lastIds.length
-    ? await tx.select({ id: generationSessions.id, outputs: generationSessions.outputs }).from(generationSessions).where(inArray(generationSessions.id, lastIds))
+    ? await tx.select({ id: generationSessions.id, outputs: generationSessions.outputs }).from(generationSessions).where(anyOf(generationSessions.id, lastIds))
     : [];
   const outputs = new Map(rows.map((r) => [r.id, sessionOutputsSchema.safeParse(r.outputs)]));
   return waiting.map((cast) => {
@@ -140,7 +141,8 @@ async function insertCasts(
   const castOfImage = new Map(rows.map((c) => [c.imageId ?? "", c.id]));
   await tx
     .update(captions)
-    .set({ castId: caseWhen(captions.id, captions.castId, new Map(pending.map((c) => [c.id, castOfImage.get(c.imageId) ?? null]))) })
-    .where(inArray(captions.id, pending.map((c) => c.id)));
+    .set({ castId: sql`v.cast_id` })
+    .from(recordset(pending.map((c) => ({ id: c.id, cast_id: castOfImage.get(c.imageId) ?? null })), "v", "id uuid, cast_id uuid"))
+    .where(sql`${captions.id} = v.id`);
   return rows;
 }

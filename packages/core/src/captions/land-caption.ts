@@ -1,10 +1,10 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { captionVersions, captions, generationSessions } from "@spellcast/db";
 
 import type { CastRow } from "../casts/snapshot";
-import { caseWhen } from "../lib/case-when";
+import { recordset } from "../lib/any-of";
 import type { SetBook } from "./set-book";
 import type { CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, updateCaptionSet } from "./snapshot";
@@ -50,30 +50,16 @@ export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: read
     if (l.cast.imageId && l.cast.captionSetId && book.row(l.cast.captionSetId)) byKey.set(keyOf(l.cast.captionSetId, l.cast.imageId), l);
   }
   if (byKey.size === 0) return new Map();
-  const column = (pick: (l: Landing) => unknown) => new Map([...byKey].map(([k, l]) => [k, pick(l)]));
-  const key = sql`${captions.captionSetId}::text || '/' || ${captions.imageId}::text`;
-  const castId = caseWhen(key, captions.castId, column((l) => l.cast.id));
+  const rows = [...byKey.values()].map((l) => ({ set_id: l.cast.captionSetId, image_id: l.cast.imageId, cast_id: l.cast.id, text: l.text }));
   // What the caption cost: the credits its cast's completed steps captured (this transaction's included).
   const charged = sql`(select coalesce(sum(${generationSessions.cost}), 0)::int from ${generationSessions}
-    where ${generationSessions.castId} = ${castId} and ${generationSessions.status} = 'completed')`;
+    where ${generationSessions.castId} = v.cast_id and ${generationSessions.status} = 'completed')`;
   const landed = await tx
     .update(captions)
-    .set({
-      status: "done",
-      text: caseWhen(key, captions.text, column((l) => l.text)),
-      castId,
-      creditsCharged: charged,
-      updatedAt: sql`clock_timestamp()`,
-    })
-    .where(
-      and(
-        inArray(captions.captionSetId, [...new Set([...byKey.values()].map((l) => l.cast.captionSetId ?? ""))]),
-        inArray(captions.imageId, [...new Set([...byKey.values()].map((l) => l.cast.imageId ?? ""))]),
-        inArray(key, [...byKey.keys()]),
-        eq(captions.status, "pending"),
-      ),
-    )
-    .returning();
+    .set({ status: "done", text: sql`v.text`, castId: sql`v.cast_id`, creditsCharged: charged, updatedAt: sql`clock_timestamp()` })
+    .from(recordset(rows, "v", "set_id uuid, image_id uuid, cast_id uuid, text text"))
+    .where(and(sql`${captions.captionSetId} = v.set_id`, sql`${captions.imageId} = v.image_id`, eq(captions.status, "pending")))
+    .returning(getTableColumns(captions));
   if (landed.length === 0) return new Map();
   await tx
     .insert(captionVersions)

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@spellcast/db";
 import { captionSets, casts, generationSessions } from "@spellcast/db";
 
+import { anyOf } from "../lib/any-of";
 import type { CaptionRow, CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, updateCaptionSet } from "./snapshot";
 
@@ -45,9 +46,9 @@ export interface SetBook {
 /** Locks the sets (in id order) named, or those of the casts named (the casts are locked first by the caller). */
 export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCasts: readonly string[] }): Promise<SetBook> {
   const filter = Array.isArray(which)
-    ? which.length > 0 ? inArray(captionSets.id, [...new Set(which)]) : null
+    ? which.length > 0 ? anyOf(captionSets.id, which) : null
     : "ofCasts" in which && which.ofCasts.length > 0
-      ? inArray(captionSets.id, tx.select({ id: casts.captionSetId }).from(casts).where(inArray(casts.id, [...which.ofCasts])))
+      ? inArray(captionSets.id, tx.select({ id: casts.captionSetId }).from(casts).where(anyOf(casts.id, which.ofCasts)))
       : null;
   const rows = filter ? await tx.select().from(captionSets).where(filter).orderBy(asc(captionSets.id)).for("update") : [];
   const entries = new Map<string, SetEntry>(rows.map((row) => [row.id, { row, charged: 0, landed: [], held: null, admitted: 0, pause: false }]));

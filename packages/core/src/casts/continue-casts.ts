@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { inArray, sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { casts, generationSessions } from "@spellcast/db";
@@ -9,7 +9,7 @@ import { landCaptionsInTx } from "../captions/land-caption";
 import type { SetBook } from "../captions/set-book";
 import { applyOps } from "../credits/apply-ops";
 import { toReserveOp } from "../credits/reserve-credits";
-import { caseWhen } from "../lib/case-when";
+import { recordset } from "../lib/any-of";
 import type { SessionOutputs } from "../sessions/schema";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
@@ -182,21 +182,29 @@ async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, Se
 }
 
 async function updateCasts(tx: DbOrTx, plans: Plan[]): Promise<Map<string, CastRow>> {
-  const changes = (pick: (p: Plan) => unknown, of = plans) => new Map(of.map((p) => [p.work.cast.id, pick(p)]));
-  const finishing = plans.filter((p) => p.finish);
-  const lastStep = (p: Plan) => p.sessions.at(-1)?.stepIndex;
+  const now = new Date().toISOString();
+  const changes = plans.map((p) => ({
+    id: p.work.cast.id,
+    status: p.finish ? "completed" : p.sessions.length > 0 ? "running" : p.work.cast.status,
+    current_step: p.waitAt ?? p.sessions.at(-1)?.stepIndex ?? p.work.cast.currentStep,
+    step_ids: [...p.work.cast.stepGenerationIds, ...p.sessions.map((s) => s.id)],
+    finish: p.finish !== null,
+    output: p.finish ? (p.finish.stored ?? { kind: "text", text: "" }) : null,
+  }));
+  const finishing = sql`v.finish`;
   const rows = await tx
     .update(casts)
     .set({
-      status: caseWhen(casts.id, casts.status, changes((p) => (p.finish ? "completed" : p.sessions.length > 0 ? "running" : p.work.cast.status))),
-      currentStep: caseWhen(casts.id, casts.currentStep, changes((p) => p.waitAt ?? lastStep(p) ?? p.work.cast.currentStep)),
-      stepGenerationIds: caseWhen(casts.id, casts.stepGenerationIds, changes((p) => [...p.work.cast.stepGenerationIds, ...p.sessions.map((s) => s.id)])),
-      output: caseWhen(casts.id, casts.output, changes((p) => p.finish?.stored ?? { kind: "text", text: "" }, finishing)),
-      completedAt: caseWhen(casts.id, casts.completedAt, changes(() => new Date(), finishing)),
+      status: sql`v.status::cast_status`,
+      currentStep: sql`v.current_step`,
+      stepGenerationIds: sql`v.step_ids`,
+      output: sql`case when ${finishing} then v.output else ${casts.output} end`,
+      completedAt: sql`case when ${finishing} then ${now}::timestamptz else ${casts.completedAt} end`,
       updatedAt: sql`now()`,
     })
-    .where(inArray(casts.id, plans.map((p) => p.work.cast.id)))
-    .returning();
+    .from(recordset(changes, "v", "id uuid, status text, current_step integer, step_ids uuid[], finish boolean, output jsonb"))
+    .where(sql`${casts.id} = v.id`)
+    .returning(getTableColumns(casts));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

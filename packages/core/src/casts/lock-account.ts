@@ -1,7 +1,9 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { creditAccounts } from "@spellcast/db";
+
+import { anyOf } from "../lib/any-of";
 
 /**
  * Takes the user's account row lock. Every transaction that touches casts or caption sets takes
@@ -23,7 +25,7 @@ export async function lockAccountsInTx(tx: DbOrTx, userIds: readonly string[]): 
   const rows = await tx
     .select({ userId: creditAccounts.userId, balance: creditAccounts.balance, held: creditAccounts.held })
     .from(creditAccounts)
-    .where(inArray(creditAccounts.userId, [...new Set(userIds)]))
+    .where(anyOf(creditAccounts.userId, userIds))
     .orderBy(asc(creditAccounts.userId))
     .for("update");
   return new Map(rows.map((r) => [r.userId, { balance: r.balance, held: r.held }]));

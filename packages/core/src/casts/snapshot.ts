@@ -1,8 +1,9 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { casts } from "@spellcast/db";
 
+import { anyOf } from "../lib/any-of";
 import { DomainError } from "../errors";
 import { appendEvent } from "../events/append-event";
 import type { CastSnapshot } from "../spells/schema";
@@ -42,7 +43,7 @@ export async function lockCast(tx: DbOrTx, castId: string): Promise<CastRow> {
 /** Locks casts in id order (the order every batch uses). */
 export async function lockCasts(tx: DbOrTx, castIds: readonly string[]): Promise<Map<string, CastRow>> {
   if (castIds.length === 0) return new Map();
-  const rows = await tx.select().from(casts).where(inArray(casts.id, [...castIds])).orderBy(asc(casts.id)).for("update");
+  const rows = await tx.select().from(casts).where(anyOf(casts.id, castIds)).orderBy(asc(casts.id)).for("update");
   return new Map(rows.map((r) => [r.id, r]));
 }
 

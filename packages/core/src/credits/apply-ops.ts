@@ -1,8 +1,9 @@
-import { and, asc, inArray, sql } from "drizzle-orm";
+import { and, asc, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { creditAccounts, ledgerEntries, reservations } from "@spellcast/db";
 
+import { anyOf } from "../lib/any-of";
 import { DomainError } from "../errors";
 import { grantKey, keyOf, planOps } from "./plan-ops";
 import type { LedgerOp, OpOutcome, SettleOp } from "./types";
@@ -38,15 +39,15 @@ export async function applyOps(tx: DbOrTx, ops: readonly LedgerOp[], at = new Da
   const reserveOps = live.flatMap((op) => (op.kind === "reserve" ? [op] : []));
   const grantOps = live.flatMap((op) => (op.kind === "grant" ? [op] : []));
   const [byId, byKey, grants] = await Promise.all([
-    settleIds.length ? tx.select().from(reservations).where(inArray(reservations.id, settleIds)) : [],
+    settleIds.length ? tx.select().from(reservations).where(anyOf(reservations.id, settleIds)) : [],
     reserveOps.length
       ? tx
           .select()
           .from(reservations)
           .where(
             and(
-              inArray(reservations.userId, [...new Set(reserveOps.map((o) => o.userId))]),
-              inArray(reservations.idempotencyKey, [...new Set(reserveOps.map((o) => o.key))]),
+              anyOf(reservations.userId, reserveOps.map((o) => o.userId)),
+              anyOf(reservations.idempotencyKey, reserveOps.map((o) => o.key)),
             ),
           )
       : [],
@@ -56,8 +57,8 @@ export async function applyOps(tx: DbOrTx, ops: readonly LedgerOp[], at = new Da
           .from(ledgerEntries)
           .where(
             and(
-              inArray(ledgerEntries.userId, [...new Set(grantOps.map((o) => o.userId))]),
-              inArray(ledgerEntries.idempotencyKey, [...new Set(grantOps.map((o) => grantKey(o.key)))]),
+              anyOf(ledgerEntries.userId, grantOps.map((o) => o.userId)),
+              anyOf(ledgerEntries.idempotencyKey, grantOps.map((o) => grantKey(o.key))),
             ),
           )
       : [],
@@ -100,7 +101,7 @@ export async function loadReservationOwners(tx: DbOrTx, ids: readonly string[]):
   const rows = await tx
     .select({ id: reservations.id, userId: reservations.userId })
     .from(reservations)
-    .where(inArray(reservations.id, [...new Set(ids)]));
+    .where(anyOf(reservations.id, ids));
   return new Map(rows.map((r) => [r.id, r.userId]));
 }
 
@@ -127,7 +128,7 @@ async function lockAccounts(tx: DbOrTx, ids: readonly string[], ops: readonly Le
       : tx
           .select({ userId: creditAccounts.userId, balance: creditAccounts.balance, held: creditAccounts.held })
           .from(creditAccounts)
-          .where(inArray(creditAccounts.userId, [...which]))
+          .where(anyOf(creditAccounts.userId, which))
           .orderBy(asc(creditAccounts.userId))
           .for("update");
   const rows = await lock(ids);

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@spellcast/db";
 import { events } from "@spellcast/db";
 
+import { recordset } from "../lib/any-of";
 import type { EventInput } from "./schema";
 
 export const EVENTS_CHANNEL = "spellcast_events";
@@ -64,7 +65,12 @@ async function appendHeldEvents(tx: DbOrTx, held: readonly EventInput[]): Promis
   // Pipelined: sent together and run in order — locks (user order), insert, notifies.
   await Promise.all([
     ...userIds.map((userId) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"events:" + userId}, 0))`)),
-    tx.insert(events).values(held.map((e) => ({ userId: e.userId, type: e.type, subjectId: e.subjectId, payload: e.payload }))),
+    // One jsonb parameter (the text never changes, so it stays prepared); ids in the order written.
+    tx.execute(sql`
+      insert into ${events} (user_id, type, subject_id, payload)
+      select v.user_id, v.type, v.subject_id, v.payload
+      from ${recordset(held.map((e, n) => ({ n, user_id: e.userId, type: e.type, subject_id: e.subjectId, payload: e.payload })), "v", "n integer, user_id text, type text, subject_id text, payload jsonb")}
+      order by v.n`),
     ...userIds.map((userId) => tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${userId})`)),
   ]);
 }

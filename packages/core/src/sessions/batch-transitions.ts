@@ -1,8 +1,9 @@
-import { and, asc, inArray, notInArray, sql } from "drizzle-orm";
+import { and, asc, getTableColumns, notInArray, sql } from "drizzle-orm";
 
 import type { Database, DbOrTx } from "@spellcast/db";
 import { generationSessions } from "@spellcast/db";
 
+import { anyOf, recordset } from "../lib/any-of";
 import { advanceCastsInTx } from "../casts/advance-cast";
 import { lockAccountsInTx } from "../casts/lock-account";
 import type { ChainResult } from "../casts/schema";
@@ -11,7 +12,6 @@ import { applyOps } from "../credits/apply-ops";
 import { inTransaction } from "../credits/run-op";
 import { toCaptureOp } from "../credits/settle-reservation";
 import { withEventsLast } from "../events/append-event";
-import { caseWhen } from "../lib/case-when";
 import type { SessionOutputs, SessionSnapshot } from "./schema";
 import { isTerminalStatus, terminalStatuses } from "./schema";
 import type { SessionRow } from "./snapshot";
@@ -42,24 +42,24 @@ export async function markSessionsRunningInTx(tx: DbOrTx, items: readonly Runnin
   if (items.length === 0) return [];
   const now = Date.now();
   const ids = [...new Set(items.map((i) => i.sessionId))];
-  const attempts = new Map(items.map((i) => [i.sessionId, i.attempt]));
-  const deadlines = new Map(items.map((i) => [i.sessionId, new Date(now + i.deadlineMs)]));
+  const byId = new Map(items.map((i) => [i.sessionId, { id: i.sessionId, attempt: i.attempt, deadline: new Date(now + i.deadlineMs).toISOString() }]));
   const rows = await tx
     .update(generationSessions)
     .set({
       status: "running",
-      attempts: sql`greatest(${generationSessions.attempts}, ${caseWhen(generationSessions.id, generationSessions.attempts, attempts)})`,
+      attempts: sql`greatest(${generationSessions.attempts}, v.attempt)`,
       startedAt: sql`coalesce(${generationSessions.startedAt}, now())`,
-      deadlineAt: caseWhen(generationSessions.id, generationSessions.deadlineAt, deadlines),
+      deadlineAt: sql`v.deadline`,
       updatedAt: sql`now()`,
     })
-    .where(and(inArray(generationSessions.id, ids), notInArray(generationSessions.status, [...terminalStatuses])))
-    .returning();
+    .from(recordset([...byId.values()], "v", "id uuid, attempt integer, deadline timestamptz"))
+    .where(and(sql`${generationSessions.id} = v.id`, notInArray(generationSessions.status, [...terminalStatuses])))
+    .returning(getTableColumns(generationSessions));
   for (const row of rows) await emitSessionEvent(tx, "session_running", row);
   const running = new Map(rows.map((r) => [r.id, toSessionSnapshot(r)]));
   const absent = ids.filter((id) => !running.has(id));
   const existing = absent.length
-    ? new Set((await tx.select({ id: generationSessions.id }).from(generationSessions).where(inArray(generationSessions.id, absent))).map((r) => r.id))
+    ? new Set((await tx.select({ id: generationSessions.id }).from(generationSessions).where(anyOf(generationSessions.id, absent))).map((r) => r.id))
     : new Set<string>();
   return items.map((i) => running.get(i.sessionId) ?? (existing.has(i.sessionId) ? null : undefined));
 }
@@ -91,7 +91,7 @@ export function completeSessions(db: Database, items: readonly CompleteInput[]):
 export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteInput[]): Promise<Array<CompleteResult | undefined>> {
   if (items.length === 0) return [];
   const ids = [...new Set(items.map((i) => i.sessionId))].sort();
-  const locked = await tx.select().from(generationSessions).where(inArray(generationSessions.id, ids)).orderBy(asc(generationSessions.id)).for("update");
+  const locked = await tx.select().from(generationSessions).where(anyOf(generationSessions.id, ids)).orderBy(asc(generationSessions.id)).for("update");
   const current = new Map(locked.map((r) => [r.id, r]));
   // The first input per session completes it; a duplicate in the same batch finds it terminal.
   const winners = new Map<string, CompleteInput>();
@@ -146,18 +146,12 @@ async function capture(tx: DbOrTx, live: readonly CompleteInput[], current: Read
 
 async function storeOutputs(tx: DbOrTx, live: readonly CompleteInput[]): Promise<Map<string, SessionRow>> {
   if (live.length === 0) return new Map();
-  const outputs = new Map(live.map((i) => [i.sessionId, i.outputs]));
   const rows = await tx
     .update(generationSessions)
-    .set({
-      status: "completed",
-      outputs: caseWhen(generationSessions.id, generationSessions.outputs, outputs),
-      completedAt: new Date(),
-      deadlineAt: null,
-      updatedAt: sql`now()`,
-    })
-    .where(inArray(generationSessions.id, [...outputs.keys()]))
-    .returning();
+    .set({ status: "completed", outputs: sql`v.outputs`, completedAt: new Date(), deadlineAt: null, updatedAt: sql`now()` })
+    .from(recordset(live.map((i) => ({ id: i.sessionId, outputs: i.outputs })), "v", "id uuid, outputs jsonb"))
+    .where(sql`${generationSessions.id} = v.id`)
+    .returning(getTableColumns(generationSessions));
   // Statement order, not input order: keep the order the inputs came in (events in that order).
   const byId = new Map(rows.map((r) => [r.id, r]));
   return new Map(live.flatMap((i) => {
