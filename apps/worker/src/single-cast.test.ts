@@ -72,4 +72,27 @@ describe("single casts (no caption run) through the worker", () => {
     expect(cast.errorDetails?.providerMessage).toContain("Bad single prompt");
     expect(await h.balance(userId)).toEqual({ balance: 10, held: 0 });
   });
+
+  it("credits run out between two paid steps: the cast fails at the step it cannot pay for; step 1 is called and charged once", async () => {
+    const userId = await h.userWith(1);
+    const spell = await createSpell(h.db, {
+      userId,
+      spell: {
+        name: "Two polishes",
+        steps: [
+          { tool: "chatgpt", params: { prompt: "SHORTFIRST {{input}}" } },
+          { tool: "chatgpt", params: { prompt: "SHORTSECOND {{input}}" } },
+        ],
+      },
+    });
+    const cast = await castAndWait(userId, { spellId: spell.id, input: { kind: "text", text: "a fox" } });
+    expect(cast.status).toBe("failed");
+    expect(cast.stepGenerationIds).toHaveLength(1);
+    expect(cast.errorDetails).toMatchObject({ failedStep: 1, reason: "insufficient_credits", fatal: true, attempts: 0 });
+    expect(cast.errorDetails?.providerMessage).toContain("Step 2");
+    // The first step's provider call is made once (no retry of work already paid for), the second never.
+    expect(h.simCallsFor("SHORTFIRST")).toHaveLength(1);
+    expect(h.simCallsFor("SHORTSECOND")).toHaveLength(0);
+    expect(await h.balance(userId)).toEqual({ balance: 0, held: 0 });
+  });
 });

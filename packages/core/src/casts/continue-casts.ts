@@ -10,6 +10,7 @@ import type { SetBook } from "../captions/set-book";
 import { applyOps } from "../credits/apply-ops";
 import { toReserveOp } from "../credits/reserve-credits";
 import { recordset } from "../lib/any-of";
+import type { ErrorDetails } from "../sessions/error-details";
 import type { SessionOutputs } from "../sessions/schema";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
@@ -40,6 +41,8 @@ interface Plan {
   /** The next paid step could not start (budget, credits, set no longer running): the cast waits there. */
   waitAt: number | null;
   finish: { stored: SessionOutputs | null; snapshot: unknown } | null;
+  /** A cast outside a caption set cannot wait for credits: it fails at the step it cannot pay for. */
+  fail: ErrorDetails | null;
 }
 
 /**
@@ -64,7 +67,7 @@ export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[
   ]);
   for (const p of plans) {
     const cast = updated.get(p.work.cast.id);
-    if (p.finish && cast) await emitCastEvent(tx, cast);
+    if ((p.finish || p.fail) && cast) await emitCastEvent(tx, cast);
   }
   return plans.map((p) => {
     const cast = updated.get(p.work.cast.id) ?? p.work.cast;
@@ -79,7 +82,7 @@ export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[
 
 async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
   const input = castInputOf(work.cast);
-  const plan: Plan = { work, sessions: [], queued: null, waitAt: null, finish: null };
+  const plan: Plan = { work, sessions: [], queued: null, waitAt: null, finish: null, fail: null };
   const setId = work.cast.captionSetId;
   let step = work.fromStep;
   let stored = work.stored;
@@ -151,11 +154,15 @@ async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<
       if (outcome.value.kind === "reserve") p.queued.reservationId = outcome.value.reservation.id;
       return;
     }
-    const setId = p.work.cast.captionSetId;
-    if (outcome.error.code !== "INSUFFICIENT_CREDITS" || !setId) throw outcome.error;
-    book.unadmit(setId, p.queued.cost);
-    book.pause(setId);
+    if (outcome.error.code !== "INSUFFICIENT_CREDITS") throw outcome.error;
     const plan: Plan = p;
+    const setId = p.work.cast.captionSetId;
+    if (setId) {
+      book.unadmit(setId, p.queued.cost);
+      book.pause(setId);
+    } else {
+      plan.fail = unaffordableStep(p.queued, outcome.error.message);
+    }
     plan.waitAt = p.queued.stepIndex;
     plan.sessions = p.sessions.filter((s) => s !== p.queued);
     plan.queued = null;
@@ -185,11 +192,13 @@ async function updateCasts(tx: DbOrTx, plans: Plan[]): Promise<Map<string, CastR
   const now = new Date().toISOString();
   const changes = plans.map((p) => ({
     id: p.work.cast.id,
-    status: p.finish ? "completed" : p.sessions.length > 0 ? "running" : p.work.cast.status,
+    status: p.finish ? "completed" : p.fail ? "failed" : p.sessions.length > 0 ? "running" : p.work.cast.status,
     current_step: p.waitAt ?? p.sessions.at(-1)?.stepIndex ?? p.work.cast.currentStep,
     step_ids: [...p.work.cast.stepGenerationIds, ...p.sessions.map((s) => s.id)],
     finish: p.finish !== null,
     output: p.finish ? (p.finish.stored ?? { kind: "text", text: "" }) : null,
+    ended: p.finish !== null || p.fail !== null,
+    error_details: p.fail ? { ...p.fail, failedStep: p.waitAt } : null,
   }));
   const finishing = sql`v.finish`;
   const rows = await tx
@@ -199,13 +208,35 @@ async function updateCasts(tx: DbOrTx, plans: Plan[]): Promise<Map<string, CastR
       currentStep: sql`v.current_step`,
       stepGenerationIds: sql`v.step_ids`,
       output: sql`case when ${finishing} then v.output else ${casts.output} end`,
-      completedAt: sql`case when ${finishing} then ${now}::timestamptz else ${casts.completedAt} end`,
+      errorDetails: sql`coalesce(v.error_details, ${casts.errorDetails})`,
+      completedAt: sql`case when v.ended then ${now}::timestamptz else ${casts.completedAt} end`,
       updatedAt: sql`now()`,
     })
-    .from(recordset(changes, "v", "id uuid, status text, current_step integer, step_ids uuid[], finish boolean, output jsonb"))
+    .from(recordset(changes, "v", "id uuid, status text, current_step integer, step_ids uuid[], finish boolean, output jsonb, ended boolean, error_details jsonb"))
     .where(sql`${casts.id} = v.id`)
     .returning(getTableColumns(casts));
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The error a cast ends with when its next paid step cannot be held: nothing was called or charged for it. */
+function unaffordableStep(step: NewSession, message: string): ErrorDetails {
+  const now = new Date().toISOString();
+  return {
+    providerStatus: null,
+    providerMessage: `Step ${step.stepIndex + 1} (${step.tool}, ${step.cost} credits) was not started: ${message}`,
+    providerBody: null,
+    requestId: null,
+    reason: "insufficient_credits",
+    attempts: 0,
+    maxAttempts: step.maxAttempts ?? 1,
+    fatal: true,
+    firstFailedAt: now,
+    failedAt: now,
+    reservationAmount: 0,
+    refundedCredits: 0,
+    refundedAt: null,
+    refundError: null,
+  };
 }
 
 function captionWriteOf(cast: CastRow, finish: NonNullable<Plan["finish"]>, captionId: string | null): CaptionWrite {
