@@ -12,8 +12,8 @@ export interface SessionTransitions {
 }
 
 export function createSessionTransitions(db: Database): SessionTransitions {
-  const running = createGroupCommit((items: RunningInput[]) => markSessionsRunning(db, items), { maxBatch: 101 });
-  const completing = createGroupCommit((items: CompleteInput[]) => completeSessions(db, items), { maxBatch: 102 });
+  const running = createGroupCommit((items: RunningInput[]) => markSessionsRunning(db, items));
+  const completing = createGroupCommit((items: CompleteInput[]) => completeSessions(db, items));
   const found = <T>(value: T | undefined): T => {
     if (value === undefined) throw new DomainError("NOT_FOUND", "Session not found");
     return value;
