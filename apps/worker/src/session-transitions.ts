@@ -1,8 +1,6 @@
-import { completeSessions, DomainError, markSessionsRunning } from "@spellcast/core";
+import { completeSessions, createGroupCommit, DomainError, markSessionsRunning } from "@spellcast/core";
 import type { CompleteInput, CompleteResult, RunningInput, SessionSnapshot } from "@spellcast/core";
 import type { Database } from "@spellcast/db";
-
-import { createGroupCommit } from "./group-commit";
 
 /** The session transitions a job makes around its provider call, group-committed across jobs. */
 export interface SessionTransitions {

@@ -14,3 +14,4 @@ export * from "./spells";
 export * from "./casts";
 export * from "./captions";
 export * from "./dead-letters";
+export * from "./lib/group-commit";
