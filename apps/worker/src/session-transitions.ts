@@ -9,6 +9,9 @@ export interface SessionTransitions {
   complete(input: CompleteInput): Promise<CompleteResult>;
 }
 
+/** Connections the transitions need: one batch in flight per group commit. */
+export const TRANSITION_CONNECTIONS = 2;
+
 export function createSessionTransitions(db: Database): SessionTransitions {
   const running = createGroupCommit((items: RunningInput[]) => markSessionsRunning(db, items));
   const completing = createGroupCommit((items: CompleteInput[]) => completeSessions(db, items));

@@ -30,7 +30,7 @@ import { createFailureHandler } from "./on-failed";
 import { processors, registryEntries } from "./processors";
 import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
-import { createSessionTransitions } from "./session-transitions";
+import { createSessionTransitions, TRANSITION_CONNECTIONS } from "./session-transitions";
 import { stopWorker } from "./shutdown";
 import type { ShutdownReport } from "./shutdown";
 
@@ -75,6 +75,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   // ioredis reports each failed reconnect; without a listener it prints to stderr unstructured.
   connection.on("error", (err: Error) => logger.warn({ err }, "redis connection error"));
   const database = createDb(env.DATABASE_URL, { appName: "spellcast-worker", max: env.WORKER_CONCURRENCY });
+  // The group commits' own connections (one per batch in flight): their statements stay prepared
+  // on them, rather than being described again on each of the main pool's connections in turn.
+  const commitDatabase = createDb(env.DATABASE_URL, { appName: "spellcast-worker-commits", max: TRANSITION_CONNECTIONS });
+  const closeDatabases = async () => {
+    await Promise.all([database.close(), commitDatabase.close()]);
+  };
   const producers = createProducers(
     { redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     { onError: (err) => logger.warn({ err }, "producer connection error") },
@@ -107,7 +113,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     cancels,
     producers,
     backoff,
-    transitions: createSessionTransitions(database.db),
+    transitions: createSessionTransitions(commitDatabase.db),
   };
   const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);
@@ -156,7 +162,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await Promise.allSettled(workers.map((w) => w.close(true)));
     await Promise.allSettled([cancelSubscriber?.close(), producers.close()]);
     connection.disconnect();
-    await database.close();
+    await closeDatabases();
     throw err;
   }
 
@@ -166,7 +172,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     activeJobs,
     heartbeat,
     connection,
-    closeDb: database.close,
+    closeDb: closeDatabases,
     failures,
     cancelSubscriber,
     producers,
