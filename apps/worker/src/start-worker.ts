@@ -63,6 +63,8 @@ export interface RunningWorker {
   stop(reason?: string): Promise<ShutdownReport>;
 }
 
+const MAX_POOL = 10;
+
 /** Start one BullMQ Worker per queue in the registry; resolves once they are connected. */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { env } = options;
@@ -74,7 +76,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const connection = createRedisConnection(env.REDIS_URL, "worker");
   // ioredis reports each failed reconnect; without a listener it prints to stderr unstructured.
   connection.on("error", (err: Error) => logger.warn({ err }, "redis connection error"));
-  const database = createDb(env.DATABASE_URL, { appName: "spellcast-worker", max: env.WORKER_CONCURRENCY });
+  // Jobs hold a pooled connection only for single short reads and writes (their transitions go
+  // through the group commits below), so ten serve fifty jobs; a pool as large as the concurrency
+  // opened fifty backends at once when a burst arrived, ~0.8 s each on a loaded machine.
+  const database = createDb(env.DATABASE_URL, { appName: "spellcast-worker", max: Math.min(env.WORKER_CONCURRENCY, MAX_POOL) });
   // The group commits' own connections (one per batch in flight): their statements stay prepared
   // on them, rather than being described again on each of the main pool's connections in turn.
   const commitDatabase = createDb(env.DATABASE_URL, { appName: "spellcast-worker-commits", max: TRANSITION_CONNECTIONS });
