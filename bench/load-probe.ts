@@ -8,7 +8,7 @@ import type { Database } from "@spellcast/db";
 export interface LoadReport {
   /** Event-loop delay of this process (the worker runs in it). */
   loopDelayMs: { p50: number; p90: number };
-  /** `select 1` from this process every 10 ms: what one round trip to Postgres costs under the load. */
+  /** `select 1` from this process every 50 ms: what one round trip to Postgres costs under the load. */
   pgRoundTripMs: { p50: number; p90: number };
   /** CPU this process used (user + system) while the probe ran. */
   cpuMs: number;
@@ -29,7 +29,7 @@ export function startLoadProbe(db: Database): { stop: () => Promise<LoadReport> 
       const t = performance.now();
       await db.execute(sql`select 1`);
       rts.push(performance.now() - t);
-      await sleep(10);
+      await sleep(50);
     }
   })();
   return {
