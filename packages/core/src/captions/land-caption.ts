@@ -6,10 +6,9 @@ import { captionVersions, captions, generationSessions } from "@spellcast/db";
 import type { CastRow } from "../casts/snapshot";
 import { recordset } from "../lib/any-of";
 import type { SetBook } from "./set-book";
+import { isOpenSet } from "./set-book";
 import type { CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, updateCaptionSet } from "./snapshot";
-
-const isOpen = (status: CaptionSetRow["status"]) => status === "in_progress" || status === "paused";
 
 /**
  * Moves the set's counters and, when done + failed reaches total, flips it to `completed` (or
@@ -23,7 +22,7 @@ export async function countCaptionInTx(
 ): Promise<{ set: CaptionSetRow; flipped: boolean }> {
   const done = set.done + delta.done;
   const failed = set.failed + delta.failed;
-  const finish = isOpen(set.status) && done + failed >= set.total;
+  const finish = isOpenSet(set.status) && done + failed >= set.total;
   const row = await updateCaptionSet(tx, set.id, {
     done,
     failed,

@@ -7,7 +7,8 @@ import { anyOf } from "../lib/any-of";
 import type { CaptionRow, CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, updateCaptionSet } from "./snapshot";
 
-const isOpen = (status: CaptionSetRow["status"]) => status === "in_progress" || status === "paused";
+/** A set still running or paused: its last caption flips it. */
+export const isOpenSet = (status: CaptionSetRow["status"]) => status === "in_progress" || status === "paused";
 
 interface SetEntry {
   row: CaptionSetRow;
@@ -93,7 +94,7 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
         const pausing = e.pause && e.row.status === "in_progress";
         if (e.charged === 0 && e.landed.length === 0 && !pausing) continue;
         const done = e.row.done + e.landed.length;
-        const finish = isOpen(e.row.status) && done + e.row.failed >= e.row.total;
+        const finish = isOpenSet(e.row.status) && done + e.row.failed >= e.row.total;
         const status = finish ? (e.row.failed > 0 ? "completed_with_errors" : "completed") : pausing ? "paused" : e.row.status;
         const row = await updateCaptionSet(tx, e.row.id, {
           spent: e.row.spent + e.charged,

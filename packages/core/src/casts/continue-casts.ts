@@ -16,7 +16,7 @@ import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
 import { emitSessionEvent } from "../sessions/snapshot";
 import { stepCost } from "../spells/tools";
-import { isLocalStep, nextInput, runLocalTool, stepJobOf, stepParams } from "./create-step";
+import { isLocalStep, nextInput, runLocalTool, stepJobOf, stepParams } from "./steps";
 import type { CaptionWrite, ChainResult } from "./schema";
 import type { CastRow } from "./snapshot";
 import { castInputOf, emitCastEvent } from "./snapshot";
@@ -95,8 +95,10 @@ async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
     }
     const nextIn = step < 0 ? input.source : nextInput(stored);
     if (!nextIn) throw new Error(`cast ${work.cast.id}: step ${step} stored no output the next step can read`);
+    const id = randomUUID();
     const session: NewSession = {
-      id: randomUUID(),
+      id,
+      jobId: `gen_${id}`,
       userId: work.cast.userId,
       tool: next.tool,
       status: "queued",
@@ -106,7 +108,6 @@ async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
       castId: work.cast.id,
       stepIndex: step + 1,
     };
-    session.jobId = `gen_${session.id}`;
     if (isLocalStep(next)) {
       const now = new Date();
       stored = runLocalTool(next, nextIn);
@@ -128,8 +129,8 @@ async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
 
 /**
  * One hold per queued paid step, all in one ledger call. A hold refused for lack of credits
- * leaves that cast waiting and pauses its set; a cast outside a set has nothing to wait in, so
- * the refusal fails the transaction.
+ * leaves that cast waiting and pauses its set; a cast outside a set has nothing to wait in, so it
+ * fails at that step (its earlier steps stay completed and charged). Any other refusal throws.
  */
 async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<void> {
   const paying = plans.filter((p): p is Plan & { queued: NewSession } => p.queued !== null && p.queued.cost > 0);

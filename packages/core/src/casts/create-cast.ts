@@ -11,7 +11,7 @@ import type { CastSnapshot, SpellSnapshot } from "../spells/schema";
 import { stepCost } from "../spells/tools";
 import { lockSetBook } from "../captions/set-book";
 import { continueCastsInTx } from "./continue-casts";
-import { isLocalStep } from "./create-step";
+import { isLocalStep } from "./steps";
 import { lockAccountInTx } from "./lock-account";
 import type { CastInput, CastRequest, CastSource, StepInput, StepJob, StepOptions } from "./schema";
 import { castRequestSchema } from "./schema";

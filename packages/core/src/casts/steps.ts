@@ -1,10 +1,8 @@
-import { casts } from "@spellcast/db";
-
 import type { SessionOutputs } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
 import type { SpellStep } from "../spells/schema";
 import { renderPrompt, rewriteText, tools } from "../spells/tools";
-import type { CastInput, StepInput, StepJob } from "./schema";
+import type { StepInput, StepJob } from "./schema";
 import type { CastRow } from "./snapshot";
 
 /** The session params of a step: its template, the rendered prompt (shown on cards) and its input. */
@@ -39,5 +37,3 @@ export function nextInput(output: SessionOutputs | null): StepInput | null {
   return null;
 }
 
-export const castStep = (input: CastInput, index: number): SpellStep | undefined => input.steps[index];
-export { casts };
