@@ -64,6 +64,8 @@ export interface RunningWorker {
 }
 
 const MAX_POOL = 10;
+/** Far above a batch statement's normal few milliseconds, well below a job's lock duration × stalls. */
+const COMMIT_STATEMENT_TIMEOUT_MS = 30_000;
 
 /** Start one BullMQ Worker per queue in the registry; resolves once they are connected. */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
@@ -82,7 +84,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const database = createDb(env.DATABASE_URL, { appName: "spellcast-worker", max: Math.min(env.WORKER_CONCURRENCY, MAX_POOL) });
   // The group commits' own connections (one per batch in flight): their statements stay prepared
   // on them, rather than being described again on each of the main pool's connections in turn.
-  const commitDatabase = createDb(env.DATABASE_URL, { appName: "spellcast-worker-commits", max: TRANSITION_CONNECTIONS });
+  // A statement cap there too: one stuck batch would hold up every job's completion behind it.
+  const commitDatabase = createDb(env.DATABASE_URL, {
+    appName: "spellcast-worker-commits",
+    max: TRANSITION_CONNECTIONS,
+    statementTimeoutMs: COMMIT_STATEMENT_TIMEOUT_MS,
+  });
   const closeDatabases = async () => {
     await Promise.all([database.close(), commitDatabase.close()]);
   };

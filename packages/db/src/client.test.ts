@@ -25,3 +25,16 @@ describe("prepared statements", () => {
     expect(texts.filter((t) => t.includes('where "users"."email" = $1'))).toHaveLength(1);
   });
 });
+
+describe("connection limits", () => {
+  it("a statement over the pool's statement timeout is cancelled by the server; a session idle in a transaction is ended after a minute", async () => {
+    const limited = createDb(testEnv().databaseUrl, { max: 1, appName: "timeout-test", statementTimeoutMs: 200 });
+    try {
+      await expect(limited.db.execute(sql`select pg_sleep(2)`)).rejects.toMatchObject({ cause: { code: "57014" } });
+      const [row] = await limited.db.execute<{ idle: string }>(sql`select current_setting('idle_in_transaction_session_timeout') as idle`);
+      expect(row?.idle).toBe("1min");
+    } finally {
+      await limited.close();
+    }
+  });
+});
