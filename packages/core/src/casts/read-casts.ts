@@ -1,9 +1,11 @@
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { casts } from "@spellcast/db";
 
 import { DomainError } from "../errors";
+import type { TimeCursor } from "../lib/keyset";
+import { newestFirst, olderThan, pageOf } from "../lib/keyset";
 import { assertUuid } from "../spells/manage-spells";
 import type { CastSnapshot } from "../spells/schema";
 import { toCastSnapshot } from "./snapshot";
@@ -16,17 +18,13 @@ export async function getCast(db: DbOrTx, params: { userId: string; castId: stri
 }
 
 /** Where the previous page ended: its last cast's creation time and id. */
-export interface CastCursor {
-  createdAt: string;
-  id: string;
-}
+export type CastCursor = TimeCursor;
 
 /** The caller's single casts (not those of caption runs), newest first, keyset on (createdAt, id). */
 export async function listCasts(
   db: DbOrTx,
   params: { userId: string; limit: number; cursor?: CastCursor | null },
 ): Promise<{ items: CastSnapshot[]; nextCursor: CastCursor | null }> {
-  const { cursor } = params;
   const rows = await db
     .select()
     .from(casts)
@@ -34,15 +32,10 @@ export async function listCasts(
       and(
         eq(casts.userId, params.userId),
         isNull(casts.captionSetId),
-        cursor
-          ? or(lt(casts.createdAt, new Date(cursor.createdAt)), and(eq(casts.createdAt, new Date(cursor.createdAt)), lt(casts.id, cursor.id)))
-          : undefined,
+        olderThan(casts.createdAt, casts.id, params.cursor),
       ),
     )
-    .orderBy(desc(casts.createdAt), desc(casts.id))
+    .orderBy(...newestFirst(casts.createdAt, casts.id))
     .limit(params.limit + 1);
-  const page = rows.slice(0, params.limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > params.limit && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null;
-  return { items: page.map(toCastSnapshot), nextCursor };
+  return pageOf(rows, params.limit, toCastSnapshot);
 }

@@ -1,10 +1,11 @@
 import type { SQL } from "drizzle-orm";
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lte, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { generationSessions, users } from "@spellcast/db";
 
 import { DomainError } from "../errors";
+import { olderThan } from "../lib/keyset";
 import { parseDomainInput } from "../parse-input";
 import { errorDetailsSchema } from "../sessions/error-details";
 import type { DeadLetterCursor, DeadLetterFilter, DeadLetterItem } from "./schema";
@@ -72,9 +73,7 @@ export async function listDeadLetters(
   params: { filter: DeadLetterFilter; limit: number; cursor?: DeadLetterCursor | null },
 ): Promise<{ items: DeadLetterItem[]; nextCursor: DeadLetterCursor | null }> {
   const { cursor } = params;
-  const after = cursor
-    ? or(lt(gs.completedAt, new Date(cursor.failedAt)), and(eq(gs.completedAt, new Date(cursor.failedAt)), lt(gs.id, cursor.id)))
-    : undefined;
+  const after = olderThan(gs.completedAt, gs.id, cursor && { createdAt: cursor.failedAt, id: cursor.id });
   const rows = await db
     .select({ session: gs, email: users.email })
     .from(gs)

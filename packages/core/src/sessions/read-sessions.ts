@@ -1,9 +1,11 @@
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { generationSessions } from "@spellcast/db";
 
 import { DomainError } from "../errors";
+import type { TimeCursor } from "../lib/keyset";
+import { newestFirst, olderThan, pageOf } from "../lib/keyset";
 import type { SessionSnapshot } from "./schema";
 import { toSessionSnapshot } from "./snapshot";
 
@@ -23,17 +25,13 @@ export async function getSessionImageKey(db: DbOrTx, params: { userId: string; s
   return session.outputs.storageKey;
 }
 
-export interface SessionCursor {
-  createdAt: string;
-  id: string;
-}
+export type SessionCursor = TimeCursor;
 
 /** Keyset pagination, newest first; single generations only (spell steps live under their cast). */
 export async function listSessions(
   db: DbOrTx,
   params: { userId: string; limit: number; cursor?: SessionCursor | null },
 ): Promise<{ items: SessionSnapshot[]; nextCursor: SessionCursor | null }> {
-  const { cursor } = params;
   const rows = await db
     .select()
     .from(generationSessions)
@@ -41,18 +39,10 @@ export async function listSessions(
       and(
         eq(generationSessions.userId, params.userId),
         isNull(generationSessions.castId),
-        cursor
-          ? or(
-              lt(generationSessions.createdAt, new Date(cursor.createdAt)),
-              and(eq(generationSessions.createdAt, new Date(cursor.createdAt)), lt(generationSessions.id, cursor.id)),
-            )
-          : undefined,
+        olderThan(generationSessions.createdAt, generationSessions.id, params.cursor),
       ),
     )
-    .orderBy(desc(generationSessions.createdAt), desc(generationSessions.id))
+    .orderBy(...newestFirst(generationSessions.createdAt, generationSessions.id))
     .limit(params.limit + 1);
-  const page = rows.slice(0, params.limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > params.limit && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null;
-  return { items: page.map(toSessionSnapshot), nextCursor };
+  return pageOf(rows, params.limit, toSessionSnapshot);
 }
