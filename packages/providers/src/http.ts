@@ -1,3 +1,7 @@
+import type { IncomingHttpHeaders } from "node:http";
+
+import { request } from "undici";
+import type { Dispatcher } from "undici";
 import type { z } from "zod";
 
 import { providerErrorBodySchema } from "./error-wire";
@@ -35,33 +39,38 @@ export function bearer(apiKey: string | undefined): Record<string, string> {
   return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
 }
 
+// undici's `request` rather than `fetch`: same keep-alive pool, no WHATWG streams or Response
+// objects around each call — 0.44 vs 1.0–1.1 ms of CPU per exchange measured on this machine,
+// which is a tenth of a spell step's whole cost in the worker.
 export async function postJson<T>(opts: PostJsonOptions<T>): Promise<ProviderResponse<T>> {
   return withDeadline(opts, async (signal) => {
-    const res = await fetch(opts.url, {
+    const res = await request(opts.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json", ...opts.headers },
       body: JSON.stringify(opts.body),
       signal,
     });
     const requestId = readRequestId(res.headers);
-    if (!res.ok) throw await toHttpError(opts.provider, res, requestId);
-    const text = await res.text();
-    return { data: parseJsonBody(opts, text, res.status, requestId), status: res.status, requestId };
+    if (!isOk(res)) throw await toHttpError(opts.provider, res, requestId);
+    const text = await res.body.text();
+    return { data: parseJsonBody(opts, text, res.statusCode, requestId), status: res.statusCode, requestId };
   });
 }
 
 export async function getBytes(opts: ProviderRequestOptions): Promise<ProviderResponse<Uint8Array>> {
   return withDeadline(opts, async (signal) => {
-    const res = await fetch(opts.url, { headers: opts.headers, signal });
+    const res = await request(opts.url, { headers: opts.headers, signal });
     const requestId = readRequestId(res.headers);
-    if (!res.ok) throw await toHttpError(opts.provider, res, requestId);
-    return { data: new Uint8Array(await res.arrayBuffer()), status: res.status, requestId };
+    if (!isOk(res)) throw await toHttpError(opts.provider, res, requestId);
+    return { data: new Uint8Array(await res.body.arrayBuffer()), status: res.statusCode, requestId };
   });
 }
 
+const isOk = (res: Dispatcher.ResponseData) => res.statusCode >= 200 && res.statusCode < 300;
+
 /**
- * Runs one exchange under the caller's signal and our own deadline, and turns whatever fetch
- * throws into a ProviderError. Which signal fired decides the kind; error text never does.
+ * Runs one exchange under the caller's signal and our own deadline, and turns whatever the
+ * client throws into a ProviderError. Which signal fired decides the kind; error text never does.
  */
 async function withDeadline<R>(opts: ProviderRequestOptions, run: (signal: AbortSignal) => Promise<R>): Promise<R> {
   const caller = opts.signal;
@@ -95,24 +104,29 @@ function abortedError(provider: string, cause: unknown): ProviderError {
 }
 
 function describeNetworkError(err: unknown): string {
-  // undici wraps the socket error in `cause`; its code (ECONNREFUSED, UND_ERR_SOCKET) is the useful part.
-  const cause = err instanceof Error ? err.cause : undefined;
+  // The socket error's code (ECONNREFUSED, UND_ERR_SOCKET) is the useful part; it is on the error
+  // itself or, when wrapped, on its cause.
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   if (cause instanceof Error) {
     const code = "code" in cause && typeof cause.code === "string" ? `${cause.code}: ` : "";
     return `${code}${cause.message}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  return String(err);
 }
 
-async function toHttpError(provider: string, res: Response, requestId: string | undefined): Promise<ProviderError> {
-  const body = await readTextCapped(res, MAX_ERROR_READ_BYTES);
+async function toHttpError(
+  provider: string,
+  res: Dispatcher.ResponseData,
+  requestId: string | undefined,
+): Promise<ProviderError> {
+  const body = await readTextCapped(res.body, MAX_ERROR_READ_BYTES);
   const envelope = parseErrorEnvelope(body);
   const code = envelope?.error.code;
   return new ProviderError({
     provider,
     kind: "http",
-    status: res.status,
-    message: envelope?.error.message ?? `${provider} returned HTTP ${res.status}`,
+    status: res.statusCode,
+    message: envelope?.error.message ?? `${provider} returned HTTP ${res.statusCode}`,
     body,
     requestId: requestId ?? requestIdFromMessage(envelope?.error.message),
     retryAfterMs: readRetryAfter(res.headers),
@@ -162,9 +176,14 @@ function parseErrorEnvelope(body: string) {
   }
 }
 
-function readRequestId(headers: Headers): string | undefined {
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readRequestId(headers: IncomingHttpHeaders): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
+    const value = header(headers, name);
     if (value) return value;
   }
   return undefined;
@@ -175,26 +194,24 @@ function requestIdFromMessage(message: string | undefined): string | undefined {
   return message?.match(/Request id: (\S+?)\.?$/)?.[1];
 }
 
-function readRetryAfter(headers: Headers): number | undefined {
+function readRetryAfter(headers: IncomingHttpHeaders): number | undefined {
   // OpenAI also sends a millisecond variant; it is more precise when present.
-  const ms = headers.get("retry-after-ms");
-  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
-  return parseRetryAfter(headers.get("retry-after"));
+  const ms = header(headers, "retry-after-ms");
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
+  return parseRetryAfter(header(headers, "retry-after"));
 }
 
-async function readTextCapped(res: Response, maxBytes: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+/** Reads at most `maxBytes`, then drops the connection's rest of the body rather than reading it. */
+async function readTextCapped(body: Dispatcher.ResponseData["body"], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  while (size < maxBytes) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size >= maxBytes) break;
   }
-  if (size >= maxBytes) await reader.cancel().catch(() => undefined);
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  if (!body.destroyed) body.destroy();
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Per-call options every adapter method takes. */

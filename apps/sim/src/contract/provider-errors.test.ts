@@ -100,5 +100,7 @@ describe("adapter errors against the sim", () => {
       .generateImage({ prompt: "x", size: "64x64" })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: "network", retryable: true });
+    // The socket's code is what an engineer reading the error details needs first.
+    expect((err as Error).message).toContain("ECONNREFUSED");
   });
 });
