@@ -2,14 +2,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { captionSets, events } from "@spellcast/db";
+import { captionSets, captionVersions, captions, casts, events, generationSessions } from "@spellcast/db";
 import { createLocalStorage } from "@spellcast/storage";
 
 import type { StepJob } from "../casts/schema";
+import { castInputSchema } from "../casts/schema";
 import { grantCredits } from "../credits/grant-credits";
 import { getBalance } from "../credits/read-credits";
 import { createTestUsers, openTestDb } from "../credits/test-support";
@@ -107,6 +108,54 @@ describe("caption sets in core", () => {
     const afterCancel = await completeStep(jobs[1] as StepJob, "late answer");
     expect(afterCancel.completed).toBe(false);
     expect(await getBalance(db, { userId })).toMatchObject({ balance: 98, held: 0 });
+  });
+
+  it("a batch of 1 cast and a batch of 3: one statement text each for casts and step sessions, rows as before", async () => {
+    // One connection, so its pg_prepared_statements holds every statement the run prepared.
+    const one = openTestDb(1);
+    try {
+      const userId = await userWith(100);
+      const datasetId = await datasetWith(userId, 4);
+      const jobs: StepJob[] = [];
+      const enqueue = async (j: StepJob[]) => void jobs.push(...j);
+      // Budget 2: one first step (joycaption, 2) fits; raising it casts the other three in one batch.
+      const set = await startCaptionRun(one.db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 2 }, options, enqueue);
+      expect(jobs).toHaveLength(1);
+      await raiseCaptionBudget(one.db, { userId, setId: set.id, budget: 100 }, options, enqueue);
+      expect(jobs).toHaveLength(4);
+      const prepared = (pattern: string) =>
+        one.db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements where statement like ${pattern}`);
+      expect(await prepared('%insert into "casts"%')).toHaveLength(1);
+      expect(await prepared('%insert into "generation_sessions"%')).toHaveLength(1);
+
+      const rows = await db.select().from(casts).where(eq(casts.captionSetId, set.id)).orderBy(asc(casts.imageIndex));
+      const sessions = await db.select().from(generationSessions).where(inArray(generationSessions.id, jobs.map((j) => j.sessionId)));
+      expect(rows.map((c) => c.imageIndex)).toEqual([0, 1, 2, 3]);
+      for (const cast of rows) {
+        expect(castInputSchema.safeParse(cast.input).success).toBe(true);
+        const source = { kind: "image", datasetId, imageId: cast.imageId, imageIndex: cast.imageIndex };
+        expect(cast.input).toEqual({ steps: expect.any(Array), source, options });
+        expect(cast).toMatchObject({ userId, spellId: BUILT_IN_CAPTION_SPELL_ID, datasetId, status: "running", currentStep: 0, output: null, errorDetails: null, completedAt: null });
+        expect(cast.createdAt).toBeInstanceOf(Date);
+        const session = sessions.find((x) => x.castId === cast.id);
+        expect(cast.stepGenerationIds).toEqual([session?.id]);
+        expect(session).toMatchObject({ userId, tool: "joycaption", status: "queued", cost: 2, attempts: 0, attemptLog: [], maxAttempts: 3, stepIndex: 0, outputs: null, startedAt: null });
+        expect(session?.jobId).toBe(`gen_${session?.id}`);
+        expect(session?.reservationId).toEqual(expect.any(String));
+      }
+      // Each caption lands with its version 1.
+      const next = (await Promise.all(jobs.map((j) => completeStep(j, "a cat")))).flatMap((r) => r.chain.next);
+      await Promise.all(next.map((j) => completeStep(j, `caption ${j.cast.imageIndex}`)));
+      const versions = await db
+        .select({ version: captionVersions.version, text: captionVersions.text, editedBy: captionVersions.editedBy })
+        .from(captionVersions)
+        .innerJoin(captions, eq(captions.id, captionVersions.captionId))
+        .where(eq(captions.captionSetId, set.id))
+        .orderBy(asc(captions.imageIndex));
+      expect(versions).toEqual([0, 1, 2, 3].map((i) => ({ version: 1, text: `caption ${i}`, editedBy: null })));
+    } finally {
+      await one.close();
+    }
   });
 
   it("estimate = images × step costs; another user cannot see or run on my dataset or set", async () => {

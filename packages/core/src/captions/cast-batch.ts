@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { captions, casts, generationSessions } from "@spellcast/db";
@@ -119,25 +119,21 @@ async function insertCasts(
   params: { steps: SpellStep[]; spellId: string; options: StepOptions },
 ): Promise<CastRow[]> {
   if (pending.length === 0) return [];
-  const rows = await tx
-    .insert(casts)
-    .values(
-      pending.map((caption) => ({
-        userId: set.userId,
-        spellId: params.spellId,
-        datasetId: set.datasetId,
-        imageId: caption.imageId,
-        imageIndex: caption.imageIndex,
-        captionSetId: set.id,
-        status: "queued" as const,
-        input: {
-          steps: params.steps,
-          source: { kind: "image", datasetId: set.datasetId, imageId: caption.imageId, imageIndex: caption.imageIndex },
-          options: params.options,
-        } satisfies CastInput,
-      })),
-    )
-    .returning();
+  // Every cast of the batch has the same steps and options: they travel once, each row adds its source.
+  const shared: Omit<CastInput, "source"> = { steps: params.steps, options: params.options };
+  const json = pending.map((caption) => ({
+    image_id: caption.imageId,
+    image_index: caption.imageIndex,
+    source: { kind: "image", datasetId: set.datasetId, imageId: caption.imageId, imageIndex: caption.imageIndex } satisfies CastInput["source"],
+  }));
+  // One statement text whatever the batch size; the CTE lets Drizzle map the rows it returns.
+  const inserted = tx.$with("inserted", getTableColumns(casts)).as(sql`
+    insert into ${casts} (user_id, spell_id, dataset_id, image_id, image_index, caption_set_id, status, input)
+    select ${set.userId}::text, ${params.spellId}::uuid, ${set.datasetId}::uuid, image_id, image_index, ${set.id}::uuid, 'queued'::cast_status,
+      ${JSON.stringify(shared)}::jsonb || jsonb_build_object('source', source)
+    from ${recordset(json, "v", "image_id uuid, image_index integer, source jsonb")}
+    returning *`);
+  const rows = await tx.with(inserted).select().from(inserted).orderBy(asc(inserted.imageIndex));
   const castOfImage = new Map(rows.map((c) => [c.imageId ?? "", c.id]));
   await tx
     .update(captions)

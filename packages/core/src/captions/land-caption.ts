@@ -60,10 +60,11 @@ export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: read
     .where(and(sql`${captions.captionSetId} = v.set_id`, sql`${captions.imageId} = v.image_id`, eq(captions.status, "pending")))
     .returning(getTableColumns(captions));
   if (landed.length === 0) return new Map();
-  await tx
-    .insert(captionVersions)
-    .values(landed.map((c) => ({ captionId: c.id, version: 1, text: c.text ?? "", editedBy: null })))
-    .onConflictDoNothing();
+  const versions = landed.map((c) => ({ caption_id: c.id, text: c.text ?? "" }));
+  await tx.execute(sql`
+    insert into ${captionVersions} (caption_id, version, text)
+    select caption_id, 1, text from ${recordset(versions, "v", "caption_id uuid, text text")}
+    on conflict do nothing`);
   const out = new Map<string, string>();
   for (const caption of landed) {
     book.landed(caption.captionSetId, caption);

@@ -31,7 +31,11 @@ export interface Continuation {
   snapshot: unknown;
 }
 
-type NewSession = typeof generationSessions.$inferInsert & { id: string; cost: number; stepIndex: number };
+/** A step session as `insertSessions` writes it: these columns, the rest take their defaults. */
+type NewSession = Pick<
+  typeof generationSessions.$inferInsert,
+  "jobId" | "userId" | "tool" | "params" | "outputs" | "attempts" | "reservationId" | "castId" | "startedAt" | "completedAt"
+> & { id: string; status: "queued" | "completed"; cost: number; maxAttempts: number; stepIndex: number };
 
 interface Plan {
   work: Continuation;
@@ -173,7 +177,32 @@ async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<
 async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, SessionRow>> {
   const values = plans.flatMap((p) => p.sessions);
   if (values.length === 0) return new Map();
-  const rows = await tx.insert(generationSessions).values(values).returning();
+  const json = values.map((s) => ({
+    id: s.id,
+    job_id: s.jobId,
+    user_id: s.userId,
+    tool: s.tool,
+    status: s.status,
+    params: s.params,
+    outputs: s.outputs ?? null,
+    cost: s.cost,
+    attempts: s.attempts ?? 0,
+    max_attempts: s.maxAttempts,
+    reservation_id: s.reservationId ?? null,
+    cast_id: s.castId,
+    step_index: s.stepIndex,
+    started_at: s.startedAt?.toISOString() ?? null,
+    completed_at: s.completedAt?.toISOString() ?? null,
+  }));
+  // One statement text whatever the batch size; the CTE lets Drizzle map the rows it returns.
+  const inserted = tx.$with("inserted", getTableColumns(generationSessions)).as(sql`
+    insert into ${generationSessions} (id, job_id, user_id, tool, status, params, outputs, cost, attempts, max_attempts,
+      reservation_id, cast_id, step_index, started_at, completed_at)
+    select id, job_id, user_id, tool, status::session_status, params, outputs, cost, attempts, max_attempts,
+      reservation_id, cast_id, step_index, started_at, completed_at
+    from ${recordset(json, "v", "id uuid, job_id text, user_id text, tool text, status text, params jsonb, outputs jsonb, cost integer, attempts integer, max_attempts integer, reservation_id uuid, cast_id uuid, step_index integer, started_at timestamptz, completed_at timestamptz")}
+    returning *`);
+  const rows = await tx.with(inserted).select().from(inserted);
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const p of plans) {
     for (const s of p.sessions) {
