@@ -30,6 +30,7 @@ import { createFailureHandler } from "./on-failed";
 import { processors, registryEntries } from "./processors";
 import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
+import { createImageReader } from "./image-reader";
 import { createSessionTransitions, TRANSITION_CONNECTIONS } from "./session-transitions";
 import { stopWorker } from "./shutdown";
 import type { ShutdownReport } from "./shutdown";
@@ -99,11 +100,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   );
   const backoff = { baseMs: env.PROVIDER_BACKOFF_BASE_MS, maxMs: env.PROVIDER_BACKOFF_MAX_MS };
   const cancels = createCancelRegistry();
+  const storage = createLocalStorage(env.STORAGE_DIR);
   const deps: WorkerDeps = {
     env,
     db: database.db,
     logger,
-    storage: createLocalStorage(env.STORAGE_DIR),
+    storage,
     seedream: createSeedreamAdapter({
       baseUrl: env.SEEDREAM_BASE_URL,
       apiKey: env.SEEDREAM_API_KEY,
@@ -126,6 +128,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     producers,
     backoff,
     transitions: createSessionTransitions(commitDatabase.db),
+    images: createImageReader(database.db, storage),
   };
   const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);

@@ -7,6 +7,7 @@ import type { Job } from "bullmq";
 import type { BackoffConfig } from "../backoff";
 import type { CancelRegistry } from "../cancel-registry";
 import type { WorkerEnv } from "../env";
+import type { ImageReader } from "../image-reader";
 import type { Logger } from "../logger";
 import type { SessionTransitions } from "../session-transitions";
 
@@ -27,6 +28,8 @@ export interface WorkerDeps {
   backoff: BackoffConfig;
   /** Mark running / complete, group-committed with the other jobs of this process. */
   transitions: SessionTransitions;
+  /** Dataset images, looked up together with the other jobs' of this process. */
+  images: ImageReader;
 }
 
 export interface ProcessorDeps extends WorkerDeps {

@@ -1,5 +1,3 @@
-import { getImageFile } from "@spellcast/core";
-
 import { stepInputOf } from "./step-input";
 import type { ToolHandler } from "./types";
 
@@ -11,12 +9,7 @@ const asMime = (t: string): Mime | undefined => [...mimeTypes].find((m) => m ===
 export const runJoyCaption: ToolHandler = async ({ deps, session, userId, signal, log }) => {
   const input = stepInputOf(session, "image");
   if (input.kind !== "image") throw new Error("unreachable");
-  const file = await getImageFile(deps.db, deps.storage, {
-    userId,
-    datasetId: input.datasetId,
-    imageId: input.imageId,
-    variant: "original",
-  });
+  const file = await deps.images.read({ userId, datasetId: input.datasetId, imageId: input.imageId });
   log.debug({ imageIndex: input.imageIndex, bytes: file.bytes.length }, "joycaption.image.read");
   const prompt = typeof session.params.prompt === "string" && session.params.prompt ? session.params.prompt : undefined;
   const result = await deps.joycaption.captionImage({ image: file.bytes, mimeType: asMime(file.contentType), prompt }, { signal });

@@ -13,7 +13,7 @@ import { createTestUsers, openTestDb } from "../credits/test-support";
 import { addImagesToDataset } from "./add-images";
 import { sanitizeFileName, uniqueFileName } from "./file-name";
 import { createDataset, deleteDataset, getDatasetSummary, listDatasets } from "./manage-datasets";
-import { getDataset, getImageFile } from "./read-dataset";
+import { findStoredImages, getDataset, getImageFile } from "./read-dataset";
 
 const { db, close } = openTestDb(5);
 const dir = await mkdtemp(path.join(tmpdir(), "spellcast-datasets-"));
@@ -243,5 +243,25 @@ describe("dataset access (invariant 6)", () => {
     const mine = await getDataset(db, { userId: me, datasetId: ds.id, limit: 10 });
     expect(mine.images.map((i) => i.id)).toEqual([imageId]);
     expect(mine.dataset.imageCount).toBe(1);
+  });
+
+  it("a batched lookup answers each ref for its own owner and dataset only", async () => {
+    const me = await newUser();
+    const other = await newUser();
+    const mine = await newDataset(me, "Mine");
+    const theirs = await newDataset(other, "Theirs");
+    const png = await image("png", 8, 8);
+    const [a, b] = (await addImagesToDataset(db, storage, { userId: me, datasetId: mine.id, files: [{ name: "a.png", bytes: png }, { name: "b.png", bytes: png }] })).added;
+    const [t] = (await addImagesToDataset(db, storage, { userId: other, datasetId: theirs.id, files: [{ name: "t.png", bytes: png }] })).added;
+    if (!a || !b || !t) throw new Error("upload failed");
+
+    const found = await findStoredImages(db, [
+      { userId: me, datasetId: mine.id, imageId: a.id },
+      { userId: me, datasetId: theirs.id, imageId: t.id }, // their dataset
+      { userId: me, datasetId: mine.id, imageId: t.id }, // their image under my dataset's id
+      { userId: other, datasetId: mine.id, imageId: b.id }, // my image asked for by them
+      { userId: me, datasetId: mine.id, imageId: b.id },
+    ]);
+    expect(found.map((f) => f?.fileName)).toEqual(["a.png", undefined, undefined, undefined, "b.png"]);
   });
 });

@@ -5,6 +5,7 @@ import { datasetImages, datasets } from "@spellcast/db";
 import type { Storage } from "@spellcast/storage";
 
 import { DomainError } from "../errors";
+import { anyOf } from "../lib/any-of";
 import { assertDatasetId, getDatasetSummary } from "./manage-datasets";
 import type { DatasetImage, DatasetSummary, ImageVariant } from "./schema";
 import { THUMB_CONTENT_TYPE } from "./thumbnail";
@@ -47,16 +48,40 @@ export async function getDataset(
   return { dataset, images, nextCursor: rows.length > params.limit && last ? last.imageIndex : null };
 }
 
-/** The bytes of an image or its thumbnail, for its owner only (NOT_FOUND for everyone else). */
-export async function getImageFile(
-  db: DbOrTx,
-  storage: Storage,
-  params: { userId: string; datasetId: string; imageId: string; variant: ImageVariant },
-): Promise<{ bytes: Uint8Array; contentType: string; fileName: string }> {
-  assertDatasetId(params.datasetId);
-  assertDatasetId(params.imageId, "Image");
-  const [row] = await db
+export interface ImageRef {
+  userId: string;
+  datasetId: string;
+  imageId: string;
+}
+
+/** Where an image's original and thumbnail are stored. */
+export interface StoredImage {
+  fileName: string;
+  contentType: string;
+  storageKey: string;
+  thumbKey: string;
+}
+
+export interface ImageFile {
+  bytes: Uint8Array;
+  contentType: string;
+  fileName: string;
+}
+
+/**
+ * The stored files of many images in one statement, one result per ref in order: undefined
+ * where the image is not in that dataset or the dataset is not that user's.
+ */
+export async function findStoredImages(db: DbOrTx, refs: readonly ImageRef[]): Promise<(StoredImage | undefined)[]> {
+  for (const ref of refs) {
+    assertDatasetId(ref.datasetId);
+    assertDatasetId(ref.imageId, "Image");
+  }
+  const rows = await db
     .select({
+      id: datasetImages.id,
+      datasetId: datasetImages.datasetId,
+      userId: datasets.userId,
       fileName: datasetImages.fileName,
       contentType: datasetImages.contentType,
       storageKey: datasetImages.storageKey,
@@ -64,16 +89,32 @@ export async function getImageFile(
     })
     .from(datasetImages)
     .innerJoin(datasets, eq(datasets.id, datasetImages.datasetId))
-    .where(
-      and(
-        eq(datasetImages.id, params.imageId),
-        eq(datasetImages.datasetId, params.datasetId),
-        eq(datasets.userId, params.userId),
-      ),
-    );
-  if (!row) throw new DomainError("NOT_FOUND", "Image not found");
-  const thumb = params.variant === "thumb";
-  const bytes = await storage.get(thumb ? row.thumbKey : row.storageKey);
+    .where(anyOf(datasetImages.id, refs.map((r) => r.imageId)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return refs.map((ref) => {
+    const row = byId.get(ref.imageId);
+    if (!row || row.datasetId !== ref.datasetId || row.userId !== ref.userId) return undefined;
+    return { fileName: row.fileName, contentType: row.contentType, storageKey: row.storageKey, thumbKey: row.thumbKey };
+  });
+}
+
+/** The bytes of a stored image or of its thumbnail. */
+export async function readImageFile(storage: Storage, image: StoredImage, variant: ImageVariant): Promise<ImageFile> {
+  const thumb = variant === "thumb";
+  const bytes = await storage.get(thumb ? image.thumbKey : image.storageKey);
   if (!bytes) throw new DomainError("NOT_FOUND", "The image file is missing from storage");
-  return { bytes, contentType: thumb ? THUMB_CONTENT_TYPE : row.contentType, fileName: row.fileName };
+  return { bytes, contentType: thumb ? THUMB_CONTENT_TYPE : image.contentType, fileName: image.fileName };
+}
+
+export const imageNotFound = () => new DomainError("NOT_FOUND", "Image not found");
+
+/** The bytes of an image or its thumbnail, for its owner only (NOT_FOUND for everyone else). */
+export async function getImageFile(
+  db: DbOrTx,
+  storage: Storage,
+  params: ImageRef & { variant: ImageVariant },
+): Promise<ImageFile> {
+  const [image] = await findStoredImages(db, [params]);
+  if (!image) throw imageNotFound();
+  return readImageFile(storage, image, params.variant);
 }
