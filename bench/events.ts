@@ -51,7 +51,7 @@ export async function runEventsBench(): Promise<Record<string, unknown>> {
       eventHub,
       // Storage and generations are not exercised by this bench.
       storage: { put: noQueue, get: noQueue, delete: noQueue },
-      generationJobs: { enqueue: noQueue, cancelQueued: noQueue, cancelRunning: noQueue },
+      generationJobs: { enqueue: noQueue, enqueueMany: noQueue, cancelQueued: noQueue, cancelRunning: noQueue },
       generationConfig: { maxAttempts: 3, holdMs: 60_000 },
     };
     const createCaller = createCallerFactory(appRouter);

@@ -11,7 +11,7 @@ import { createRedisConnection } from "@spellcast/queue";
  * in this process — with no Postgres, provider HTTP, ledger or events. Spellcast cannot be faster
  * than this here; the gap between it and the ideal bound is the queue's and the machine's.
  */
-export async function measureQueueFloor(params: { redisUrl: string; images: number; concurrency: number; latencyMs: number }): Promise<number> {
+export async function measureQueueFloor(params: { redisUrl: string; images: number; concurrency: number; latencyMs: number }): Promise<{ wallS: number; cpuMs: number }> {
   const prefix = `bench_floor_${randomBytes(4).toString("hex")}`;
   const name = "floor";
   const producer = createRedisConnection(params.redisUrl, "producer");
@@ -31,10 +31,12 @@ export async function measureQueueFloor(params: { redisUrl: string; images: numb
   );
   try {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     void worker.run();
     await queue.addBulk(Array.from({ length: params.images }, () => ({ name: "step0", data: {}, opts: { removeOnComplete: true } })));
     await allDone;
-    return (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return { wallS: (performance.now() - t0) / 1000, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     await worker.close();
     await queue.obliterate({ force: true });

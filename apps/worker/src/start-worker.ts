@@ -32,6 +32,7 @@ import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
 import { createImageReader } from "./image-reader";
 import { createSessionTransitions, TRANSITION_CONNECTIONS } from "./session-transitions";
+import { createStepEnqueuer } from "./step-enqueuer";
 import { stopWorker } from "./shutdown";
 import type { ShutdownReport } from "./shutdown";
 
@@ -129,6 +130,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     backoff,
     transitions: createSessionTransitions(commitDatabase.db),
     images: createImageReader(database.db, storage),
+    nextSteps: createStepEnqueuer(producers),
   };
   const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);

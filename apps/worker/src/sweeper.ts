@@ -9,7 +9,7 @@ import {
   DEFAULT_HOLD_MS,
 } from "@spellcast/core";
 import type { SweepCandidate } from "@spellcast/core";
-import { QueueName, enqueueGeneration, generationJobId } from "@spellcast/queue";
+import { QueueName, enqueueGeneration, enqueueGenerations, generationJobId } from "@spellcast/queue";
 import type { Job, Queue } from "bullmq";
 
 import type { AttemptFailure } from "./generation-errors";
@@ -106,7 +106,7 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
     { limit, userIds: options.userIds },
     { maxAttempts: options.stepMaxAttempts ?? 3, holdMs: DEFAULT_HOLD_MS },
     async (jobs) => {
-      for (const job of jobs) await enqueueGeneration(deps.producers, job);
+      await enqueueGenerations(deps.producers, jobs);
     },
   );
 

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 
-import { enqueue } from "./enqueue";
+import { enqueueMany } from "./enqueue";
 import { generationJobId, runGenerationJob } from "./jobs/run-generation";
 import type { RunGenerationPayload } from "./jobs/run-generation";
 import type { Producers } from "./producers";
@@ -22,10 +22,22 @@ export async function enqueueGeneration(
   producers: Producers,
   input: EnqueueGenerationInput,
 ): Promise<Job<RunGenerationPayload>> {
-  return enqueue(
+  const [job] = await enqueueGenerations(producers, [input]);
+  if (!job) throw new Error("BullMQ returned no job");
+  return job;
+}
+
+/** Many sessions' jobs in one round trip (a caption run's batch of casts, a batch's next steps). */
+export async function enqueueGenerations(
+  producers: Producers,
+  inputs: readonly EnqueueGenerationInput[],
+): Promise<Job<RunGenerationPayload>[]> {
+  return enqueueMany(
     producers,
     runGenerationJob,
-    { sessionId: input.sessionId, userId: input.userId, ...(input.cast ? { cast: input.cast } : {}) },
-    { jobId: generationJobId(input.sessionId), attempts: input.maxAttempts },
+    inputs.map((input) => ({
+      payload: { sessionId: input.sessionId, userId: input.userId, ...(input.cast ? { cast: input.cast } : {}) },
+      options: { jobId: generationJobId(input.sessionId), attempts: input.maxAttempts },
+    })),
   );
 }

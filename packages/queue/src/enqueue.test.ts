@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { testEnv } from "../../../tooling/test/env";
-import { InvalidJobError, enqueue, validateJobId } from "./enqueue";
+import { InvalidJobError, enqueue, enqueueMany, validateJobId } from "./enqueue";
 import { echoJob } from "./jobs/echo";
 import { QueueName } from "./names";
 import { QueueUnavailableError, createProducers } from "./producers";
@@ -58,6 +58,25 @@ describe("enqueue", () => {
     const second = await enqueue(producers, echoJob, { message: "second" }, { jobId });
     expect(second.id).toBe(first.id);
     expect((await producers.queue(QueueName.system).getJob(jobId))?.data).toEqual({ message: "first" });
+  });
+
+  it("adds many in one call; one bad payload adds none; a known id stays the job it was", async () => {
+    const queue = producers.queue(QueueName.system);
+    const known = `bulk-${randomUUID()}`;
+    await enqueue(producers, echoJob, { message: "already here" }, { jobId: known });
+    const before = await queue.count();
+    await expect(
+      // @ts-expect-error: message must be a string; the runtime check backs the type.
+      enqueueMany(producers, echoJob, [{ payload: { message: "ok" } }, { payload: { message: 2 } }]),
+    ).rejects.toThrow(InvalidJobError);
+    expect(await queue.count()).toBe(before);
+
+    const ids = [`bulk-${randomUUID()}`, `bulk-${randomUUID()}`, known];
+    const jobs = await enqueueMany(producers, echoJob, ids.map((jobId, i) => ({ payload: { message: `m${i}` }, options: { jobId } })));
+    expect(jobs.map((j) => j.id)).toEqual(ids);
+    expect(await queue.count()).toBe(before + 2);
+    expect((await queue.getJob(ids[0] ?? ""))?.data).toEqual({ message: "m0" });
+    expect((await queue.getJob(known))?.data).toEqual({ message: "already here" });
   });
 
   it("rejects quickly, without hanging, when Redis is unreachable", async () => {

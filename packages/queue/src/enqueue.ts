@@ -39,14 +39,32 @@ export async function enqueue<D extends JobDefinition>(
   payload: JobInput<D>,
   options: EnqueueOptions = {},
 ): Promise<Job<JobPayload<D>>> {
-  const parsed = definition.schema.safeParse(payload);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new InvalidJobError(`invalid ${definition.name} payload: ${issues.join("; ")}`, issues);
-  }
-  if (options.jobId !== undefined) validateJobId(options.jobId);
+  const [job] = await enqueueMany(producers, definition, [{ payload, options }]);
+  if (!job) throw new Error(`${definition.name}: BullMQ returned no job`);
+  return job;
+}
+
+/**
+ * Validates every item first (one bad payload adds nothing), then adds them all in one round
+ * trip (`addBulk`, a MULTI); each custom job id is still its own deduplication key.
+ */
+export async function enqueueMany<D extends JobDefinition>(
+  producers: Producers,
+  definition: D,
+  items: ReadonlyArray<{ payload: JobInput<D>; options?: EnqueueOptions }>,
+): Promise<Job<JobPayload<D>>[]> {
+  const jobs = items.map(({ payload, options = {} }) => {
+    const parsed = definition.schema.safeParse(payload);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+      throw new InvalidJobError(`invalid ${definition.name} payload: ${issues.join("; ")}`, issues);
+    }
+    if (options.jobId !== undefined) validateJobId(options.jobId);
+    return { name: definition.name, data: parsed.data, opts: { ...definition.defaultOptions, ...options } };
+  });
+  if (jobs.length === 0) return [];
   const queue = producers.queue(definition.queue);
   await producers.ready(queue);
-  const job = await queue.add(definition.name, parsed.data, { ...definition.defaultOptions, ...options });
-  return job as Job<JobPayload<D>>;
+  const added = await queue.addBulk(jobs);
+  return added as Job<JobPayload<D>>[];
 }

@@ -1,7 +1,7 @@
 import { getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
 import type { ChainResult } from "@spellcast/core";
 import { isProviderError } from "@spellcast/providers";
-import { enqueueGeneration, runGenerationPayloadSchema } from "@spellcast/queue";
+import { runGenerationPayloadSchema } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
 import type { Job } from "bullmq";
 
@@ -81,7 +81,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
 async function afterCommit(deps: ProcessorDeps, log: Logger, chain: ChainResult): Promise<void> {
   for (const next of chain.next) {
     try {
-      await enqueueGeneration(deps.producers, next);
+      await deps.nextSteps.enqueue(next);
       log.info({ nextSessionId: next.sessionId, nextStep: next.cast.stepIndex }, "cast.step.enqueued");
     } catch (err) {
       log.warn({ err, nextSessionId: next.sessionId }, "cast.step.enqueue_failed; the sweeper will enqueue it");

@@ -10,6 +10,7 @@ import type { WorkerEnv } from "../env";
 import type { ImageReader } from "../image-reader";
 import type { Logger } from "../logger";
 import type { SessionTransitions } from "../session-transitions";
+import type { StepEnqueuer } from "../step-enqueuer";
 
 /** Long-lived things the worker builds once and shares with every job. */
 export interface WorkerDeps {
@@ -30,6 +31,8 @@ export interface WorkerDeps {
   transitions: SessionTransitions;
   /** Dataset images, looked up together with the other jobs' of this process. */
   images: ImageReader;
+  /** Next steps' jobs, added together with the other jobs' of this process. */
+  nextSteps: StepEnqueuer;
 }
 
 export interface ProcessorDeps extends WorkerDeps {

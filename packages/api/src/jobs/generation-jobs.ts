@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 
 import type { EnqueueGenerationInput, Producers } from "@spellcast/queue";
-import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@spellcast/queue";
+import { enqueueGeneration, enqueueGenerations, generationJobId, publishCancel, QueueName } from "@spellcast/queue";
 
 /**
  * What the generations router needs from the queue, behind one small interface: the router holds
@@ -10,6 +10,8 @@ import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@s
 export interface GenerationJobs {
   /** Adds the session's job (id `gen_<sessionId>`); adding the same id again is a no-op in BullMQ. */
   enqueue(params: EnqueueGenerationInput): Promise<{ jobId: string }>;
+  /** Many sessions' jobs in one round trip (a caption run's batch of first steps). */
+  enqueueMany(params: readonly EnqueueGenerationInput[]): Promise<void>;
   /**
    * After a queued session was canceled in the database: removes its waiting job. A worker that took
    * the job in the meantime holds its lock (remove answers 0), so it is told to abort instead.
@@ -32,6 +34,9 @@ export function createGenerationJobs({ producers, publisher }: GenerationJobsOpt
       // The same call the sweeper makes when it re-enqueues: job id gen_<sessionId>, the session's attempts.
       const job = await enqueueGeneration(producers, input);
       return { jobId: job.id ?? generationJobId(input.sessionId) };
+    },
+    async enqueueMany(inputs) {
+      await enqueueGenerations(producers, inputs);
     },
     async cancelQueued(sessionId) {
       const queue = producers.queue(QueueName.generation);

@@ -31,9 +31,7 @@ function runDeps(ctx: Context): { options: RunOptions; enqueue: EnqueueSteps } {
   return {
     options: { ...ctx.generationConfig, batchSize: 100 },
     // After each batch commits: job id gen_<sessionId>, so a repeat (or the sweeper) is a no-op.
-    enqueue: async (jobs) => {
-      for (const job of jobs) await ctx.generationJobs.enqueue(job);
-    },
+    enqueue: (jobs) => ctx.generationJobs.enqueueMany(jobs),
   };
 }
 
