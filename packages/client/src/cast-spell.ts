@@ -1,5 +1,7 @@
 import type { TRPCClient } from "@trpc/client";
 
+import { randomClientKey } from "./client-key.js";
+import { retryLostResponse } from "./retry-lost.js";
 import type { SessionEvent, StreamEvent } from "./follow-events.js";
 import { followEvents, readCursor } from "./follow-events.js";
 import type { AppRouter, Cast, CastSpellInput, TerminalCast } from "./types.js";
@@ -27,10 +29,14 @@ function castOf(event: StreamEvent, castId: string): Cast | null {
  * Casts a spell on one input and resolves once with the ended cast: `completed` with its
  * `output`, or `failed` with `errorDetails` (the failing step's provider message, refund and
  * `failedStep`). The cursor is taken before the cast is created, so no event is missed.
+ * The create carries `input.clientKey`, or one generated for this call, and is sent again (up to
+ * three times) when its response is lost: the server returns the cast that key already made
+ * instead of casting (and charging) again.
  */
 export async function castSpell(trpc: TRPCClient<AppRouter>, input: CastSpellInput, options: CastSpellOptions = {}): Promise<TerminalCast> {
   const after = await readCursor(trpc);
-  const created = await trpc.casts.create.mutate(input);
+  const request = { ...input, clientKey: input.clientKey ?? randomClientKey() };
+  const created = await retryLostResponse(() => trpc.casts.create.mutate(request));
   if (isTerminalCast(created)) return created;
   const castId = created.id;
   // Step sessions announce themselves with session events carrying the cast id; their progress follows.

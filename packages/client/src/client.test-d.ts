@@ -48,6 +48,11 @@ describe("@spellcast/client types follow the server router", () => {
     expectTypeOf<Extract<NonNullable<TerminalCast["output"]>, { kind: "text" }>["text"]>().toEqualTypeOf<string>();
     expectTypeOf(spellcast.castSpell).toBeCallableWith({ spellId: "s", input: { kind: "text", text: "a fox" } });
     expectTypeOf(spellcast.castSpell).toBeCallableWith({ spellId: "s", input: { kind: "image", datasetId: "d", imageId: "i" } }, { timeoutMs: 1000 });
+    expectTypeOf(spellcast.castSpell).toBeCallableWith({ spellId: "s", input: { kind: "text", text: "a fox" }, clientKey: "retry_key_1" });
+    expectTypeOf(spellcast.castSpell).parameter(0).toHaveProperty("clientKey").toEqualTypeOf<string | undefined>();
+    expectTypeOf(spellcast.trpc.casts.create.mutate).toBeCallableWith({ spellId: "s", input: { kind: "text", text: "a fox" } });
+    // @ts-expect-error clientKey is a string
+    void spellcast.castSpell({ spellId: "s", input: { kind: "text", text: "a fox" }, clientKey: 42 });
     // @ts-expect-error text input has no image id
     void spellcast.castSpell({ spellId: "s", input: { kind: "text", imageId: "i" } });
     // @ts-expect-error an image input needs its dataset

@@ -7,6 +7,8 @@ import type { CaptionRun, CaptionRunOptions } from "./caption-run.js";
 import { startCaptionRun } from "./caption-run.js";
 import type { CastSpellOptions } from "./cast-spell.js";
 import { castSpell } from "./cast-spell.js";
+import { randomClientKey } from "./client-key.js";
+import { retryLostResponse } from "./retry-lost.js";
 import { readCursor } from "./follow-events.js";
 import type { AppRouter, CaptionRunInput, CastSpellInput, GenerateInput, Session, TerminalCast, TerminalSession } from "./types.js";
 import type { UploadFileInput, UploadImagesResult } from "./upload-images.js";
@@ -46,7 +48,8 @@ export interface SpellcastClient {
   uploadImages(datasetId: string, files: UploadFileInput[]): Promise<UploadImagesResult>;
   /**
    * Casts a spell on one text or one of your images and resolves once with the ended cast
-   * (completed with `output`, or failed with `errorDetails` naming the `failedStep`).
+   * (completed with `output`, or failed with `errorDetails` naming the `failedStep`). A `clientKey`
+   * is generated when absent (pass your own to retry safely: the same key returns the same cast).
    */
   castSpell(input: CastSpellInput, options?: CastSpellOptions): Promise<TerminalCast>;
   /**
@@ -54,10 +57,6 @@ export interface SpellcastClient {
    * sees `{ done, failed, total, status, spent }` until the set completes, is canceled or pauses.
    */
   startCaptionRun(input: CaptionRunInput, options?: CaptionRunOptions): Promise<CaptionRun>;
-}
-
-function randomClientKey(): string {
-  return `client_${globalThis.crypto.randomUUID()}`;
 }
 
 export function createSpellcastClient(options: SpellcastClientOptions): SpellcastClient {
@@ -93,7 +92,10 @@ export function createSpellcastClient(options: SpellcastClientOptions): Spellcas
 
   return {
     trpc,
-    generate: (input) => trpc.generations.create.mutate({ ...input, clientKey: input.clientKey ?? randomClientKey() }),
+    generate: (input) => {
+      const request = { ...input, clientKey: input.clientKey ?? randomClientKey() };
+      return retryLostResponse(() => trpc.generations.create.mutate(request));
+    },
     cursor: () => readCursor(trpc),
     waitFor: (sessionId, waitOptions) => waitForSession(trpc, sessionId, waitOptions),
     uploadImages: (datasetId, files) => uploadImages({ baseUrl, authorization, fetch: fetchImpl }, datasetId, files),

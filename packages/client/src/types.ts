@@ -38,7 +38,10 @@ export type CastStatus = Cast["status"];
 export type TerminalCastStatus = Extract<CastStatus, "completed" | "failed" | "canceled">;
 /** A cast that has ended: `output` when completed; `errorDetails` (with `failedStep`) when failed. */
 export type TerminalCast = Cast & { status: TerminalCastStatus };
-/** `casts.create` input: a spell id and `{ kind: "text", text }` or `{ kind: "image", datasetId, imageId }`. */
+/**
+ * `casts.create` input: a spell id, `{ kind: "text", text }` or `{ kind: "image", datasetId, imageId }`,
+ * and an optional `clientKey` (the idempotency key; `castSpell` generates one when left out).
+ */
 export type CastSpellInput = RouterInputs["casts"]["create"];
 
 export const terminalCastStatuses: readonly TerminalCastStatus[] = ["completed", "failed", "canceled"];

@@ -1,9 +1,13 @@
-import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+
+import { TRPCError } from "@trpc/server";
+import { and, count, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
 
-import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID } from "@spellcast/core";
-import { events, generationSessions } from "@spellcast/db";
+import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createCast, reserveCredits } from "@spellcast/core";
+import { casts, events, generationSessions, ledgerEntries, reservations } from "@spellcast/db";
 import { generationJobId, QueueName } from "@spellcast/queue";
 
 import { createApiHarness } from "../testing/api-harness";
@@ -26,6 +30,23 @@ async function imageOf(owner: User) {
   if (!image) throw new Error("no image added");
   return { datasetId: ds.id, imageId: image.id };
 }
+
+/** The user's jobs in this harness's queue key space. */
+async function jobsOf(userId: string) {
+  const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized"]);
+  return jobs.filter((j) => (j.data as { userId?: string }).userId === userId);
+}
+
+/** Everything a cast create writes for this user: casts, step sessions, holds, ledger entries, events. */
+async function writtenFor(userId: string) {
+  const n = async (table: typeof casts | typeof generationSessions | typeof reservations | typeof ledgerEntries | typeof events) => {
+    const [row] = await api.db.select({ n: count() }).from(table).where(eq(table.userId, userId));
+    return row?.n;
+  };
+  return { casts: await n(casts), sessions: await n(generationSessions), holds: await n(reservations), entries: await n(ledgerEntries), events: await n(events) };
+}
+
+const clientKey = () => `ck_${randomUUID()}`;
 
 const chatSpell = (user: User) => user.caller.spells.create({ name: "Polish", steps: [{ tool: "chatgpt", params: { prompt: "Polish: {{input}}" } }] });
 
@@ -113,5 +134,145 @@ describe("casts router", () => {
     await expect(anon.casts.create({ spellId: BUILT_IN_CAPTION_SPELL_ID, input: { kind: "text", text: "hi" } })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(anon.casts.get({ castId: BUILT_IN_CAPTION_SPELL_ID })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(anon.casts.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+describe("casts.create with a clientKey", () => {
+  it("the same clientKey twice: one cast, one hold, one job; the repeat returns the first cast, also once its hold took the last credits", async () => {
+    const user = await api.signUp("Retrier");
+    const { id: userId } = await user.caller.me();
+    const spell = await chatSpell(user);
+    // Leave exactly the first step's cost (1): a repeat that checked the balance again would be refused.
+    await reserveCredits(api.db, { userId, amount: 99, subject: { type: "adjustment", id: "x" }, key: `t:${userId}` });
+    const key = clientKey();
+    const first = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "a red fox" }, clientKey: key });
+    expect(first).toMatchObject({ status: "running", currentStep: 0 });
+    const before = await writtenFor(userId);
+    const again = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "a red fox" }, clientKey: key });
+    expect(again).toEqual(first);
+    // A different request under the same key still returns the first cast (as generations do).
+    const other = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "a blue whale" }, clientKey: key });
+    expect(other.id).toBe(first.id);
+    expect(await writtenFor(userId)).toEqual(before);
+
+    const rows = await api.db.select().from(casts).where(eq(casts.userId, userId));
+    expect(rows.map((r) => [r.id, r.clientKey])).toEqual([[first.id, key]]);
+    const holds = await api.db.select().from(reservations).where(and(eq(reservations.userId, userId), eq(reservations.subjectType, "session")));
+    expect(holds.map((h) => [h.subjectId, h.amount])).toEqual([[first.stepGenerationIds[0], 1]]);
+    const reserves = await api.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.userId, userId), eq(ledgerEntries.kind, "reserve")));
+    expect(reserves).toHaveLength(2); // the test's own 99, and the cast's 1
+    expect((await jobsOf(userId)).map((j) => j.id)).toEqual([generationJobId(first.stepGenerationIds[0] ?? "")]);
+    await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 100, available: 0 });
+  });
+
+  it("the repeat returns the cast's current snapshot, not the one the first call saw", async () => {
+    const user = await api.signUp("Later");
+    const { id: userId } = await user.caller.me();
+    const spell = await chatSpell(user);
+    const key = clientKey();
+    const first = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "hello" }, clientKey: key });
+    await api.db.update(casts).set({ status: "failed", completedAt: new Date() }).where(eq(casts.id, first.id));
+    const again = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "hello" }, clientKey: key });
+    expect(again).toMatchObject({ id: first.id, status: "failed" });
+    expect(await jobsOf(userId)).toHaveLength(1);
+  });
+
+  it("the same clientKey sent 20 times at once: one cast, one hold, one job, one cast_updated event", async () => {
+    const user = await api.signUp("Racer");
+    const { id: userId } = await user.caller.me();
+    const spell = await chatSpell(user);
+    const input = { spellId: spell.id, input: { kind: "text" as const, text: "a red fox" }, clientKey: clientKey() };
+    const results = await Promise.all(Array.from({ length: 20 }, () => user.caller.casts.create(input)));
+    expect(new Set(results.map((c) => c.id)).size).toBe(1);
+    const castId = results[0]?.id ?? "";
+    expect(await writtenFor(userId)).toMatchObject({ casts: 1, sessions: 1, holds: 1 });
+    expect(await jobsOf(userId)).toHaveLength(1);
+    const castEvents = await api.db.select({ type: events.type }).from(events).where(eq(events.subjectId, castId));
+    expect(castEvents.map((e) => e.type)).toEqual(["cast_updated"]);
+    await expect(user.caller.credits.balance()).resolves.toMatchObject({ balance: 100, held: 1 });
+  });
+
+  it("the same clientKey at once from a user with no account row (nothing to lock): the unique index keeps one cast", async () => {
+    const broke = createApiHarness({ startingCredits: 0 });
+    try {
+      const user = await broke.signUp("No account");
+      const { id: userId } = await user.caller.me();
+      const spell = await user.caller.spells.create({ name: "Tidy", steps: [{ tool: "rewrite", params: {} }] });
+      // A few rounds: the racers must overlap inside their transactions for the index to matter.
+      const keys = [clientKey(), clientKey(), clientKey()];
+      for (const key of keys) {
+        const input = { spellId: spell.id, input: { kind: "text" as const, text: "  this image shows   a cat " }, clientKey: key };
+        const results = await Promise.all(Array.from({ length: 20 }, () => user.caller.casts.create(input)));
+        expect(new Set(results.map((c) => c.id)).size).toBe(1);
+        expect(results.every((c) => c.status === "completed")).toBe(true);
+      }
+      const rows = await broke.db.select({ id: casts.id, clientKey: casts.clientKey }).from(casts).where(eq(casts.userId, userId));
+      expect(rows.map((r) => r.clientKey).sort()).toEqual([...keys].sort());
+      const castEvents = await broke.db.select({ subjectId: events.subjectId }).from(events).where(and(eq(events.userId, userId), eq(events.type, "cast_updated")));
+      expect(castEvents.map((e) => e.subjectId).sort()).toEqual(rows.map((r) => r.id).sort());
+    } finally {
+      await broke.cleanup();
+    }
+  });
+
+  it("the same clientKey from another user is independent: two casts, each charged to its owner", async () => {
+    const alice = await api.signUp("Alice");
+    const bob = await api.signUp("Bob");
+    const key = clientKey();
+    const aliceCast = await alice.caller.casts.create({ spellId: (await chatSpell(alice)).id, input: { kind: "text", text: "hi" }, clientKey: key });
+    const bobCast = await bob.caller.casts.create({ spellId: (await chatSpell(bob)).id, input: { kind: "text", text: "hi" }, clientKey: key });
+    expect(bobCast.id).not.toBe(aliceCast.id);
+    await expect(alice.caller.casts.get({ castId: aliceCast.id })).resolves.toMatchObject({ id: aliceCast.id });
+    await expect(bob.caller.casts.get({ castId: bobCast.id })).resolves.toMatchObject({ id: bobCast.id });
+    await expect(bob.caller.casts.get({ castId: aliceCast.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(alice.caller.credits.balance()).resolves.toMatchObject({ held: 1 });
+    await expect(bob.caller.credits.balance()).resolves.toMatchObject({ held: 1 });
+  });
+
+  it("without a clientKey every create is a new cast (keys of null never collide)", async () => {
+    const user = await api.signUp("Keyless");
+    const { id: userId } = await user.caller.me();
+    const spell = await chatSpell(user);
+    const a = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "same" } });
+    const b = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "same" } });
+    expect(b.id).not.toBe(a.id);
+    expect(await writtenFor(userId)).toMatchObject({ casts: 2, holds: 2 });
+    await expect(user.caller.credits.balance()).resolves.toMatchObject({ held: 2 });
+  });
+
+  it.each([
+    ["an empty clientKey", ""],
+    ["a 7-character clientKey", "abcdefg"],
+    ["a blank clientKey", "          "],
+    ["a 101-character clientKey", "k".repeat(101)],
+    ["a clientKey with a space", "ck with space"],
+    ["a clientKey with a colon", "ck:1234567"],
+    ["a clientKey of the wrong type", 12345678],
+  ])("%s → BAD_REQUEST naming clientKey, nothing written or charged", async (_name, bad) => {
+    const user = await api.signUp("Bad key");
+    const { id: userId } = await user.caller.me();
+    const spell = await chatSpell(user);
+    const before = await writtenFor(userId);
+    // Deliberately malformed input, as a raw client could send it.
+    const input = { spellId: spell.id, input: { kind: "text", text: "hi" }, clientKey: bad } as unknown as Parameters<typeof user.caller.casts.create>[0];
+    const err: unknown = await user.caller.casts.create(input).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TRPCError);
+    expect((err as TRPCError).code).toBe("BAD_REQUEST");
+    // The errorFormatter sends this zod error on, flattened: the field at fault is clientKey.
+    const cause = (err as TRPCError).cause;
+    expect(cause).toBeInstanceOf(ZodError);
+    expect(Object.keys((cause as ZodError).flatten().fieldErrors)).toEqual(["clientKey"]);
+    // Core refuses it too, for callers that skip the router.
+    await expect(createCast(api.db, { userId, ...input }, api.deps.generationConfig)).rejects.toMatchObject({
+      name: "DomainError",
+      code: "INVALID_INPUT",
+      message: expect.stringContaining("clientKey"),
+    });
+    expect(await writtenFor(userId)).toEqual(before);
+    expect(await jobsOf(userId)).toHaveLength(0);
+    await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 0, available: 100 });
   });
 });

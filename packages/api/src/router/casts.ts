@@ -11,14 +11,16 @@ const castCursorSchema = z.object({ createdAt: z.iso.datetime({ offset: true }),
 export const castsRouter = {
   /**
    * Core writes the cast, its first step (session, hold, events) in one transaction; the step's
-   * job is added after the commit (id `gen_<sessionId>`, so a repeat is a no-op).
+   * job is added after the commit (id `gen_<sessionId>`, so a repeat is a no-op). A repeated
+   * clientKey returns the existing cast and enqueues nothing.
    */
   create: protectedProcedure
     .input(castRequestSchema)
     .output(castSnapshotSchema)
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.caller.id;
-      const { cast, jobs } = await createCast(ctx.db, { userId, ...input }, ctx.generationConfig);
+      const { cast, jobs, created } = await createCast(ctx.db, { userId, ...input }, ctx.generationConfig);
+      if (!created) return cast;
       ctx.logger.info({ userId, castId: cast.id, spellId: cast.spellId, status: cast.status, jobs: jobs.length }, "cast.created");
       for (const job of jobs) {
         try {

@@ -15,12 +15,17 @@ import { isLocalStep } from "./steps";
 import { lockAccountInTx } from "./lock-account";
 import type { CastInput, CastRequest, CastSource, StepInput, StepJob, StepOptions } from "./schema";
 import { castRequestSchema } from "./schema";
+import type { CastRow } from "./snapshot";
 import { emitCastEvent, isActiveCast, lockCast, toCastSnapshot } from "./snapshot";
 
-/** The cast as committed, and its step jobs: enqueue them after the commit (job id `gen_<sessionId>`). */
+/**
+ * The cast as committed, and its step jobs: enqueue them after the commit (job id `gen_<sessionId>`).
+ * `created: false` is a repeated clientKey: the existing cast, whose jobs the first call enqueued.
+ */
 export interface CreateCastResult {
   cast: CastSnapshot;
   jobs: StepJob[];
+  created: boolean;
 }
 
 /** The spell must read what it is given: an image spell needs an image, a text spell text. */
@@ -41,20 +46,35 @@ async function resolveSource(db: DbOrTx, userId: string, source: CastSource): Pr
   return { kind: "image", datasetId: source.datasetId, imageId: image.id, imageIndex: image.imageIndex };
 }
 
+/** The user's cast made with this clientKey, if any. */
+async function castByClientKey(db: DbOrTx, userId: string, clientKey: string): Promise<CastRow | null> {
+  const [row] = await db
+    .select()
+    .from(casts)
+    .where(and(eq(casts.userId, userId), eq(casts.clientKey, clientKey)));
+  return row ?? null;
+}
+
 /**
  * Casts a spell on one input, outside any caption run. One transaction (account lock first,
  * events last): the cast row, its first step (local steps run here, up to the first provider
  * step, which gets its own reservation) and a `cast_updated` event. INSUFFICIENT_CREDITS when the
  * first paid step does not fit the available credits: nothing is written.
  *
- * No idempotency key: casts have no client-key column (a retried request creates a second cast).
+ * The same clientKey from the same user returns the existing cast (its current snapshot, no jobs:
+ * the first call enqueued them) and charges nothing more, also when sent concurrently: the account
+ * lock serialises the racers, so the later one finds the winner's cast before its balance check
+ * (the winner's hold may have used the credits), and the (userId, clientKey) unique index keeps one
+ * cast when there is no account row to lock. A repeated key with a different (valid) request still
+ * returns the first cast, as generation sessions do.
  */
 export async function createCast(
   db: Database,
   params: { userId: string } & CastRequest,
   options: StepOptions,
 ): Promise<CreateCastResult> {
-  const request = parseDomainInput(castRequestSchema, { spellId: params.spellId, input: params.input });
+  const request = parseDomainInput(castRequestSchema, { spellId: params.spellId, input: params.input, clientKey: params.clientKey });
+  const clientKey = request.clientKey ?? null;
   const spell = await getSpell(db, { userId: params.userId, spellId: request.spellId });
   assertInputKind(spell, request.input);
   const first = spell.steps[0];
@@ -65,6 +85,8 @@ export async function createCast(
   return db.transaction((tx) =>
     withEventsLast(tx, async () => {
       const account = await lockAccountInTx(tx, params.userId);
+      const repeated = clientKey === null ? null : await castByClientKey(tx, params.userId, clientKey);
+      if (repeated) return { cast: toCastSnapshot(repeated), jobs: [], created: false };
       if ((account ? account.balance - account.held : 0) < firstCost) {
         throw new DomainError("INSUFFICIENT_CREDITS", `Not enough credits to cast "${spell.name}" (its first step costs ${firstCost})`);
       }
@@ -78,17 +100,24 @@ export async function createCast(
           datasetId: source.kind === "image" ? source.datasetId : null,
           imageId: source.kind === "image" ? source.imageId : null,
           imageIndex: source.kind === "image" ? source.imageIndex : null,
+          clientKey,
           status: "queued",
           input,
         })
+        .onConflictDoNothing({ target: [casts.userId, casts.clientKey] })
         .returning();
-      if (!inserted) throw new Error("cast insert returned no row");
+      if (!inserted) {
+        // Only a clientKey conflicts: a racer with no account row to serialise on committed first.
+        const winner = clientKey === null ? null : await castByClientKey(tx, params.userId, clientKey);
+        if (!winner) throw new Error("cast insert returned no row");
+        return { cast: toCastSnapshot(winner), jobs: [], created: false };
+      }
       const [chain] = await continueCastsInTx(tx, [{ cast: inserted, fromStep: -1, stored: null, snapshot: null }], await lockSetBook(tx, []));
       const jobs: StepJob[] = chain?.next ?? [];
       const cast = await lockCast(tx, inserted.id);
       // A cast that ran to its end here (local steps only) already wrote its terminal event.
       if (isActiveCast(cast.status)) await emitCastEvent(tx, cast);
-      return { cast: toCastSnapshot(cast), jobs };
+      return { cast: toCastSnapshot(cast), jobs, created: true };
     }),
   );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { clientKeySchema } from "../sessions/schema";
 import { spellStepSchema } from "../spells/schema";
 
 const imageStepInputSchema = z.object({
@@ -21,8 +22,13 @@ export const castSourceSchema = z.discriminatedUnion("kind", [
 ]);
 export type CastSource = z.infer<typeof castSourceSchema>;
 
-/** A single cast (outside caption runs): which spell, on what. */
-export const castRequestSchema = z.object({ spellId: z.string().uuid(), input: castSourceSchema }).strict();
+/**
+ * A single cast (outside caption runs): which spell, on what. `clientKey` is the caller's
+ * idempotency key: the same key from the same user returns the cast the first request made.
+ */
+export const castRequestSchema = z
+  .object({ spellId: z.string().uuid(), input: castSourceSchema, clientKey: clientKeySchema.optional() })
+  .strict();
 export type CastRequest = z.infer<typeof castRequestSchema>;
 
 /** A cast's frozen copy of its spell (edits to the spell never change a running cast) and its input. */

@@ -21,6 +21,12 @@ export const generationParamsSchema = z
   .strict();
 export type GenerationParams = z.infer<typeof generationParamsSchema>;
 
+/**
+ * A caller's idempotency key (generations and single casts): the same key from the same user
+ * returns what the first request made, so a retried submit never double-charges.
+ */
+export const clientKeySchema = z.string().trim().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only");
+
 export const generationRequestSchema = z
   .object({
     prompt: z
@@ -30,7 +36,7 @@ export const generationRequestSchema = z
       .max(MAX_PROMPT_LENGTH, `Prompts are at most ${MAX_PROMPT_LENGTH} characters`),
     params: generationParamsSchema.default({ size: "1024x1024" }),
     /** The browser's idempotency key: a retried submit returns the same session. */
-    clientKey: z.string().trim().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only"),
+    clientKey: clientKeySchema,
   })
   .strict();
 export type GenerationRequest = z.input<typeof generationRequestSchema>;

@@ -89,6 +89,8 @@ export const casts = pgTable(
     imageId: uuid().references(() => datasetImages.id, { onDelete: "cascade" }),
     imageIndex: integer(),
     captionSetId: uuid().references(() => captionSets.id, { onDelete: "cascade" }),
+    /** The caller's idempotency key (single casts only): a retried request returns the same cast. */
+    clientKey: text(),
     status: castStatus().notNull().default("queued"),
     stepGenerationIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
     /** Index of the step now running (or waiting to be created, when a budget paused the run). */
@@ -100,7 +102,11 @@ export const casts = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index().on(t.captionSetId, t.status), index().on(t.userId, t.createdAt)],
+  (t) => [
+    uniqueIndex().on(t.userId, t.clientKey),
+    index().on(t.captionSetId, t.status),
+    index().on(t.userId, t.createdAt),
+  ],
 );
 
 export const captionStatus = pgEnum("caption_status", ["pending", "done", "failed"]);

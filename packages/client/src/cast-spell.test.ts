@@ -1,0 +1,77 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { appRouter, createContext } from "@spellcast/api";
+
+import { createApiHarness } from "../../api/src/testing/api-harness";
+import { createSpellcastClient, TRPCClientError } from "./index";
+
+// The real API over the real database, served in-process through tRPC's fetch adapter.
+const api = createApiHarness();
+afterAll(() => api.cleanup());
+
+const serve = (req: Request) =>
+  fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext(api.deps, req.headers) });
+
+/**
+ * A client of a new user (API key auth). `dropCreateResponses` casts.create responses are lost
+ * on the way back (the server has committed): the client sees a network error.
+ */
+async function clientOfNewUser(dropCreateResponses = 0) {
+  const user = await api.signUp("Client");
+  const { id: userId } = await user.caller.me();
+  const { key } = await user.caller.apiKeys.create({ name: "client test" });
+  const spell = await user.caller.spells.create({ name: "Tidy", steps: [{ tool: "rewrite", params: {} }] });
+  let toDrop = dropCreateResponses;
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const req = new Request(input, init);
+    const res = await serve(req);
+    if (toDrop > 0 && new URL(req.url).pathname.includes("casts.create")) {
+      toDrop -= 1;
+      await res.arrayBuffer();
+      throw new TypeError("fetch failed");
+    }
+    return res;
+  };
+  const spellcast = createSpellcastClient({ url: "http://spellcast.test", apiKey: key, fetch: fetchImpl });
+  return { userId, spellId: spell.id, spellcast };
+}
+
+async function castKeysOf(userId: string): Promise<Array<{ id: string; clientKey: string | null }>> {
+  const rows = await api.sql<Array<{ id: string; client_key: string | null }>>`
+    select id, client_key from casts where user_id = ${userId} order by created_at`;
+  return rows.map((r) => ({ id: r.id, clientKey: r.client_key }));
+}
+
+describe("castSpell clientKey", () => {
+  it("sends a fresh clientKey of its own when the caller passes none (each call its own cast)", async () => {
+    const { userId, spellId, spellcast } = await clientOfNewUser();
+    const a = await spellcast.castSpell({ spellId, input: { kind: "text", text: "this image shows a cat" } });
+    const b = await spellcast.castSpell({ spellId, input: { kind: "text", text: "this image shows a cat" } });
+    expect(a).toMatchObject({ status: "completed", output: { kind: "text", text: "A cat" } });
+    expect(b.id).not.toBe(a.id);
+    const rows = await castKeysOf(userId);
+    expect(rows.map((r) => r.id)).toEqual([a.id, b.id]);
+    for (const row of rows) expect(row.clientKey).toMatch(/^client_[0-9a-f-]{36}$/);
+    expect(rows[0]?.clientKey).not.toBe(rows[1]?.clientKey);
+  });
+
+  it("a lost create response is sent again with the same key: one cast, not two", async () => {
+    const { userId, spellId, spellcast } = await clientOfNewUser(2);
+    const cast = await spellcast.castSpell({ spellId, input: { kind: "text", text: "this image shows a cat" } });
+    expect(cast).toMatchObject({ status: "completed", output: { kind: "text", text: "A cat" } });
+    const rows = await castKeysOf(userId);
+    expect(rows.map((r) => r.id)).toEqual([cast.id]);
+  });
+
+  it("when every attempt loses its response, the caller's own retry with its clientKey gets the same cast", async () => {
+    const { userId, spellId, spellcast } = await clientOfNewUser(3);
+    const request = { spellId, input: { kind: "text" as const, text: "this image shows a cat" }, clientKey: "my-retry-key-1" };
+    await expect(spellcast.castSpell(request)).rejects.toBeInstanceOf(TRPCClientError);
+    const [made] = await castKeysOf(userId);
+    expect(made?.clientKey).toBe("my-retry-key-1");
+    const retried = await spellcast.castSpell(request);
+    expect(retried).toMatchObject({ id: made?.id, status: "completed" });
+    expect(await castKeysOf(userId)).toHaveLength(1);
+  });
+});
