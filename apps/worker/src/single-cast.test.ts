@@ -1,16 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { BUILT_IN_CAPTION_SPELL_ID, createCast, createSpell, getCast } from "@spellcast/core";
+import { BUILT_IN_CAPTION_SPELL_ID, cancelCast, createCast, createSpell, getCast } from "@spellcast/core";
 import type { CastRequest, CastSnapshot } from "@spellcast/core";
-import { datasetImages } from "@spellcast/db";
-import { enqueueGeneration } from "@spellcast/queue";
-import { eq } from "drizzle-orm";
+import { datasetImages, events, generationSessions } from "@spellcast/db";
+import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@spellcast/queue";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { captionHarness } from "./caption-test-harness";
 import type { CaptionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
+import { waitForJobState } from "./test-helpers";
 
 let h: GenerationHarness;
 let c: CaptionHarness;
@@ -94,5 +95,71 @@ describe("single casts (no caption run) through the worker", () => {
     expect(h.simCallsFor("SHORTFIRST")).toHaveLength(1);
     expect(h.simCallsFor("SHORTSECOND")).toHaveLength(0);
     expect(await h.balance(userId)).toEqual({ balance: 0, held: 0 });
+  });
+});
+
+describe("canceling a single cast while its step's provider call is in flight", () => {
+  /** A two-step cast whose first call the sim holds for `delayMs`; resolves once that call is in flight. */
+  async function castInFlight(marker: string, delayMs: number) {
+    const userId = await h.userWith(10);
+    const spell = await createSpell(h.db, {
+      userId,
+      spell: {
+        name: "Slow then next",
+        steps: [
+          { tool: "chatgpt", params: { prompt: `${marker}_FIRST {{input}}` } },
+          { tool: "chatgpt", params: { prompt: `${marker}_NEXT {{input}}` } },
+        ],
+      },
+    });
+    h.sim.addFaults([{ match: { promptContains: `${marker}_FIRST` }, delayMs }]);
+    const { cast, jobs } = await createCast(h.db, { userId, spellId: spell.id, input: { kind: "text", text: "a fox" } }, { maxAttempts: 3, holdMs: 3_600_000 });
+    for (const job of jobs) await enqueueGeneration(h.producers, job);
+    const stepId = cast.stepGenerationIds[0] ?? "";
+    for (let i = 0; i < 500 && h.simCallsFor(`${marker}_FIRST`).length === 0; i++) await sleep(10);
+    expect(h.simCallsFor(`${marker}_FIRST`)).toHaveLength(1);
+    expect(await h.balance(userId)).toEqual({ balance: 10, held: 1 });
+    return { userId, castId: cast.id, stepId };
+  }
+
+  /** What the cast ended as, once nothing more can happen: no step after the first, nothing charged. */
+  async function expectCanceledAndUncharged(marker: string, ids: { userId: string; castId: string; stepId: string }) {
+    const cast = await getCast(h.db, { userId: ids.userId, castId: ids.castId });
+    expect(cast).toMatchObject({ status: "canceled", stepGenerationIds: [ids.stepId], output: null });
+    const steps = await h.db.select().from(generationSessions).where(eq(generationSessions.castId, ids.castId)).orderBy(asc(generationSessions.stepIndex));
+    expect(steps.map((s) => [s.stepIndex, s.status, s.outputs])).toEqual([[0, "canceled", null]]);
+    expect(h.simCallsFor(`${marker}_NEXT`)).toHaveLength(0);
+    expect(await h.balance(ids.userId)).toEqual({ balance: 10, held: 0 });
+    const castEvents = await h.db
+      .select({ payload: events.payload })
+      .from(events)
+      .where(and(eq(events.subjectId, ids.castId), eq(events.type, "cast_updated")))
+      .orderBy(asc(events.id));
+    expect(castEvents.map((e) => (e.payload as { cast: { status: string } }).cast.status)).toEqual(["running", "canceled"]);
+    expect((await h.eventTypes(ids.stepId)).filter((t) => t === "session_completed")).toHaveLength(1);
+  }
+
+  it("canceled, then the running call aborted (as casts.cancel signals it): the cast ends canceled, nothing charged, no next step", async () => {
+    const ids = await castInFlight("CASTABORT", 1_500);
+    const { cast, canceled } = await cancelCast(h.db, { userId: ids.userId, castId: ids.castId });
+    expect(cast.status).toBe("canceled");
+    expect(canceled).toEqual([{ sessionId: ids.stepId, previousStatus: "running" }]);
+    // What generationJobs.cancelRunning does for a running step.
+    await publishCancel(h.redis, h.prefix, ids.stepId);
+    const job = await waitForJobState(h.producers.queue(QueueName.generation), generationJobId(ids.stepId), ["completed", "failed"], 5_000);
+    expect(job.returnvalue).toEqual({ outcome: "canceled" });
+    expect(h.simCallsFor("CASTABORT_FIRST").map((c) => c.outcome)).toEqual(["client_closed"]);
+    await sleep(1_700); // past the sim's delay: nothing may still arrive
+    await expectCanceledAndUncharged("CASTABORT", ids);
+  });
+
+  it("canceled while the call runs and the abort never reaches the worker: the answer arrives, is discarded, nothing charged, no next step", async () => {
+    const ids = await castInFlight("CASTLATE", 800);
+    const { cast } = await cancelCast(h.db, { userId: ids.userId, castId: ids.castId });
+    expect(cast.status).toBe("canceled");
+    const job = await waitForJobState(h.producers.queue(QueueName.generation), generationJobId(ids.stepId), ["completed", "failed"], 10_000);
+    expect(job.returnvalue).toEqual({ outcome: "already_terminal" });
+    expect(h.simCallsFor("CASTLATE_FIRST").map((c) => c.outcome)).toEqual(["ok"]);
+    await expectCanceledAndUncharged("CASTLATE", ids);
   });
 });

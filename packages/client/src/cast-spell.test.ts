@@ -75,3 +75,27 @@ describe("castSpell clientKey", () => {
     expect(await castKeysOf(userId)).toHaveLength(1);
   });
 });
+
+describe("cancelCast", () => {
+  it("cancels a cast whose paid step waits in the queue: canceled, hold released; again: the same cast; another user's: NOT_FOUND", async () => {
+    const { spellcast } = await clientOfNewUser();
+    const other = await clientOfNewUser();
+    const polish = await spellcast.trpc.spells.create.mutate({ name: "Polish", steps: [{ tool: "chatgpt", params: { prompt: "Polish: {{input}}" } }] });
+    const cast = await spellcast.trpc.casts.create.mutate({ spellId: polish.id, input: { kind: "text", text: "a red fox" } });
+    expect(cast.status).toBe("running");
+    await expect(spellcast.trpc.credits.balance.query()).resolves.toMatchObject({ held: 1 });
+
+    const err: unknown = await other.spellcast.cancelCast(cast.id).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect((err as TRPCClientError<never>).data).toMatchObject({ code: "NOT_FOUND" });
+    await expect(spellcast.trpc.casts.get.query({ castId: cast.id })).resolves.toMatchObject({ status: "running" });
+
+    const canceled = await spellcast.cancelCast(cast.id);
+    expect(canceled).toMatchObject({ id: cast.id, status: "canceled" });
+    await expect(spellcast.trpc.credits.balance.query()).resolves.toMatchObject({ balance: 100, held: 0 });
+    await expect(spellcast.cancelCast(cast.id)).resolves.toEqual(canceled);
+  });
+});

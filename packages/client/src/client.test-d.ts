@@ -63,6 +63,18 @@ describe("@spellcast/client types follow the server router", () => {
     void spellcast.castSpell({ input: { kind: "text", text: "a fox" } });
   });
 
+  it("cancelCast takes a cast id and resolves with casts.cancel's output (the cast)", () => {
+    expectTypeOf(spellcast.cancelCast).parameter(0).toEqualTypeOf<string>();
+    expectTypeOf(spellcast.cancelCast).returns.resolves.toEqualTypeOf<ServerOutputs["casts"]["cancel"]>();
+    expectTypeOf<ServerOutputs["casts"]["cancel"]>().toEqualTypeOf<ServerOutputs["casts"]["get"]>();
+    expectTypeOf(spellcast.trpc.casts.cancel.mutate).parameter(0).toEqualTypeOf<ServerInputs["casts"]["cancel"]>();
+    expectTypeOf<ServerInputs["casts"]["cancel"]>().toEqualTypeOf<{ id: string }>();
+    // @ts-expect-error cancelCast takes the cast id itself
+    void spellcast.cancelCast({ id: "c" });
+    // @ts-expect-error casts.cancel takes { id }, not { castId }
+    void spellcast.trpc.casts.cancel.mutate({ castId: "c" });
+  });
+
   it("startCaptionRun takes captions.start's input and yields progress snapshots", () => {
     expectTypeOf(spellcast.startCaptionRun).parameter(0).toEqualTypeOf<ServerInputs["captions"]["start"]>();
     expectTypeOf(spellcast.startCaptionRun).returns.resolves.toHaveProperty("set").toEqualTypeOf<ServerOutputs["captions"]["start"]>();

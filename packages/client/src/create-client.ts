@@ -10,7 +10,7 @@ import { castSpell } from "./cast-spell.js";
 import { randomClientKey } from "./client-key.js";
 import { retryLostResponse } from "./retry-lost.js";
 import { readCursor } from "./follow-events.js";
-import type { AppRouter, CaptionRunInput, CastSpellInput, GenerateInput, Session, TerminalCast, TerminalSession } from "./types.js";
+import type { AppRouter, CaptionRunInput, Cast, CastSpellInput, GenerateInput, Session, TerminalCast, TerminalSession } from "./types.js";
 import type { UploadFileInput, UploadImagesResult } from "./upload-images.js";
 import { uploadImages } from "./upload-images.js";
 import type { WaitForOptions } from "./wait-for.js";
@@ -52,6 +52,12 @@ export interface SpellcastClient {
    * is generated when absent (pass your own to retry safely: the same key returns the same cast).
    */
   castSpell(input: CastSpellInput, options?: CastSpellOptions): Promise<TerminalCast>;
+  /**
+   * Cancels one of your casts: its open step's hold is released and the cast ends `canceled`.
+   * Resolves with the cast; one that had already ended comes back unchanged. A caption run's
+   * cast is refused (`BAD_REQUEST`): cancel the run instead.
+   */
+  cancelCast(castId: string): Promise<Cast>;
   /**
    * Starts captioning a dataset: `{ set, progress }`, where `for await (const p of progress)`
    * sees `{ done, failed, total, status, spent }` until the set completes, is canceled or pauses.
@@ -100,6 +106,7 @@ export function createSpellcastClient(options: SpellcastClientOptions): Spellcas
     waitFor: (sessionId, waitOptions) => waitForSession(trpc, sessionId, waitOptions),
     uploadImages: (datasetId, files) => uploadImages({ baseUrl, authorization, fetch: fetchImpl }, datasetId, files),
     castSpell: (input, castOptions) => castSpell(trpc, input, castOptions),
+    cancelCast: (castId) => trpc.casts.cancel.mutate({ id: castId }),
     startCaptionRun: (input, runOptions) => startCaptionRun(trpc, input, runOptions),
   };
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 
 import { TRPCError } from "@trpc/server";
-import { and, count, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
+import { Redis } from "ioredis";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 
-import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createCast, reserveCredits } from "@spellcast/core";
+import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, completeSession, createCast, failSession, markSessionRunning, reserveCredits } from "@spellcast/core";
 import { casts, events, generationSessions, ledgerEntries, reservations } from "@spellcast/db";
-import { generationJobId, QueueName } from "@spellcast/queue";
+import { cancelChannel, generationJobId, QueueName } from "@spellcast/queue";
 
 import { createApiHarness } from "../testing/api-harness";
 
@@ -134,6 +135,145 @@ describe("casts router", () => {
     await expect(anon.casts.create({ spellId: BUILT_IN_CAPTION_SPELL_ID, input: { kind: "text", text: "hi" } })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(anon.casts.get({ castId: BUILT_IN_CAPTION_SPELL_ID })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(anon.casts.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(anon.casts.cancel({ id: BUILT_IN_CAPTION_SPELL_ID })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+/** The statuses the cast's `cast_updated` events carried, in order. */
+async function castStatusEvents(castId: string) {
+  const rows = await api.db.select({ type: events.type, payload: events.payload }).from(events).where(eq(events.subjectId, castId)).orderBy(asc(events.id));
+  return rows.map((e) => `${e.type}:${(e.payload as { cast: { status: string } }).cast.status}`);
+}
+
+async function stepRow(sessionId: string) {
+  const [row] = await api.db.select().from(generationSessions).where(eq(generationSessions.id, sessionId));
+  return row;
+}
+
+describe("casts.cancel", () => {
+  it("a cast whose first paid step is queued: canceled, the step canceled, its hold released, its job removed, cast_updated canceled", async () => {
+    const user = await api.signUp("Canceller");
+    const { id: userId } = await user.caller.me();
+    const spell = await chatSpell(user);
+    const cast = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "a red fox" } });
+    const stepId = cast.stepGenerationIds[0] ?? "";
+    expect(await queue.getJob(generationJobId(stepId))).toBeTruthy();
+    await expect(user.caller.credits.balance()).resolves.toMatchObject({ balance: 100, held: 1 });
+
+    const canceled = await user.caller.casts.cancel({ id: cast.id });
+    expect(canceled).toMatchObject({ id: cast.id, status: "canceled", stepGenerationIds: [stepId], output: null });
+    expect(canceled.completedAt).not.toBeNull();
+    await expect(user.caller.casts.get({ castId: cast.id })).resolves.toEqual(canceled);
+    expect(await stepRow(stepId)).toMatchObject({ status: "canceled" });
+    await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 0, available: 100 });
+    const [hold] = await api.db.select().from(reservations).where(eq(reservations.subjectId, stepId));
+    expect(hold).toMatchObject({ status: "released", captured: 0 });
+    expect(await queue.getJob(generationJobId(stepId))).toBeUndefined();
+    expect(await jobsOf(userId)).toHaveLength(0);
+    expect(await castStatusEvents(cast.id)).toEqual(["cast_updated:running", "cast_updated:canceled"]);
+    const stepEvents = await api.db.select({ type: events.type }).from(events).where(eq(events.subjectId, stepId)).orderBy(asc(events.id));
+    expect(stepEvents.map((e) => e.type)).toEqual(["session_created", "session_completed"]);
+  });
+
+  it("canceling twice: the second call returns the same canceled cast and writes, charges and removes nothing", async () => {
+    const user = await api.signUp("Twice");
+    const { id: userId } = await user.caller.me();
+    const cast = await user.caller.casts.create({ spellId: (await chatSpell(user)).id, input: { kind: "text", text: "hello" } });
+    const first = await user.caller.casts.cancel({ id: cast.id });
+    const written = await writtenFor(userId);
+    const again = await user.caller.casts.cancel({ id: cast.id });
+    expect(again).toEqual(first);
+    expect(again.status).toBe("canceled");
+    expect(await writtenFor(userId)).toEqual(written);
+    await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 0, available: 100 });
+    expect(await castStatusEvents(cast.id)).toEqual(["cast_updated:running", "cast_updated:canceled"]);
+  });
+
+  it("a cast whose step is running: canceled, hold released, and the abort is published on the cancel channel", async () => {
+    const user = await api.signUp("Running");
+    const cast = await user.caller.casts.create({ spellId: (await chatSpell(user)).id, input: { kind: "text", text: "hello" } });
+    const stepId = cast.stepGenerationIds[0] ?? "";
+    await markSessionRunning(api.db, { sessionId: stepId, attempt: 1, deadlineMs: 60_000 });
+    const sub = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    try {
+      const heard: string[] = [];
+      sub.on("message", (_channel: string, message: string) => heard.push(message));
+      await sub.subscribe(cancelChannel(api.producers.prefix));
+      const canceled = await user.caller.casts.cancel({ id: cast.id });
+      expect(canceled.status).toBe("canceled");
+      const deadline = Date.now() + 5_000;
+      while (!heard.includes(stepId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toEqual([stepId]);
+    } finally {
+      sub.disconnect();
+    }
+    expect(await stepRow(stepId)).toMatchObject({ status: "canceled" });
+    await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 0, available: 100 });
+    // The provider's answer that still arrives finds the step canceled: nothing charged, no next step.
+    const late = await completeSession(api.db, { sessionId: stepId, outputs: { kind: "text", text: "too late" } });
+    expect(late.completed).toBe(false);
+    await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 0, available: 100 });
+    await expect(user.caller.casts.get({ castId: cast.id })).resolves.toMatchObject({ status: "canceled", stepGenerationIds: [stepId], output: null });
+  });
+
+  it("a cast that already ended (completed, failed) is returned unchanged: no error, nothing written, nothing charged", async () => {
+    const user = await api.signUp("Ended");
+    const { id: userId } = await user.caller.me();
+    const tidy = await user.caller.spells.create({ name: "Tidy", steps: [{ tool: "rewrite", params: {} }] });
+    const completed = await user.caller.casts.create({ spellId: tidy.id, input: { kind: "text", text: "  this image shows   a cat " } });
+    expect(completed.status).toBe("completed");
+    const failing = await user.caller.casts.create({ spellId: (await chatSpell(user)).id, input: { kind: "text", text: "hello" } });
+    // The worker's final failure of its step fails the cast with the step's details.
+    await failSession(api.db, {
+      sessionId: failing.stepGenerationIds[0] ?? "",
+      failure: { providerStatus: 400, providerMessage: "Bad prompt", providerBody: null, requestId: null, reason: "provider_error", attempts: 1, fatal: true },
+    });
+    const failed = await user.caller.casts.get({ castId: failing.id });
+    expect(failed).toMatchObject({ status: "failed", errorDetails: { failedStep: 0 } });
+    const written = await writtenFor(userId);
+
+    await expect(user.caller.casts.cancel({ id: completed.id })).resolves.toEqual(completed);
+    await expect(user.caller.casts.cancel({ id: failing.id })).resolves.toEqual(failed);
+    expect(await writtenFor(userId)).toEqual(written);
+    await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 0, available: 100 });
+  });
+
+  it("another user's cast → NOT_FOUND and it goes on untouched; a random id → NOT_FOUND; a malformed id → BAD_REQUEST", async () => {
+    const alice = await api.signUp("Alice");
+    const bob = await api.signUp("Bob");
+    const { id: aliceId } = await alice.caller.me();
+    const cast = await alice.caller.casts.create({ spellId: (await chatSpell(alice)).id, input: { kind: "text", text: "mine" } });
+    const stepId = cast.stepGenerationIds[0] ?? "";
+    const written = await writtenFor(aliceId);
+    await expect(bob.caller.casts.cancel({ id: cast.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Cast not found" });
+    await expect(bob.caller.casts.cancel({ id: randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(bob.caller.casts.cancel({ id: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // Deliberately malformed: an unknown key is refused (strict input).
+    const extra = { id: cast.id, force: true } as unknown as { id: string };
+    await expect(alice.caller.casts.cancel(extra)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(alice.caller.casts.get({ castId: cast.id })).resolves.toEqual(cast);
+    expect(await stepRow(stepId)).toMatchObject({ status: "queued" });
+    expect(await queue.getJob(generationJobId(stepId))).toBeTruthy();
+    expect(await writtenFor(aliceId)).toEqual(written);
+    await expect(alice.caller.credits.balance()).resolves.toMatchObject({ balance: 100, held: 1 });
+  });
+
+  it("a cast of a caption run → BAD_REQUEST telling to cancel the run; the run and the cast go on", async () => {
+    const user = await api.signUp("Captioner");
+    const { id: userId } = await user.caller.me();
+    const { datasetId } = await imageOf(user);
+    const set = await user.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID });
+    const [row] = await api.db.select().from(casts).where(eq(casts.captionSetId, set.id));
+    if (!row) throw new Error("the run created no cast");
+    const written = await writtenFor(userId);
+    await expect(user.caller.casts.cancel({ id: row.id })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("cancel the run"),
+    });
+    await expect(user.caller.casts.get({ castId: row.id })).resolves.toMatchObject({ status: "running" });
+    expect(await writtenFor(userId)).toEqual(written);
+    await expect(user.caller.credits.balance()).resolves.toMatchObject({ held: 2 });
+    await user.caller.captions.cancel({ setId: set.id });
   });
 });
 

@@ -1,8 +1,9 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
-import { castRequestSchema, castSnapshotSchema, createCast, getCast, listCasts } from "@spellcast/core";
+import { cancelCast, castRequestSchema, castSnapshotSchema, createCast, getCast, listCasts } from "@spellcast/core";
 
+import { stopCanceledJob } from "../jobs/stop-canceled-job";
 import { protectedProcedure } from "../trpc";
 
 const castCursorSchema = z.object({ createdAt: z.iso.datetime({ offset: true }), id: z.string().uuid() }).strict();
@@ -38,6 +39,25 @@ export const castsRouter = {
     .input(z.object({ castId: z.string().uuid() }).strict())
     .output(castSnapshotSchema)
     .query(({ ctx, input }) => getCast(ctx.db, { userId: ctx.caller.id, castId: input.castId })),
+
+  /**
+   * Core cancels the cast's open step first (hold released, cast `canceled`, events); then each
+   * step it canceled has its queued job removed or its running call told to abort, as
+   * `generations.cancel` does. A cast that already ended comes back unchanged; a caption run's
+   * cast is BAD_REQUEST (cancel the run).
+   */
+  cancel: protectedProcedure
+    .input(z.object({ id: z.string().uuid() }).strict())
+    .output(castSnapshotSchema)
+    .mutation(async ({ ctx, input }) => {
+      const userId = ctx.caller.id;
+      const { cast, canceled } = await cancelCast(ctx.db, { userId, castId: input.id });
+      for (const { sessionId, previousStatus } of canceled) {
+        await stopCanceledJob(ctx, { userId, castId: cast.id, sessionId, previousStatus });
+      }
+      ctx.logger.info({ userId, castId: cast.id, status: cast.status, stepsCanceled: canceled.length }, "cast.cancel");
+      return cast;
+    }),
 
   /** The caller's single casts, newest first (keyset on createdAt, id). */
   list: protectedProcedure

@@ -11,6 +11,7 @@ import {
 } from "@spellcast/core";
 import { generationJobId } from "@spellcast/queue";
 
+import { stopCanceledJob } from "../jobs/stop-canceled-job";
 import { protectedProcedure, publicProcedure } from "../trpc";
 import {
   generationsCreateInputSchema,
@@ -77,17 +78,7 @@ export const generationsRouter = {
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.caller.id;
       const { session, previousStatus } = await cancelSession(ctx.db, { userId, sessionId: input.id });
-      const ids = { userId, sessionId: session.id, jobId: generationJobId(session.id), previousStatus };
-      try {
-        const job =
-          previousStatus === "queued"
-            ? await ctx.generationJobs.cancelQueued(session.id)
-            : (await ctx.generationJobs.cancelRunning(session.id), "signalled");
-        ctx.logger.info({ ...ids, job }, "session.canceled");
-      } catch (err) {
-        // Already canceled and refunded: a job that still runs finds the session terminal.
-        ctx.logger.warn({ ...ids, err }, "session.cancel.signal.failed");
-      }
+      await stopCanceledJob(ctx, { userId, sessionId: session.id, previousStatus });
       return session;
     }),
 

@@ -69,8 +69,15 @@ export async function failCastInTx(tx: DbOrTx, session: SessionRow): Promise<Cha
 
 /** Step `session` was canceled: the cast ends canceled; its caption stays pending (a resume may re-cast it). */
 export async function cancelCastInTx(tx: DbOrTx, session: SessionRow): Promise<void> {
-  if (!session.castId) return;
-  const current = await lockCast(tx, session.castId);
+  if (session.castId) await endCastCanceledInTx(tx, session.castId);
+}
+
+/**
+ * Ends the cast `canceled` with its `cast_updated` event, if it is still active (caller holds the
+ * account lock: the cast is locked after it). A cast already ended is left as it is.
+ */
+export async function endCastCanceledInTx(tx: DbOrTx, castId: string): Promise<void> {
+  const current = await lockCast(tx, castId);
   if (!isActiveCast(current.status)) return;
   const cast = await updateCast(tx, current.id, { status: "canceled", completedAt: new Date() });
   await emitCastEvent(tx, cast);

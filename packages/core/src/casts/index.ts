@@ -1,3 +1,4 @@
+export * from "./cancel-cast";
 export * from "./create-cast";
 export * from "./read-casts";
 export * from "./schema";
