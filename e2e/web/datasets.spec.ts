@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -32,7 +32,10 @@ async function writeImages(dir: string) {
   }
   const fake = path.join(dir, "fake.png");
   await writeFile(fake, "This is a text file wearing a .png name.\n");
-  return { paths, fake };
+  // The first image's bytes under another name: the dataset already holds it.
+  const copy = path.join(dir, "sunset copy.png");
+  await copyFile(paths[0] ?? "", copy);
+  return { paths, fake, copy };
 }
 
 async function thumbnailsLoaded(page: Page): Promise<boolean> {
@@ -42,14 +45,14 @@ async function thumbnailsLoaded(page: Page): Promise<boolean> {
     .evaluateAll((imgs) => imgs.every((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0));
 }
 
-test("create a dataset, upload images (file picker and drop), see thumbnails; a fake PNG is rejected with its reason; others get 404", async ({
+test("create a dataset, upload images (file picker and drop), see thumbnails; a fake PNG and a repeated image are rejected with their reasons; others get 404", async ({
   page,
   browser,
   baseURL,
 }, testInfo) => {
   const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-images-"));
   try {
-    const { paths, fake } = await writeImages(dir);
+    const { paths, fake, copy } = await writeImages(dir);
     const [sunset, forest, ocean, dropped] = paths;
     if (!sunset || !forest || !ocean || !dropped) throw new Error("images not written");
 
@@ -75,6 +78,12 @@ test("create a dataset, upload images (file picker and drop), see thumbnails; a 
     await expect(rejections).toContainText("fake.png");
     await expect(rejections).toContainText("not a PNG, JPEG or WebP image");
     await expect(page.getByTestId("dataset-image")).toHaveCount(3);
+
+    await page.getByLabel("Add images").setInputFiles(copy);
+    await expect(rejections).toContainText('sunset copy.png: the same image is already in this dataset as "sunset.png"');
+    await expect(rejections).toContainText("2 files were not added");
+    await expect(page.getByTestId("dataset-image")).toHaveCount(3);
+    await expect(page.getByTestId("dataset-image-count")).toHaveText("3 images");
 
     // Drag and drop: a real drop event carrying a file.
     const b64 = (await readFile(dropped)).toString("base64");

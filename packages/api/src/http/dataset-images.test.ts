@@ -100,6 +100,30 @@ describe("dataset image HTTP routes", () => {
     expect(rows?.n).toBe(0);
   });
 
+  it("an image already in the dataset is rejected by name with the image it repeats, and the rest of the batch is added", async () => {
+    const owner = await api.signUp();
+    const ds = await owner.caller.datasets.create({ name: "Repeats" });
+    const cat = await png(30, 20);
+    const first = await upload(ds.id, [{ name: "cat.png", bytes: cat }], { cookie: owner.cookie });
+    expect(((await first.json()) as UploadResult).added).toMatchObject([{ fileName: "cat.png" }]);
+    const before = await storedFileCount();
+
+    const res = await upload(
+      ds.id,
+      [
+        { name: "cat again.png", bytes: cat },
+        { name: "dog.png", bytes: await png(20, 30) },
+      ],
+      { cookie: owner.cookie },
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as UploadResult;
+    expect(body.added).toMatchObject([{ fileName: "dog.png", imageIndex: 1 }]);
+    expect(body.rejected).toEqual([{ name: "cat again.png", reason: 'the same image is already in this dataset as "cat.png"' }]);
+    expect(await storedFileCount()).toBe(before + 2);
+    expect((await owner.caller.datasets.get({ id: ds.id })).dataset.imageCount).toBe(2);
+  });
+
   it("refuses request-level problems with a clear 4xx: no auth, wrong content type, oversized body", async () => {
     const owner = await api.signUp();
     const ds = await owner.caller.datasets.create({ name: "Limits" });

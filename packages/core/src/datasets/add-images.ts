@@ -7,6 +7,7 @@ import { datasetImages, datasets } from "@spellcast/db";
 import type { Storage } from "@spellcast/storage";
 
 import { DomainError } from "../errors";
+import { anyOf } from "../lib/any-of";
 import { displayFileName, sanitizeFileName, uniqueFileName } from "./file-name";
 import type { ImageInfo } from "./image-probe";
 import { probeImage } from "./image-probe";
@@ -30,12 +31,24 @@ interface ValidFile extends ImageInfo {
   sha256: string;
 }
 
-type Checked = { ok: true; file: ValidFile } | { ok: false; rejection: UploadRejection };
+/** A file whose bytes repeat an earlier valid file of the same upload. */
+interface Repeat {
+  name: string;
+  first: ValidFile;
+}
+
+type Checked = { ok: true; file: ValidFile } | { ok: false; rejection: UploadRejection } | { ok: false; repeat: Repeat };
 
 const reject = (name: string, reason: string): Checked => ({ ok: false, rejection: { name: displayFileName(name), reason } });
 
-/** Name, size, then content (magic bytes, header, full decode into the thumbnail). Stores nothing. */
-async function checkFile(file: UploadFile, limits: DatasetLimits): Promise<Checked> {
+const inDatasetReason = (fileName: string) => `the same image is already in this dataset as "${fileName}"`;
+const inUploadReason = (first: ValidFile) => `the same image is already in this upload as "${displayFileName(first.rawName)}"`;
+
+/**
+ * Name, size, bytes repeating an earlier valid file of this upload (no decode for those), then
+ * content (magic bytes, header, full decode into the thumbnail). Stores nothing.
+ */
+async function checkFile(file: UploadFile, limits: DatasetLimits, earlier: ReadonlyMap<string, ValidFile>): Promise<Checked> {
   const name = sanitizeFileName(file.name);
   if (!name.ok) return reject(file.name, name.reason);
   const size = file.bytes.byteLength;
@@ -43,12 +56,14 @@ async function checkFile(file: UploadFile, limits: DatasetLimits): Promise<Check
   if (size > limits.maxUploadBytes) {
     return reject(file.name, `file is ${formatBytes(size)}; the limit is ${formatBytes(limits.maxUploadBytes)} per image`);
   }
+  const sha256 = createHash("sha256").update(file.bytes).digest("hex");
+  const first = earlier.get(sha256);
+  if (first) return { ok: false, repeat: { name: displayFileName(file.name), first } };
   const probe = await probeImage(file.bytes);
   if (!probe.ok) return reject(file.name, probe.reason);
   const thumb = await makeThumbnail(file.bytes, probe.format);
   if (!thumb.ok) return reject(file.name, thumb.reason);
   const { format, contentType, width, height } = probe;
-  const sha256 = createHash("sha256").update(file.bytes).digest("hex");
   return {
     ok: true,
     file: { rawName: file.name, safeName: name.name, bytes: file.bytes, thumb: thumb.bytes, sha256, format, contentType, width, height },
@@ -56,8 +71,9 @@ async function checkFile(file: UploadFile, limits: DatasetLimits): Promise<Check
 }
 
 /**
- * Validates every file, then (holding the dataset's row lock, so concurrent uploads and deletes
- * serialise) applies the count limit and name de-duplication, writes originals and thumbnails,
+ * Validates every file (a repeat of an earlier file of the upload is rejected), then (holding the
+ * dataset's row lock, so concurrent uploads and deletes serialise) rejects bytes the dataset already
+ * holds, applies the count limit and name de-duplication, writes originals and thumbnails,
  * inserts the rows and bumps `image_count`. Files go to storage only after validation; if anything
  * after the first write fails, every file written by this call is deleted and the error rethrown.
  */
@@ -78,14 +94,17 @@ export async function addImagesToDataset(
   }
 
   const rejected: UploadRejection[] = [];
-  const valid: ValidFile[] = [];
+  // Valid files by sha256, in upload order: the first of identical files wins.
+  const valid = new Map<string, ValidFile>();
+  const repeats: Repeat[] = [];
   // One at a time: decoding is CPU- and memory-heavy, and sharp already uses every core per image.
   for (const file of params.files) {
-    const checked = await checkFile(file, limits);
-    if (checked.ok) valid.push(checked.file);
+    const checked = await checkFile(file, limits, valid);
+    if (checked.ok) valid.set(checked.file.sha256, checked.file);
+    else if ("repeat" in checked) repeats.push(checked.repeat);
     else rejected.push(checked.rejection);
   }
-  if (valid.length === 0) return { added: [], rejected };
+  if (valid.size === 0) return { added: [], rejected };
 
   const written: string[] = [];
   try {
@@ -102,10 +121,25 @@ export async function addImagesToDataset(
         .from(datasetImages)
         .where(eq(datasetImages.datasetId, params.datasetId));
       const taken = new Set(names.map((n) => n.fileName.toLowerCase()));
+      // Under the lock, so a concurrent upload of the same bytes has either committed (and is seen
+      // here) or waits for this one. The (dataset_id, sha256) index is not unique; see the schema.
+      const present = await tx
+        .select({ sha256: datasetImages.sha256, fileName: datasetImages.fileName })
+        .from(datasetImages)
+        .where(and(eq(datasetImages.datasetId, params.datasetId), anyOf(datasetImages.sha256, valid.keys())))
+        .orderBy(datasetImages.imageIndex);
+      const holding = new Map<string, string>();
+      for (const p of present) if (!holding.has(p.sha256)) holding.set(p.sha256, p.fileName);
       const room = Math.max(0, limits.maxImages - dataset.imageCount);
 
       const rows: (typeof datasetImages.$inferInsert)[] = [];
-      for (const file of valid) {
+      for (const file of valid.values()) {
+        const existing = holding.get(file.sha256);
+        if (existing !== undefined) {
+          // Before the count limit: a duplicate takes no room.
+          rejected.push({ name: displayFileName(file.rawName), reason: inDatasetReason(existing) });
+          continue;
+        }
         if (rows.length >= room) {
           rejected.push({ name: displayFileName(file.rawName), reason: fullReason });
           continue;
@@ -133,6 +167,11 @@ export async function addImagesToDataset(
           height: file.height,
           sha256: file.sha256,
         });
+      }
+      // A repeat names the dataset's image when its first copy was already there, else that copy.
+      for (const { name, first } of repeats) {
+        const existing = holding.get(first.sha256);
+        rejected.push({ name, reason: existing === undefined ? inUploadReason(first) : inDatasetReason(existing) });
       }
       if (rows.length === 0) return [];
       const inserted = await tx.insert(datasetImages).values(rows).returning(imageColumns);

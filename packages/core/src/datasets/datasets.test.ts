@@ -29,9 +29,12 @@ async function newUser() {
   return id;
 }
 
-/** A real image of the given format, made by the same library the app validates with. */
-async function image(format: "png" | "jpeg" | "webp", width = 640, height = 480): Promise<Uint8Array> {
-  const buf = await sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } })
+/**
+ * A real image of the given format, made by the same library the app validates with. `shade` varies
+ * the colour: a dataset refuses bytes it already holds, so images meant to be distinct need their own.
+ */
+async function image(format: "png" | "jpeg" | "webp", width = 640, height = 480, shade = 0): Promise<Uint8Array> {
+  const buf = await sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: shade % 256 } } })
     .toFormat(format)
     .toBuffer();
   return new Uint8Array(buf);
@@ -136,13 +139,15 @@ describe("dataset uploads", () => {
   it("drops folders from names and de-duplicates colliding names within a dataset", async () => {
     const userId = await newUser();
     const ds = await newDataset(userId);
-    const png = await image("png", 16, 16);
     const first = await addImagesToDataset(db, storage, {
       userId,
       datasetId: ds.id,
-      files: [{ name: "photos/cat.png", bytes: png }, { name: "cat.png", bytes: png }],
+      files: [
+        { name: "photos/cat.png", bytes: await image("png", 16, 16, 0) },
+        { name: "cat.png", bytes: await image("png", 16, 16, 1) },
+      ],
     });
-    const second = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "CAT.png", bytes: png }] });
+    const second = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "CAT.png", bytes: await image("png", 16, 16, 2) }] });
     expect([...first.added, ...second.added].map((a) => [a.imageIndex, a.fileName])).toEqual([
       [0, "cat.png"],
       [1, "cat (2).png"],
@@ -157,12 +162,11 @@ describe("dataset uploads", () => {
   it("enforces the count limit per dataset, across uploads", async () => {
     const userId = await newUser();
     const ds = await newDataset(userId);
-    const png = await image("png", 8, 8);
     const limits = { maxImages: 2 };
-    const files = (names: string[]) => names.map((name) => ({ name, bytes: png }));
-    const first = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: files(["1.png"]), limits });
-    const second = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: files(["2.png", "3.png"]), limits });
-    const third = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: files(["4.png"]), limits });
+    const files = (names: string[]) => Promise.all(names.map(async (name) => ({ name, bytes: await image("png", 8, 8, Number.parseInt(name, 10)) })));
+    const first = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: await files(["1.png"]), limits });
+    const second = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: await files(["2.png", "3.png"]), limits });
+    const third = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: await files(["4.png"]), limits });
     expect(first.added).toHaveLength(1);
     expect(second.added.map((a) => a.fileName)).toEqual(["2.png"]);
     expect(second.rejected).toEqual([{ name: "3.png", reason: "the dataset is full: it holds at most 2 images" }]);
@@ -174,9 +178,9 @@ describe("dataset uploads", () => {
   it("concurrent uploads to one dataset get distinct indexes and names, and respect the limit", async () => {
     const userId = await newUser();
     const ds = await newDataset(userId);
-    const png = await image("png", 8, 8);
+    const pngs = await Promise.all([0, 1, 2, 3].map((i) => image("png", 8, 8, i)));
     const results = await Promise.all(
-      [0, 1, 2, 3].map(() =>
+      pngs.map((png) =>
         addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "same.png", bytes: png }], limits: { maxImages: 3 } }),
       ),
     );
@@ -184,19 +188,19 @@ describe("dataset uploads", () => {
     expect(added).toHaveLength(3);
     expect(new Set(added.map((a) => a.imageIndex))).toEqual(new Set([0, 1, 2]));
     expect(new Set(added.map((a) => a.fileName))).toEqual(new Set(["same.png", "same (2).png", "same (3).png"]));
-    expect(results.flatMap((r) => r.rejected)).toHaveLength(1);
+    expect(results.flatMap((r) => r.rejected)).toEqual([{ name: "same.png", reason: "the dataset is full: it holds at most 3 images" }]);
     expect(await storedFiles(ds.id)).toHaveLength(6);
   });
 
   it("pages images in their stable order", async () => {
     const userId = await newUser();
     const ds = await newDataset(userId);
-    const png = await image("png", 8, 8);
-    await addImagesToDataset(db, storage, {
+    const { rejected } = await addImagesToDataset(db, storage, {
       userId,
       datasetId: ds.id,
-      files: ["a", "b", "c", "d", "e"].map((n) => ({ name: `${n}.png`, bytes: png })),
+      files: await Promise.all(["a", "b", "c", "d", "e"].map(async (n, i) => ({ name: `${n}.png`, bytes: await image("png", 8, 8, i) }))),
     });
+    expect(rejected).toEqual([]);
     const page1 = await getDataset(db, { userId, datasetId: ds.id, limit: 2 });
     const page2 = await getDataset(db, { userId, datasetId: ds.id, limit: 2, cursor: page1.nextCursor });
     const page3 = await getDataset(db, { userId, datasetId: ds.id, limit: 2, cursor: page2.nextCursor });
@@ -214,6 +218,105 @@ describe("dataset uploads", () => {
     expect(await storedFiles(ds.id)).toHaveLength(0);
     expect(await imageRows(ds.id)).toBe(0);
     expect(await db.select().from(datasets).where(eq(datasets.id, ds.id))).toEqual([]);
+  });
+});
+
+describe("the same image is not added to a dataset twice", () => {
+  async function summary(userId: string, datasetId: string) {
+    return { count: (await getDatasetSummary(db, { userId, datasetId })).imageCount, rows: await imageRows(datasetId), files: (await storedFiles(datasetId)).length };
+  }
+
+  it("the same bytes under another name in a later upload are rejected, naming the image already there; nothing stored", async () => {
+    const userId = await newUser();
+    const ds = await newDataset(userId);
+    const cat = await image("png", 24, 24, 7);
+    const first = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "photos/cat.png", bytes: cat }] });
+    expect(first.added.map((a) => a.fileName)).toEqual(["cat.png"]);
+    const before = await summary(userId, ds.id);
+    expect(before).toEqual({ count: 1, rows: 1, files: 2 });
+
+    const again = await addImagesToDataset(db, storage, {
+      userId,
+      datasetId: ds.id,
+      files: [
+        { name: "kitty.png", bytes: cat },
+        { name: "dog.png", bytes: await image("png", 24, 24, 8) },
+      ],
+    });
+    expect(again.added.map((a) => [a.imageIndex, a.fileName])).toEqual([[1, "dog.png"]]);
+    expect(again.rejected).toEqual([{ name: "kitty.png", reason: 'the same image is already in this dataset as "cat.png"' }]);
+    expect(await summary(userId, ds.id)).toEqual({ count: 2, rows: 2, files: 4 });
+
+    // Alone in its upload: nothing at all happens.
+    const alone = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "cat.png", bytes: cat }] });
+    expect(alone).toEqual({ added: [], rejected: [{ name: "cat.png", reason: 'the same image is already in this dataset as "cat.png"' }] });
+    expect(await summary(userId, ds.id)).toEqual({ count: 2, rows: 2, files: 4 });
+  });
+
+  it("two identical files in one upload: the first is added, the repeat rejected naming it; repeats take no room", async () => {
+    const userId = await newUser();
+    const ds = await newDataset(userId);
+    const limits = { maxImages: 3 };
+    const [red, green, blue] = await Promise.all([1, 2, 3].map((shade) => image("png", 12, 12, shade * 50)));
+    if (!red || !green || !blue) throw new Error("no images");
+    await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "red.png", bytes: red }], limits });
+
+    const { added, rejected } = await addImagesToDataset(db, storage, {
+      userId,
+      datasetId: ds.id,
+      files: [
+        { name: "green.png", bytes: green },
+        { name: "a/green copy.png", bytes: green },
+        { name: "red again.png", bytes: red },
+        { name: "blue.png", bytes: blue },
+        { name: "red again 2.png", bytes: red },
+      ],
+      limits,
+    });
+    // Two rooms left: green and blue fill them; none of the three repeats is "the dataset is full".
+    expect(added.map((a) => [a.imageIndex, a.fileName])).toEqual([
+      [1, "green.png"],
+      [2, "blue.png"],
+    ]);
+    expect(rejected).toEqual([
+      { name: "red again.png", reason: 'the same image is already in this dataset as "red.png"' },
+      { name: "a/green copy.png", reason: 'the same image is already in this upload as "green.png"' },
+      // Its first copy was itself a repeat of the dataset's image, which it names.
+      { name: "red again 2.png", reason: 'the same image is already in this dataset as "red.png"' },
+    ]);
+    expect(await summary(userId, ds.id)).toEqual({ count: 3, rows: 3, files: 6 });
+  });
+
+  it("identical bytes in different datasets, of the same user or of another, are each accepted", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const png = await image("png", 10, 10, 99);
+    const datasetsOf = [await newDataset(alice, "A1"), await newDataset(alice, "A2"), await newDataset(bob, "B1")];
+    const owners = [alice, alice, bob];
+    for (const [i, ds] of datasetsOf.entries()) {
+      const owner = owners[i] ?? "";
+      const result = await addImagesToDataset(db, storage, { userId: owner, datasetId: ds.id, files: [{ name: "shared.png", bytes: png }] });
+      expect(result.rejected).toEqual([]);
+      expect(result.added.map((a) => a.fileName)).toEqual(["shared.png"]);
+      expect(await summary(owner, ds.id)).toEqual({ count: 1, rows: 1, files: 2 });
+    }
+  });
+
+  it("concurrent uploads of the same new image into one dataset: exactly one is added", async () => {
+    const userId = await newUser();
+    const ds = await newDataset(userId);
+    const png = await image("png", 8, 8, 123);
+    const names = ["c0.png", "c1.png", "c2.png", "c3.png", "c4.png"];
+    const results = await Promise.all(
+      names.map((name) => addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name, bytes: png }] })),
+    );
+    const added = results.flatMap((r) => r.added);
+    expect(added).toHaveLength(1);
+    const winner = added[0]?.fileName ?? "";
+    const rejected = results.flatMap((r) => r.rejected);
+    expect(rejected.map((r) => r.name).sort()).toEqual(names.filter((n) => n !== winner));
+    for (const r of rejected) expect(r.reason).toBe(`the same image is already in this dataset as "${winner}"`);
+    expect(await summary(userId, ds.id)).toEqual({ count: 1, rows: 1, files: 2 });
   });
 });
 
@@ -251,7 +354,13 @@ describe("dataset access (invariant 6)", () => {
     const mine = await newDataset(me, "Mine");
     const theirs = await newDataset(other, "Theirs");
     const png = await image("png", 8, 8);
-    const [a, b] = (await addImagesToDataset(db, storage, { userId: me, datasetId: mine.id, files: [{ name: "a.png", bytes: png }, { name: "b.png", bytes: png }] })).added;
+    const [a, b] = (
+      await addImagesToDataset(db, storage, {
+        userId: me,
+        datasetId: mine.id,
+        files: [{ name: "a.png", bytes: png }, { name: "b.png", bytes: await image("png", 8, 8, 1) }],
+      })
+    ).added;
     const [t] = (await addImagesToDataset(db, storage, { userId: other, datasetId: theirs.id, files: [{ name: "t.png", bytes: png }] })).added;
     if (!a || !b || !t) throw new Error("upload failed");
 

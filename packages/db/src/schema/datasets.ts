@@ -40,12 +40,17 @@ export const datasetImages = pgTable(
     bytes: integer().notNull(),
     width: integer().notNull(),
     height: integer().notNull(),
+    /** Hex SHA-256 of the original; an upload refuses bytes the dataset already holds. */
     sha256: text().notNull(),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex().on(t.datasetId, t.imageIndex),
     uniqueIndex().on(t.datasetId, t.fileName),
+    // For the upload's duplicate lookup (`dataset_id = $1 and sha256 = any($2)`). Deliberately not
+    // UNIQUE: datasets filled before uploads refused repeats may already hold duplicates, which would
+    // fail the migration. The check runs under the dataset's row lock instead (add-images.ts).
+    index().on(t.datasetId, t.sha256),
     index().on(t.userId),
   ],
 );
