@@ -22,7 +22,8 @@ import { startSimProcess } from "./sim-process";
 // enqueued after each commit) → the real worker in this process (WORKER_CONCURRENCY 50) →
 // joycaption on the sim (50 ms) → rewrite inline in the completing transaction → chatgpt on the
 // sim (50 ms) → caption + counters → the set flips. Wall time is from the start call to the flip
-// being visible; BENCH_CAPTIONS_RUNS runs (default 3) over the same dataset, median reported. Bound: images ÷ concurrency × per-cast provider time (2 calls × latency).
+// being visible; BENCH_CAPTIONS_RUNS runs (default 3) over the same dataset, median reported.
+// Bound: images ÷ concurrency × per-cast provider time (2 calls × latency).
 
 const IMAGES = Number(process.env.BENCH_CAPTIONS_IMAGES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CAPTIONS_CONCURRENCY ?? 50);
