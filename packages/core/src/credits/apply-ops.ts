@@ -33,36 +33,42 @@ export async function applyOps(tx: DbOrTx, ops: readonly LedgerOp[], at = new Da
   const live = resolved.flatMap((op, i) => (op && !early.has(i) ? [op] : []));
 
   const accountIds = [...new Set(live.map(accountOf))].sort();
-  const accounts = await lockAccounts(tx, accountIds, live);
-
   const settleIds = live.flatMap((op) => (op.kind === "capture" || op.kind === "release" ? [op.reservationId] : []));
   const reserveOps = live.flatMap((op) => (op.kind === "reserve" ? [op] : []));
   const grantOps = live.flatMap((op) => (op.kind === "grant" ? [op] : []));
-  const [byId, byKey, grants] = await Promise.all([
-    settleIds.length ? tx.select().from(reservations).where(anyOf(reservations.id, settleIds)) : [],
-    reserveOps.length
-      ? tx
-          .select()
-          .from(reservations)
-          .where(
-            and(
-              anyOf(reservations.userId, reserveOps.map((o) => o.userId)),
-              anyOf(reservations.idempotencyKey, reserveOps.map((o) => o.key)),
-            ),
-          )
-      : [],
-    grantOps.length
-      ? tx
-          .select()
-          .from(ledgerEntries)
-          .where(
-            and(
-              anyOf(ledgerEntries.userId, grantOps.map((o) => o.userId)),
-              anyOf(ledgerEntries.idempotencyKey, grantOps.map((o) => grantKey(o.key))),
-            ),
-          )
-      : [],
-  ]);
+  const readRows = () =>
+    Promise.all([
+      settleIds.length ? tx.select().from(reservations).where(anyOf(reservations.id, settleIds)) : [],
+      reserveOps.length
+        ? tx
+            .select()
+            .from(reservations)
+            .where(
+              and(
+                anyOf(reservations.userId, reserveOps.map((o) => o.userId)),
+                anyOf(reservations.idempotencyKey, reserveOps.map((o) => o.key)),
+              ),
+            )
+        : [],
+      grantOps.length
+        ? tx
+            .select()
+            .from(ledgerEntries)
+            .where(
+              and(
+                anyOf(ledgerEntries.userId, grantOps.map((o) => o.userId)),
+                anyOf(ledgerEntries.idempotencyKey, grantOps.map((o) => grantKey(o.key))),
+              ),
+            )
+        : [],
+    ] as const);
+  // The reads go in the same round trip as the lock: the server runs them after the lock is
+  // granted, so they see what the lock protects. Grants may first create a missing account and
+  // lock it only then, so their reads wait for that.
+  const [accounts, [byId, byKey, grants]] =
+    grantOps.length === 0
+      ? await Promise.all([lockAccounts(tx, accountIds, live), readRows()])
+      : [await lockAccounts(tx, accountIds, live), await readRows()];
 
   const plan = planOps(live, {
     at,
