@@ -14,10 +14,10 @@ const serve = (req: Request) =>
   fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext(api.deps, req.headers) });
 
 /**
- * A client of a new user (API key auth). `dropCreateResponses` casts.create responses are lost
- * on the way back (the server has committed): the client sees a network error.
+ * A client of a new user (API key auth). `dropCreateResponses` responses of `dropPath` (casts.create
+ * by default) are lost on the way back (the server has committed): the client sees a network error.
  */
-async function clientOfNewUser(dropCreateResponses = 0) {
+async function clientOfNewUser(dropCreateResponses = 0, dropPath = "casts.create") {
   const user = await api.signUp("Client");
   const { id: userId } = await user.caller.me();
   const { key } = await user.caller.apiKeys.create({ name: "client test" });
@@ -26,7 +26,7 @@ async function clientOfNewUser(dropCreateResponses = 0) {
   const fetchImpl: typeof fetch = async (input, init) => {
     const req = new Request(input, init);
     const res = await serve(req);
-    if (toDrop > 0 && new URL(req.url).pathname.includes("casts.create")) {
+    if (toDrop > 0 && new URL(req.url).pathname.includes(dropPath)) {
       toDrop -= 1;
       await res.arrayBuffer();
       throw new TypeError("fetch failed");
@@ -97,5 +97,18 @@ describe("cancelCast", () => {
     expect(canceled).toMatchObject({ id: cast.id, status: "canceled" });
     await expect(spellcast.trpc.credits.balance.query()).resolves.toMatchObject({ balance: 100, held: 0 });
     await expect(spellcast.cancelCast(cast.id)).resolves.toEqual(canceled);
+  });
+});
+
+describe("generate clientKey", () => {
+  it("a lost create response is sent again with the same key: one session, one hold", async () => {
+    const { userId, spellcast } = await clientOfNewUser(2, "generations.create");
+    const session = await spellcast.generate({ prompt: "a lighthouse at dusk", params: { size: "1024x1024" } });
+    const rows = await api.sql<Array<{ id: string; client_key: string | null }>>`
+      select id, client_key from generation_sessions where user_id = ${userId}`;
+    expect(rows.map((r) => r.id)).toEqual([session.id]);
+    expect(rows[0]?.client_key).toMatch(/^client_[0-9a-f-]{36}$/);
+    const [holds] = await api.sql<Array<{ n: number }>>`select count(*)::int as n from reservations where user_id = ${userId}`;
+    expect(holds?.n).toBe(1);
   });
 });
