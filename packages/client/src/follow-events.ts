@@ -27,6 +27,11 @@ export function isFatalClientError(err: unknown): err is TRPCClientError<AppRout
 /** A safety net beside the stream; its timer also keeps a Node process alive while waiting. */
 const POLL_MS = 15_000;
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * How long a follow whose check already read the outcome waits for the live stream to deliver it
+ * as events, so `onEvent` sees the terminal event too (it is committed with the status).
+ */
+const STREAM_GRACE_MS = 2_000;
 
 function isEnvelope(item: StreamItem): item is StreamEnvelope {
   return "data" in item && "id" in item;
@@ -63,9 +68,16 @@ export function followEvents<T>(trpc: TRPCClient<AppRouter>, options: FollowOpti
     let failures = 0;
     let unsubscribe: (() => void) | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    // Replaying from `after`, an outcome a check reads is also on its way as events (written in
+    // the same transaction; a reopened stream replays from the last id seen), so the follow waits
+    // a moment for them. Without `after`, events from before the stream opened never come.
+    const replaying = options.after != null;
+    let pending: { value: T } | null = null;
+    let graceTimer: ReturnType<typeof setTimeout> | null = null;
 
     const cleanup = () => {
       clearInterval(poll);
+      if (graceTimer) clearTimeout(graceTimer);
       if (timeout) clearTimeout(timeout);
       if (retryTimer) clearTimeout(retryTimer);
       options.signal?.removeEventListener("abort", onAbort);
@@ -83,10 +95,21 @@ export function followEvents<T>(trpc: TRPCClient<AppRouter>, options: FollowOpti
     };
     const onAbort = () => finish({ error: options.signal?.reason ?? new Error("aborted") });
 
+    /** Ends with what a check read, once the stream has had a moment to deliver the same outcome as events. */
+    const settleFromCheck = (value: T) => {
+      if (!replaying) return finish({ value });
+      const held = (pending ??= { value });
+      graceTimer ??= setTimeout(() => finish(held), STREAM_GRACE_MS);
+    };
+    /** A stream that stops while a checked outcome waits for its events: stop waiting. */
+    const streamStopped = () => {
+      if (pending) finish(pending);
+    };
+
     const check = async () => {
       try {
         const value = await options.check();
-        if (value !== null && !settled) finish({ value });
+        if (value !== null && !settled) settleFromCheck(value);
       } catch (err) {
         if (isFatalClientError(err)) finish({ error: err });
         // Anything else (network, 5xx) is transient: the stream or the next check will do.
@@ -133,12 +156,14 @@ export function followEvents<T>(trpc: TRPCClient<AppRouter>, options: FollowOpti
           onError(err) {
             if (!current()) return;
             unsubscribe = null;
-            if (isFatalClientError(err)) finish({ error: err });
-            else resubscribe();
+            if (isFatalClientError(err)) return finish({ error: err });
+            streamStopped();
+            resubscribe();
           },
           onComplete() {
             if (!current()) return;
             unsubscribe = null;
+            streamStopped();
             resubscribe();
           },
         },
