@@ -5,6 +5,10 @@
  * batch: one transaction, a statement per table. No caller's promise settles before its batch
  * commits, so durability and exactly-once are a single call's.
  *
+ * The same queue also batches work that is not a transaction but pays per round trip: the
+ * worker's dataset-image lookups (apps/worker/src/image-reader.ts) and next-step enqueues
+ * (step-enqueuer.ts).
+ *
  * Written here rather than taken from a batching library: DataLoader and its kin batch per tick
  * and run batches side by side; the point here is the opposite — the next batch forms while the
  * current one commits, at most `maxInFlight` run at once, and (with `keyOf`) one key is never in
