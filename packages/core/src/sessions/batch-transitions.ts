@@ -19,9 +19,10 @@ import { emitSessionEvent, toSessionSnapshot } from "./snapshot";
 
 /*
  * Session transitions for many sessions in one transaction, a statement per table rather than
- * per session: the worker's group commit (apps/worker/src/group-commit.ts) hands in every
- * transition that arrived while the previous batch committed. Each result is what the same call
- * alone would have returned; a batch of one is the single-session path.
+ * per session: the worker's group commit (lib/group-commit.ts, wired up in
+ * apps/worker/src/session-transitions.ts) hands in every transition that arrived while the
+ * previous batch committed. Each result is what the same call alone would have returned; a batch
+ * of one is the single-session path.
  */
 
 export interface RunningInput {
