@@ -3,6 +3,8 @@ import { z } from "zod";
 const SIM_URL_DEFAULT = "http://127.0.0.1:4010";
 
 const positiveInt = z.coerce.number().int().positive();
+/** Measured on the captions bench: 2 left provider slots idle, 3–6 did not differ. */
+const JOBS_PER_PROVIDER_SLOT = 3;
 
 /** Everything the worker reads from its environment; the only file that touches `process.env`. */
 export const workerEnvSchema = z
@@ -13,7 +15,14 @@ export const workerEnvSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "-" or "."')
       .default("spellcast"),
+    /** Provider calls in flight at once in this process. */
     WORKER_CONCURRENCY: positiveInt.max(1_000).default(10),
+    /**
+     * Jobs taken from the queue at once (default 3 × WORKER_CONCURRENCY, never fewer): the ones
+     * not calling a provider mark running, commit their results and enqueue next steps meanwhile,
+     * so those round trips do not idle a provider slot.
+     */
+    WORKER_JOBS_IN_FLIGHT: positiveInt.max(5_000).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // Below the 30 s an orchestrator usually waits before SIGKILL, leaving room to hand jobs back.
     SHUTDOWN_TIMEOUT_MS: positiveInt.max(25_000).default(25_000),
@@ -38,9 +47,14 @@ export const workerEnvSchema = z
     /** A `queued` session older than this without a job in Redis is enqueued again. */
     SWEEP_QUEUED_AFTER_MS: positiveInt.default(30_000),
   })
+  .refine((env) => env.WORKER_JOBS_IN_FLIGHT === undefined || env.WORKER_JOBS_IN_FLIGHT >= env.WORKER_CONCURRENCY, {
+    path: ["WORKER_JOBS_IN_FLIGHT"],
+    message: "must be at least WORKER_CONCURRENCY",
+  })
   // Provider base URLs default to the local simulator, wherever SIM_URL points.
   .transform((env) => ({
     ...env,
+    WORKER_JOBS_IN_FLIGHT: env.WORKER_JOBS_IN_FLIGHT ?? JOBS_PER_PROVIDER_SLOT * env.WORKER_CONCURRENCY,
     SEEDREAM_BASE_URL: env.SEEDREAM_BASE_URL ?? env.SIM_URL,
     OPENAI_BASE_URL: env.OPENAI_BASE_URL ?? env.SIM_URL,
     JOYCAPTION_BASE_URL: env.JOYCAPTION_BASE_URL ?? env.SIM_URL,

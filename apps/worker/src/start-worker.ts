@@ -31,6 +31,7 @@ import { processors, registryEntries } from "./processors";
 import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
 import { createImageReader } from "./image-reader";
+import { createProviderSlots } from "./provider-slots";
 import { createSessionTransitions, TRANSITION_CONNECTIONS } from "./session-transitions";
 import { createStepEnqueuer } from "./step-enqueuer";
 import { stopWorker } from "./shutdown";
@@ -131,6 +132,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     transitions: createSessionTransitions(commitDatabase.db),
     images: createImageReader(database.db, storage),
     nextSteps: createStepEnqueuer(producers),
+    providerSlots: createProviderSlots(env.WORKER_CONCURRENCY),
   };
   const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);
@@ -147,7 +149,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       {
         connection,
         prefix: env.REDIS_PREFIX,
-        concurrency: env.WORKER_CONCURRENCY,
+        // More jobs than provider slots: the others mark running, commit and enqueue meanwhile.
+        concurrency: env.WORKER_JOBS_IN_FLIGHT,
         lockDuration: options.lockDurationMs ?? 15_000,
         stalledInterval: options.stalledIntervalMs ?? 5_000,
         // One stall is forgiven (the job re-runs); a second means the job itself kills workers.
@@ -183,7 +186,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     throw err;
   }
 
-  logger.info({ queues, concurrency: env.WORKER_CONCURRENCY, prefix: env.REDIS_PREFIX }, "worker started");
+  logger.info({ queues, concurrency: env.WORKER_CONCURRENCY, jobsInFlight: env.WORKER_JOBS_IN_FLIGHT, prefix: env.REDIS_PREFIX }, "worker started");
   const ready = {
     workers,
     activeJobs,

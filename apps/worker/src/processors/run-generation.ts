@@ -47,7 +47,8 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     const ticking = progress.tickDuring(5, 85, deps.env.PROVIDER_TIMEOUT_MS, "generating");
     let result: ToolResult;
     try {
-      result = await handler({ deps, session, userId, signal: AbortSignal.any([deps.signal, cancel.signal]), log: sessionLog });
+      const signal = AbortSignal.any([deps.signal, cancel.signal]);
+      result = await deps.providerSlots(signal, () => handler({ deps, session, userId, signal, log: sessionLog }));
     } catch (err) {
       if (cancel.signal.aborted) return await endCanceled(deps, { sessionId, userId }, log, err);
       if (deps.signal.aborted) throw err; // handed back on shutdown: not a failed attempt

@@ -9,6 +9,7 @@ import type { CancelRegistry } from "../cancel-registry";
 import type { WorkerEnv } from "../env";
 import type { ImageReader } from "../image-reader";
 import type { Logger } from "../logger";
+import type { ProviderSlots } from "../provider-slots";
 import type { SessionTransitions } from "../session-transitions";
 import type { StepEnqueuer } from "../step-enqueuer";
 
@@ -33,6 +34,8 @@ export interface WorkerDeps {
   images: ImageReader;
   /** Next steps' jobs, added together with the other jobs' of this process. */
   nextSteps: StepEnqueuer;
+  /** At most WORKER_CONCURRENCY provider calls at once, however many jobs are in flight. */
+  providerSlots: ProviderSlots;
 }
 
 export interface ProcessorDeps extends WorkerDeps {
