@@ -48,7 +48,8 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     let result: ToolResult;
     try {
       const signal = AbortSignal.any([deps.signal, cancel.signal]);
-      result = await deps.providerSlots(signal, () => handler({ deps, session, userId, signal, log: sessionLog }));
+      const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots(signal, call);
+      result = await handler({ deps, session, userId, signal, log: sessionLog, inProviderSlot });
     } catch (err) {
       if (cancel.signal.aborted) return await endCanceled(deps, { sessionId, userId }, log, err);
       if (deps.signal.aborted) throw err; // handed back on shutdown: not a failed attempt

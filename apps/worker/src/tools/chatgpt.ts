@@ -7,10 +7,11 @@ import type { ToolHandler } from "./types";
  * Text → text. A template that ends with `{{input}}` is sent as an instruction (system) and the
  * previous step's output as the user message; any other template is sent rendered, as one message.
  */
-export const runChatGpt: ToolHandler = async ({ deps, session, signal }) => {
+export const runChatGpt: ToolHandler = async ({ deps, session, signal, inProviderSlot }) => {
   const input = stepInputOf(session, "text");
   const text = input.kind === "text" ? input.text : "";
-  const result = await deps.chat.complete({ messages: messagesFor(session.params.promptTemplate, session.prompt, text) }, { signal });
+  const messages = messagesFor(session.params.promptTemplate, session.prompt, text);
+  const result = await inProviderSlot(() => deps.chat.complete({ messages }, { signal }));
   return { outputs: { kind: "text", text: result.text.trim(), requestId: result.requestId } };
 };
 

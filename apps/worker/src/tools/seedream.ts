@@ -7,8 +7,9 @@ import type { ToolHandler } from "./types";
 export const sessionImageKey = (sessionId: string) => `sessions/${sessionId}.png`;
 
 /** Text → image: call Seedream, store the PNG under the session's key. */
-export const runSeedream: ToolHandler = async ({ deps, session, signal }) => {
-  const { png, requestId } = await deps.seedream.generateImage(imageInput(session), { signal });
+export const runSeedream: ToolHandler = async ({ deps, session, signal, inProviderSlot }) => {
+  const input = imageInput(session);
+  const { png, requestId } = await inProviderSlot(() => deps.seedream.generateImage(input, { signal }));
   const key = sessionImageKey(session.id);
   const stored = await deps.storage.put(key, png, "image/png");
   return {

@@ -11,6 +11,11 @@ export interface ToolContext {
   /** Aborted on cancel or when shutdown hands the job back. */
   signal: AbortSignal;
   log: Logger;
+  /**
+   * Runs the provider exchange once a provider slot is free. Only the exchange: reading inputs and
+   * storing results happen outside, so they never keep a slot from another job's call.
+   */
+  inProviderSlot<T>(call: () => Promise<T>): Promise<T>;
 }
 
 export interface ToolResult {
