@@ -29,7 +29,7 @@ const budgetSchema = z.number().int().min(1).max(2_000_000_000);
 
 function runDeps(ctx: Context): { options: RunOptions; enqueue: EnqueueSteps } {
   return {
-    options: { ...ctx.generationConfig, batchSize: 100 },
+    options: ctx.generationConfig,
     // After each batch commits: job id gen_<sessionId>, so a repeat (or the sweeper) is a no-op.
     enqueue: (jobs) => ctx.generationJobs.enqueueMany(jobs),
   };

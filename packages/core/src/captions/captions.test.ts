@@ -110,6 +110,28 @@ describe("caption sets in core", () => {
     expect(await getBalance(db, { userId })).toMatchObject({ balance: 98, held: 0 });
   });
 
+  it("a run and a resume larger than one batch: every image cast, every waiting cast continued, batch by batch", async () => {
+    const userId = await userWith(100);
+    const datasetId = await datasetWith(userId, 5);
+    const batches: StepJob[][] = [];
+    const enqueue = async (j: StepJob[]) => void batches.push(j);
+    const small = { ...options, batchSize: 2 };
+    // Budget 10: the five joycaption steps (2 each) fit, no chatgpt step after them.
+    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 10 }, small, enqueue);
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    const first = batches.flat();
+    const results = await Promise.all(first.map((j) => completeStep(j, "a square")));
+    expect(results.flatMap((r) => r.chain.next)).toHaveLength(0);
+    expect((await getCaptionSet(db, { userId, setId: set.id })).set.status).toBe("paused");
+
+    // Five casts wait between steps; the resume continues them two at a time.
+    batches.length = 0;
+    await raiseCaptionBudget(db, { userId, setId: set.id, budget: 100 }, small, enqueue);
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(new Set(batches.flat().map((j) => j.cast.castId)).size).toBe(5);
+    expect(batches.flat().every((j) => j.cast.stepIndex === 2)).toBe(true);
+  });
+
   it("a batch of 1 cast and a batch of 3: one statement text each for casts and step sessions, rows as before", async () => {
     // One connection, so its pg_prepared_statements holds every statement the run prepared.
     const one = openTestDb(1);

@@ -71,16 +71,19 @@ export async function castPendingBatch(
     const locked = book.row(params.setId);
     if (!locked) throw new DomainError("NOT_FOUND", "Caption set not found");
     if (locked.status !== "in_progress") return { jobs: [], more: false, set: locked };
-    const waiting = await continuationsOf(tx, await findWaitingCasts(tx, locked.id, params.limit));
+    // One more than the batch takes of each: whether another batch is needed, without a transaction to find out.
+    const allWaiting = await findWaitingCasts(tx, locked.id, params.limit + 1);
+    const waiting = await continuationsOf(tx, allWaiting.slice(0, params.limit));
     const chains = await continueCastsInTx(tx, waiting, book);
-    const pending = await findUncastCaptions(tx, locked.id, params.limit);
+    const uncast = await findUncastCaptions(tx, locked.id, params.limit + 1);
+    const pending = uncast.slice(0, params.limit);
     const fit = await howManyFit(tx, book, locked, pending.length, firstPaidCost(params.steps));
     const created = await insertCasts(tx, locked, pending.slice(0, fit), params);
     chains.push(...(await continueCastsInTx(tx, created.map((cast) => ({ cast, fromStep: -1, stored: null, snapshot: null })), book)));
     if (fit < pending.length) book.pause(locked.id);
     markFlips(chains, await book.flush());
     const set = book.row(locked.id) ?? locked;
-    return { jobs: chains.flatMap((c) => c.next), more: set.status === "in_progress" && pending.length === params.limit, set };
+    return { jobs: chains.flatMap((c) => c.next), more: set.status === "in_progress" && (uncast.length > params.limit || allWaiting.length > params.limit), set };
   }));
 }
 

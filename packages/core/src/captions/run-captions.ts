@@ -16,9 +16,20 @@ import type { CaptionSetRow } from "./snapshot";
 import { emitCaptionSetEvent, lockCaptionSet, toCaptionSetSnapshot, updateCaptionSet } from "./snapshot";
 
 export interface RunOptions extends StepOptions {
-  /** Casts created per transaction; each batch's jobs go to `enqueue` right after its commit. */
+  /**
+   * Most casts created per transaction (default 500); each batch's jobs go to `enqueue` right
+   * after its commit. The first batch is at most FIRST_BATCH, so the first steps start at once.
+   */
   batchSize?: number;
 }
+
+/**
+ * Measured on the captions bench: a batch holds the account lock that every completion of the
+ * user's steps needs, and batches of 100 interleaved with completions took 2–3× as long as
+ * alone (the start of 1,000 casts: 1.4–1.8 s; in batches of 500 or 1,000: 0.4–0.6 s).
+ */
+const DEFAULT_BATCH = 500;
+const FIRST_BATCH = 100;
 export type EnqueueSteps = (jobs: StepJob[]) => Promise<void>;
 
 /** A caption spell takes an image and ends with text. */
@@ -77,11 +88,12 @@ export async function startCaptionRun(
 }
 
 async function castAll(db: Database, set: CaptionSetRow, spell: SpellSnapshot, options: RunOptions, enqueue: EnqueueSteps) {
-  for (;;) {
+  const most = options.batchSize ?? DEFAULT_BATCH;
+  for (let first = true; ; first = false) {
     const batch = await castPendingBatch(db, {
       userId: set.userId,
       setId: set.id,
-      limit: options.batchSize ?? 100,
+      limit: first ? Math.min(FIRST_BATCH, most) : most,
       steps: spell.steps,
       spellId: spell.id,
       options,
