@@ -123,7 +123,7 @@ async function captionOnce(ctx: {
   const set = await startCaptionRun(
     app.db,
     { userId, datasetId: ctx.datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID },
-    { maxAttempts: 3, holdMs: 30 * 60_000, batchSize: 100 },
+    { maxAttempts: 3, holdMs: 30 * 60_000 },
     async (jobs) => {
       await enqueueGenerations(producers, jobs);
     },
