@@ -54,6 +54,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
       SIM_URL: sim.url,
       STORAGE_DIR: storageDir,
       WORKER_CONCURRENCY: String(CONCURRENCY),
+      WORKER_JOBS_IN_FLIGHT: process.env.BENCH_CAPTIONS_JOBS_IN_FLIGHT,
       SWEEP_INTERVAL_MS: "0",
       LOG_LEVEL: "silent",
       SHUTDOWN_TIMEOUT_MS: "2000",

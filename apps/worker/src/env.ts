@@ -4,11 +4,13 @@ const SIM_URL_DEFAULT = "http://127.0.0.1:4010";
 
 const positiveInt = z.coerce.number().int().positive();
 /**
- * Measured on the captions bench (50 ms calls): 2 left provider slots idle, 6 beat 3 (1.39× the
- * bound vs 1.44–1.51×). With several workers a lower WORKER_JOBS_IN_FLIGHT spreads a small backlog
- * more evenly; with calls of seconds, a job waits for a slot up to (jobs − slots) ÷ slots calls.
+ * The jobs beyond the slots cover the stages around a call (mark running, commit, enqueue). On
+ * the captions bench (50 ms calls, stages longer than calls) 2 left slots idle and 6 beat 3 by a
+ * little (1.39× the bound vs 1.44–1.51×); on the generations bench 6 tripled commit → SSE p50
+ * (7 → 23–30 ms) for no throughput. A job may wait (jobs − slots) ÷ slots calls for a slot while
+ * another worker idles — minutes with calls of seconds — so the default stays at 3.
  */
-const JOBS_PER_PROVIDER_SLOT = 6;
+const JOBS_PER_PROVIDER_SLOT = 3;
 
 /** Everything the worker reads from its environment; the only file that touches `process.env`. */
 export const workerEnvSchema = z
@@ -22,7 +24,7 @@ export const workerEnvSchema = z
     /** Provider calls in flight at once in this process. */
     WORKER_CONCURRENCY: positiveInt.max(1_000).default(10),
     /**
-     * Jobs taken from the queue at once (default 6 × WORKER_CONCURRENCY, never fewer): the ones
+     * Jobs taken from the queue at once (default 3 × WORKER_CONCURRENCY, never fewer): the ones
      * not calling a provider mark running, commit their results and enqueue next steps meanwhile,
      * so those round trips do not idle a provider slot.
      */
