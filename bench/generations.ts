@@ -109,7 +109,6 @@ export async function runGenerationsBench(): Promise<Record<string, unknown>> {
       STORAGE_DIR: storageDir,
       WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
       WORKER_JOBS_IN_FLIGHT: process.env.BENCH_GENERATIONS_JOBS_IN_FLIGHT,
-      WORKER_JOBS_IN_FLIGHT: process.env.BENCH_GENERATIONS_JOBS_IN_FLIGHT,
       SWEEP_INTERVAL_MS: "0",
       LOG_LEVEL: "silent",
       SHUTDOWN_TIMEOUT_MS: "2000",
