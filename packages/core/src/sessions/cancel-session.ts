@@ -2,6 +2,7 @@ import type { Database } from "@spellcast/db";
 
 import { cancelCastInTx } from "../casts/advance-cast";
 import { lockAccountInTx } from "../casts/lock-account";
+import { lockCast } from "../casts/snapshot";
 import { DomainError } from "../errors";
 import type { SessionSnapshot, SessionStatus } from "./schema";
 import { isTerminalStatus } from "./schema";
@@ -24,7 +25,11 @@ export async function cancelSession(
     if (isTerminalStatus(current.status)) {
       throw new DomainError("INVALID_STATE", `This generation already ended (${current.status})`);
     }
-    if (current.castId) await lockAccountInTx(tx, current.userId);
+    if (current.castId) {
+      // The documented order — account, then cast — before the refund takes the event lock.
+      await lockAccountInTx(tx, current.userId);
+      await lockCast(tx, current.castId);
+    }
     const refund = await refundSession(tx, current, "Generation canceled: credits returned");
     const row = await updateSession(tx, current.id, {
       status: "canceled",
