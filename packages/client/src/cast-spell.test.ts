@@ -13,18 +13,38 @@ afterAll(() => api.cleanup());
 const serve = (req: Request) =>
   fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext(api.deps, req.headers) });
 
+/** An answer a create gets instead of reaching the procedure, as a server that could not serve it sends it. */
+type Refusal = { code: "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE" | "INTERNAL_SERVER_ERROR"; httpStatus: number };
+
+/**
+ * The server's own BAD_REQUEST answer to `req` (its input left out), turned into `refusal`: the
+ * body has the exact shape the link expects, and the procedure never ran.
+ */
+async function refuse(req: Request, refusal: Refusal): Promise<Response> {
+  const bad = await serve(new Request(req.url, { method: req.method, headers: req.headers, body: "{}" }));
+  const body = (await bad.text()).replaceAll("BAD_REQUEST", refusal.code).replaceAll('"httpStatus":400', `"httpStatus":${refusal.httpStatus}`);
+  return new Response(body, { status: bad.status === 400 ? refusal.httpStatus : bad.status, headers: bad.headers });
+}
+
 /**
  * A client of a new user (API key auth). `dropCreateResponses` responses of `dropPath` (casts.create
  * by default) are lost on the way back (the server has committed): the client sees a network error.
+ * `refusals` are answered, in order, to the first creates instead of running them.
  */
-async function clientOfNewUser(dropCreateResponses = 0, dropPath = "casts.create") {
+async function clientOfNewUser(dropCreateResponses = 0, dropPath = "casts.create", refusals: Refusal[] = []) {
   const user = await api.signUp("Client");
   const { id: userId } = await user.caller.me();
   const { key } = await user.caller.apiKeys.create({ name: "client test" });
   const spell = await user.caller.spells.create({ name: "Tidy", steps: [{ tool: "rewrite", params: {} }] });
   let toDrop = dropCreateResponses;
+  const toRefuse = [...refusals];
+  let createsServed = 0;
   const fetchImpl: typeof fetch = async (input, init) => {
     const req = new Request(input, init);
+    const isCreate = new URL(req.url).pathname.includes(dropPath);
+    const refusal = isCreate ? toRefuse.shift() : undefined;
+    if (refusal) return refuse(req, refusal);
+    if (isCreate) createsServed += 1;
     const res = await serve(req);
     if (toDrop > 0 && new URL(req.url).pathname.includes(dropPath)) {
       toDrop -= 1;
@@ -34,7 +54,7 @@ async function clientOfNewUser(dropCreateResponses = 0, dropPath = "casts.create
     return res;
   };
   const spellcast = createSpellcastClient({ url: "http://spellcast.test", apiKey: key, fetch: fetchImpl });
-  return { userId, spellId: spell.id, spellcast };
+  return { userId, spellId: spell.id, spellcast, createsServed: () => createsServed, refusalsLeft: () => toRefuse.length };
 }
 
 async function castKeysOf(userId: string): Promise<Array<{ id: string; clientKey: string | null }>> {
@@ -73,6 +93,44 @@ describe("castSpell clientKey", () => {
     const retried = await spellcast.castSpell(request);
     expect(retried).toMatchObject({ id: made?.id, status: "completed" });
     expect(await castKeysOf(userId)).toHaveLength(1);
+  });
+});
+
+describe("castSpell retries", () => {
+  it("a create answered 429, then 503, then served: sent again with the same key, one cast", async () => {
+    const refusals: Refusal[] = [
+      { code: "TOO_MANY_REQUESTS", httpStatus: 429 },
+      { code: "SERVICE_UNAVAILABLE", httpStatus: 503 },
+    ];
+    const { userId, spellId, spellcast, createsServed } = await clientOfNewUser(0, "casts.create", refusals);
+    const cast = await spellcast.castSpell({ spellId, input: { kind: "text", text: "this image shows a cat" }, clientKey: "after-refusals-1" });
+    expect(cast).toMatchObject({ status: "completed", output: { kind: "text", text: "A cat" } });
+    expect(createsServed()).toBe(1);
+    expect(await castKeysOf(userId)).toEqual([{ id: cast.id, clientKey: "after-refusals-1" }]);
+  });
+
+  it("gives up after three transient answers, with the last one", async () => {
+    const refusals = Array.from({ length: 3 }, (): Refusal => ({ code: "INTERNAL_SERVER_ERROR", httpStatus: 500 }));
+    const { userId, spellId, spellcast, createsServed, refusalsLeft } = await clientOfNewUser(0, "casts.create", refusals);
+    const err: unknown = await spellcast.castSpell({ spellId, input: { kind: "text", text: "a cat" } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect((err as TRPCClientError<never>).data).toMatchObject({ code: "INTERNAL_SERVER_ERROR", httpStatus: 500 });
+    expect(refusalsLeft()).toBe(0);
+    expect(createsServed()).toBe(0);
+    expect(await castKeysOf(userId)).toEqual([]);
+  });
+
+  it("an answer that would be the same again (an unknown spell) is not sent again", async () => {
+    const { spellcast, createsServed } = await clientOfNewUser();
+    const err: unknown = await spellcast.castSpell({ spellId: "00000000-0000-4000-8000-00000000dead", input: { kind: "text", text: "a cat" } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((err as TRPCClientError<never>).data).toMatchObject({ code: "NOT_FOUND" });
+    expect(createsServed()).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { TRPCClient } from "@trpc/client";
 
 import { randomClientKey } from "./client-key.js";
-import { retryLostResponse } from "./retry-lost.js";
+import { retryCreate } from "./retry-create.js";
 import type { SessionEvent, StreamEvent } from "./follow-events.js";
 import { followEvents, readCursor } from "./follow-events.js";
 import type { AppRouter, Cast, CastSpellInput, TerminalCast } from "./types.js";
@@ -36,7 +36,7 @@ function castOf(event: StreamEvent, castId: string): Cast | null {
 export async function castSpell(trpc: TRPCClient<AppRouter>, input: CastSpellInput, options: CastSpellOptions = {}): Promise<TerminalCast> {
   const after = await readCursor(trpc);
   const request = { ...input, clientKey: input.clientKey ?? randomClientKey() };
-  const created = await retryLostResponse(() => trpc.casts.create.mutate(request));
+  const created = await retryCreate(() => trpc.casts.create.mutate(request));
   if (isTerminalCast(created)) return created;
   const castId = created.id;
   // Step sessions announce themselves with session events carrying the cast id; their progress follows.

@@ -8,7 +8,7 @@ import { startCaptionRun } from "./caption-run.js";
 import type { CastSpellOptions } from "./cast-spell.js";
 import { castSpell } from "./cast-spell.js";
 import { randomClientKey } from "./client-key.js";
-import { retryLostResponse } from "./retry-lost.js";
+import { retryCreate } from "./retry-create.js";
 import { readCursor } from "./follow-events.js";
 import type { AppRouter, CaptionRunInput, Cast, CastSpellInput, GenerateInput, Session, TerminalCast, TerminalSession } from "./types.js";
 import type { UploadFileInput, UploadImagesResult } from "./upload-images.js";
@@ -100,7 +100,7 @@ export function createSpellcastClient(options: SpellcastClientOptions): Spellcas
     trpc,
     generate: (input) => {
       const request = { ...input, clientKey: input.clientKey ?? randomClientKey() };
-      return retryLostResponse(() => trpc.generations.create.mutate(request));
+      return retryCreate(() => trpc.generations.create.mutate(request));
     },
     cursor: () => readCursor(trpc),
     waitFor: (sessionId, waitOptions) => waitForSession(trpc, sessionId, waitOptions),
