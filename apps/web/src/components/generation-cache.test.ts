@@ -100,6 +100,12 @@ describe("patchPages", () => {
   it("an empty first page takes the session", () => {
     expect(patchPages(pages({ ids: [], more: false }), s(1))?.pages[0]?.items).toHaveLength(1);
   });
+
+  it("never inserts a spell step (the list holds single generations only)", () => {
+    const data = pages({ ids: [s(3)], more: false });
+    const step = snap("0000000c", { createdAt: at(9), updatedAt: at(9), castId: "00000000-0000-4000-8000-0000000000c1", stepIndex: 0 });
+    expect(patchPages(data, step)).toBe(data);
+  });
 });
 
 it("a completed session without outputs or a failed one without details needs a read", () => {
