@@ -2,6 +2,7 @@ import { WaitingError } from "bullmq";
 import type { Job } from "bullmq";
 
 import type { Logger } from "./logger";
+import { jobKeyOf } from "./provider-slots";
 
 interface ActiveJob {
   job: Job;
@@ -22,6 +23,8 @@ export interface ActiveJobs {
   ids(): string[];
   /** Move every running job back to wait and abort its work; returns the ids moved. */
   handBackAll(): Promise<string[]>;
+  /** The same for the jobs with these keys (`<queue>/<jobId>`) that are still running. */
+  handBack(keys: readonly string[]): Promise<string[]>;
 }
 
 export function createActiveJobs(logger: Logger): ActiveJobs {
@@ -32,7 +35,7 @@ export function createActiveJobs(logger: Logger): ActiveJobs {
     // BullMQ passes a lock token to every processor; without one (manual processing) there is
     // nothing to hand back with, so just run.
     if (token === undefined || job.id === undefined) return work(controller.signal);
-    const key = `${job.queueName}/${job.id}`;
+    const key = jobKeyOf(job);
     const entry: ActiveJob = { job, token, controller, release: () => undefined };
     const handedBack = new Promise<never>((_, reject) => {
       entry.release = reject;
@@ -68,12 +71,15 @@ export function createActiveJobs(logger: Logger): ActiveJobs {
     return moved ? jobId : undefined;
   }
 
+  async function handBackEntries(entries: ActiveJob[]): Promise<string[]> {
+    const moved = await Promise.all(entries.map(handBack));
+    return moved.filter((id): id is string => id !== undefined);
+  }
+
   return {
     run,
     ids: () => [...active.values()].map((e) => e.job.id ?? ""),
-    handBackAll: async () => {
-      const moved = await Promise.all([...active.values()].map(handBack));
-      return moved.filter((id): id is string => id !== undefined);
-    },
+    handBackAll: () => handBackEntries([...active.values()]),
+    handBack: (keys) => handBackEntries(keys.flatMap((k) => active.get(k) ?? [])),
   };
 }

@@ -1,18 +1,34 @@
 import pLimit from "p-limit";
 
 /**
- * Runs a provider call once one of this process's WORKER_CONCURRENCY slots is free. A job holds a
- * slot only for its call, not while its transitions commit or its next step is enqueued, so the
- * provider sees the configured concurrency while those stages overlap the next calls. A call whose
- * signal fired while it waited does not start.
+ * At most WORKER_CONCURRENCY provider calls at once in this process. A job holds a slot only for
+ * its call, not while its transitions commit or its next step is enqueued, so the provider sees
+ * the configured concurrency while those stages overlap the next calls.
  */
-export type ProviderSlots = <T>(signal: AbortSignal, call: () => Promise<T>) => Promise<T>;
+export interface ProviderSlots {
+  /**
+   * Runs `call` once a slot is free. `jobKey` (`<queue>/<jobId>`, as ActiveJobs keys jobs) names
+   * the waiting job for shutdown; a call whose `signal` fired while it waited does not start.
+   */
+  run<T>(jobKey: string, signal: AbortSignal, call: () => Promise<T>): Promise<T>;
+  /** Jobs whose call still waits for a slot: on shutdown they go back to the queue unstarted. */
+  waiting(): string[];
+}
 
 export function createProviderSlots(size: number): ProviderSlots {
   const limit = pLimit(size);
-  return (signal, call) =>
-    limit(() => {
-      signal.throwIfAborted();
-      return call();
-    });
+  const waiting = new Set<string>();
+  return {
+    run(jobKey, signal, call) {
+      waiting.add(jobKey);
+      return limit(() => {
+        waiting.delete(jobKey);
+        signal.throwIfAborted();
+        return call();
+      });
+    },
+    waiting: () => [...waiting],
+  };
 }
+
+export const jobKeyOf = (job: { queueName: string; id?: string | undefined }) => `${job.queueName}/${job.id ?? ""}`;

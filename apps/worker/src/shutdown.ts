@@ -8,6 +8,7 @@ import type { WorkerEnv } from "./env";
 import type { HeartbeatLoop } from "./heartbeat-loop";
 import type { Logger } from "./logger";
 import type { FailureHandler } from "./on-failed";
+import type { ProviderSlots } from "./provider-slots";
 import { settleWithin } from "./settle-within";
 
 // Budgets after the grace period; with SHUTDOWN_TIMEOUT_MS ≤ 25 s the whole stop stays under 30 s.
@@ -21,7 +22,10 @@ const HEARTBEAT_REMOVE_MS = 1_000;
 
 export interface ShutdownReport {
   reason: string;
-  /** Jobs still running at the end of the grace period, moved back to wait for another worker. */
+  /**
+   * Jobs moved back to wait for another worker: those whose provider call had not started when
+   * shutdown began, then those still running at the end of the grace period.
+   */
   handedBack: string[];
   /** False when some step ran out of time and its connection was dropped instead. */
   clean: boolean;
@@ -31,6 +35,7 @@ export interface ShutdownReport {
 export interface StoppableWorker {
   workers: Worker[];
   activeJobs: ActiveJobs;
+  providerSlots: ProviderSlots;
   heartbeat: HeartbeatLoop;
   connection: Redis;
   closeDb: () => Promise<void>;
@@ -43,7 +48,8 @@ export interface StoppableWorker {
 }
 
 /**
- * Order: stop advertising, stop fetching and let running jobs finish (up to the grace period), hand
+ * Order: stop advertising, stop fetching, hand back the jobs still waiting for a provider slot
+ * (another worker can start them now), let running jobs finish (up to the grace period), hand
  * back what is still running, let failure settlements finish, close the cancel subscriber and the
  * producer queues, then Postgres and Redis. Every step is time-boxed.
  */
@@ -59,11 +65,19 @@ export async function stopWorker(w: StoppableWorker, reason: string): Promise<Sh
 
   // close() (not forced) stops fetching at once and resolves when running jobs have finished.
   const closing = Promise.allSettled(w.workers.map((worker) => worker.close()));
+  const unstarted = w.activeJobs.handBack(w.providerSlots.waiting());
   let handedBack: string[] = [];
+  unstarted
+    .then((ids) => {
+      handedBack = ids;
+      if (ids.length > 0) w.logger.info({ jobIds: ids }, "handed back jobs whose provider call had not started");
+    })
+    .catch(() => undefined);
+  steps.push(await settleWithin(unstarted, HAND_BACK_MS));
   if (!(await settleWithin(closing, graceEndsAt - Date.now()))) {
     w.logger.warn({ running: w.activeJobs.ids() }, "grace period over: handing running jobs back to the queue");
     const handing = w.activeJobs.handBackAll();
-    handing.then((ids) => (handedBack = ids)).catch(() => undefined);
+    handing.then((ids) => (handedBack = [...handedBack, ...ids])).catch(() => undefined);
     steps.push(await settleWithin(handing, HAND_BACK_MS));
     steps.push(await settleWithin(closing, CLOSE_AFTER_HAND_BACK_MS));
   }

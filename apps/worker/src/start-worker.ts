@@ -102,6 +102,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   );
   const backoff = { baseMs: env.PROVIDER_BACKOFF_BASE_MS, maxMs: env.PROVIDER_BACKOFF_MAX_MS };
   const cancels = createCancelRegistry();
+  const providerSlots = createProviderSlots(env.WORKER_CONCURRENCY);
   const storage = createLocalStorage(env.STORAGE_DIR);
   const deps: WorkerDeps = {
     env,
@@ -132,7 +133,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     transitions: createSessionTransitions(commitDatabase.db),
     images: createImageReader(database.db, storage),
     nextSteps: createStepEnqueuer(producers),
-    providerSlots: createProviderSlots(env.WORKER_CONCURRENCY),
+    providerSlots,
   };
   const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);
@@ -190,6 +191,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const ready = {
     workers,
     activeJobs,
+    providerSlots,
     heartbeat,
     connection,
     closeDb: closeDatabases,

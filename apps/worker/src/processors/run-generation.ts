@@ -9,6 +9,7 @@ import { providerBackoffDelay } from "../backoff";
 import { FatalGenerationError, RetryableAttemptError, toAttemptFailure } from "../generation-errors";
 import type { Logger } from "../logger";
 import { createProgressReporter, silentProgress } from "../progress-reporter";
+import { jobKeyOf } from "../provider-slots";
 import { sessionImageKey, toolHandlers } from "../tools";
 import type { ToolHandler } from "../tools";
 import { invalidStep } from "../tools/step-input";
@@ -48,7 +49,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     let result: ToolResult;
     try {
       const signal = AbortSignal.any([deps.signal, cancel.signal]);
-      const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots(signal, call);
+      const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots.run(jobKeyOf(job), signal, call);
       result = await handler({ deps, session, userId, signal, log: sessionLog, inProviderSlot });
     } catch (err) {
       if (cancel.signal.aborted) return await endCanceled(deps, { sessionId, userId }, log, err);
