@@ -29,3 +29,10 @@ export function toUserMessage(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
   return GENERIC;
 }
+
+/** The tRPC error code the server sent (`PAYMENT_REQUIRED`, `NOT_FOUND`…), if it is one. */
+export function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  return typeof data === "object" && data !== null && "code" in data && typeof data.code === "string" ? data.code : undefined;
+}

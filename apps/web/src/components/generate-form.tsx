@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
 import type { FormEvent } from "react";
 import { useId, useRef, useState } from "react";
@@ -11,7 +10,8 @@ import type { ImageSize } from "@spellcast/core/sessions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
-import { toUserMessage } from "./error-message";
+import { newClientKey } from "./client-key";
+import { errorCode, toUserMessage } from "./error-message";
 import { formatCredits, formatNumber } from "./format-credits";
 import { AlertIcon } from "./icons";
 import { SubmitButton } from "./submit-button";
@@ -25,18 +25,6 @@ const SIZE_LABELS: Record<ImageSize, string> = {
   "1024x1536": "1024 × 1536 (portrait)",
   "1536x1024": "1536 × 1024 (landscape)",
 };
-
-/** A fresh idempotency key; randomUUID needs a secure context, so plain-http hosts get a fallback. */
-function newClientKey(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const data: unknown = error.data;
-  return typeof data === "object" && data !== null && "code" in data && typeof data.code === "string" ? data.code : undefined;
-}
 
 /**
  * Prompt, size and seed, with the cost shown before submit. Each submit attempt carries a client
