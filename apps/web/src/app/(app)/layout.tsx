@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 
+import { CastsLiveUpdates } from "~/components/casts-live-updates";
 import { CreditsLiveUpdates } from "~/components/credits-live-updates";
 import { EventStreamConnection } from "~/components/event-stream-provider";
 import { GenerationLiveStoreProvider } from "~/components/generation-live-store";
@@ -17,6 +18,7 @@ export default function SignedInLayout({ children }: { children: ReactNode }) {
       <CreditsLiveUpdates />
       <GenerationLiveStoreProvider>
         <GenerationsLiveUpdates />
+        <CastsLiveUpdates />
         {children}
       </GenerationLiveStoreProvider>
     </RequireSession>
