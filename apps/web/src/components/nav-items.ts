@@ -1,6 +1,6 @@
 import type { ComponentType, SVGProps } from "react";
 
-import { CoinsIcon, FolderIcon, ImageIcon, KeyIcon, ShieldIcon, WandIcon } from "./icons";
+import { CoinsIcon, FolderIcon, ImageIcon, KeyIcon, ShieldIcon, SparkleIcon, WandIcon } from "./icons";
 
 export interface NavItem {
   href: string;
@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/generate", label: "Generate", icon: ImageIcon, description: "Turn a prompt into an image and watch it render live." },
   { href: "/datasets", label: "Datasets", icon: FolderIcon, description: "Upload image folders to caption in bulk." },
   { href: "/spells", label: "Spells", icon: WandIcon, description: "Chain tools into pipelines and cast them over datasets." },
+  { href: "/casts", label: "Casts", icon: SparkleIcon, description: "Spells cast on one text or image, step by step, live." },
   { href: "/credits", label: "Credits", icon: CoinsIcon, description: "Your balance, holds, and where every credit went." },
   { href: "/api-keys", label: "API keys", icon: KeyIcon, description: "Keys for other apps using the typed client." },
   { href: "/admin", label: "Admin", icon: ShieldIcon, description: "Queues, users and credit grants.", adminOnly: true },

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 
 import { useTRPC } from "~/trpc/react";
@@ -45,16 +46,21 @@ export function SpellsPanel() {
                 <h2 className="card__title">
                   {spell.name} {spell.builtIn && <span className="badge badge--neutral">Built-in</span>}
                 </h2>
-                {!spell.builtIn && (
-                  <div className="caption-actions">
-                    <button type="button" className="button button--small" onClick={() => setEditing(spell.id)}>
-                      Edit
-                    </button>
-                    <button type="button" className="button button--small button--danger-outline" onClick={() => remove.mutate({ id: spell.id })}>
-                      Delete
-                    </button>
-                  </div>
-                )}
+                <div className="caption-actions">
+                  <Link href={`/spells/${spell.id}/cast`} className="button button--small button--primary" aria-label={`Cast ${spell.name}`}>
+                    Cast
+                  </Link>
+                  {!spell.builtIn && (
+                    <>
+                      <button type="button" className="button button--small" onClick={() => setEditing(spell.id)}>
+                        Edit
+                      </button>
+                      <button type="button" className="button button--small button--danger-outline" onClick={() => remove.mutate({ id: spell.id })}>
+                        Delete
+                      </button>
+                    </>
+                  )}
+                </div>
               </div>
               <p className="muted">
                 {spell.steps.map((s) => s.tool).join(" → ")} · {spell.input} → {spell.output} · {spell.cost} credits per cast

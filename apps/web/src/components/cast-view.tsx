@@ -1,0 +1,110 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+
+import { useTRPC } from "~/trpc/react";
+
+import { isActiveCast } from "./cast-cache";
+import { CastCancelButton } from "./cast-cancel-button";
+import { CastFailure } from "./cast-failure";
+import { CastInputSummary } from "./cast-input-summary";
+import { CastOutput } from "./cast-output";
+import { CastStatusBadge } from "./cast-status-badge";
+import { CastStepList } from "./cast-step-list";
+import { plannedSteps } from "./cast-steps";
+import { DateTime } from "./date-time";
+import { errorCode, toUserMessage } from "./error-message";
+import { FormAlert } from "./form-alert";
+import { formatCredits } from "./format-credits";
+import { PageHeader } from "./page-header";
+import { useCastStepSessions } from "./use-cast-step-sessions";
+
+const back = (
+  <p className="breadcrumb">
+    <Link href="/casts">Casts</Link> /
+  </p>
+);
+
+/** One cast, live: status, input, each step as it runs, the final output or the failure, Cancel. */
+export function CastView({ castId }: { castId: string }) {
+  const trpc = useTRPC();
+  const query = useQuery({ ...trpc.casts.get.queryOptions({ castId }), retry: false });
+  const spells = useQuery(trpc.spells.list.queryOptions());
+  const cast = query.data;
+  const steps = useCastStepSessions(cast?.stepGenerationIds ?? []);
+
+  if (!cast) {
+    if (!query.isError) return <div className="skeleton-line" aria-busy="true" />;
+    // Another user's cast answers NOT_FOUND like a missing one; a malformed id is no cast either.
+    const missing = ["NOT_FOUND", "BAD_REQUEST"].includes(errorCode(query.error) ?? "");
+    return (
+      <>
+        {back}
+        <section className="card empty-state" data-testid={missing ? "cast-not-found" : "cast-error"}>
+          <p className="empty-state__title">{missing ? "Cast not found" : "This cast could not be opened"}</p>
+          <p>{missing ? "There is no cast of yours at this address." : toUserMessage(query.error)}</p>
+          <Link href="/casts" className="button">
+            Your casts
+          </Link>
+        </section>
+      </>
+    );
+  }
+
+  const spell = spells.data?.find((s) => s.id === cast.spellId);
+  const planned = plannedSteps(spell, cast);
+  const charged = cast.stepGenerationIds.reduce((sum, id) => {
+    const session = steps.sessionOf(id);
+    return session?.status === "completed" ? sum + session.cost : sum;
+  }, 0);
+  const failedStep = cast.errorDetails?.failedStep;
+  const failedTool = failedStep === undefined ? null : (steps.sessionOf(cast.stepGenerationIds[failedStep] ?? "")?.tool ?? planned?.[failedStep]?.tool ?? null);
+  return (
+    <>
+      {back}
+      <PageHeader title={spell ? `Cast of “${spell.name}”` : "Cast"} lead={<CastStatusBadge status={cast.status} testId="cast-status" />} />
+      <div className="stack">
+        <section className="card" aria-label="Summary" data-testid="cast-summary">
+          <dl className="details-list">
+            <dt>Input</dt>
+            <dd>
+              <CastInputSummary cast={cast} firstStep={steps.sessionOf(cast.stepGenerationIds[0] ?? "")} />
+            </dd>
+            <dt>Started</dt>
+            <dd>
+              <DateTime value={new Date(cast.createdAt)} />
+            </dd>
+            {cast.completedAt && (
+              <>
+                <dt>Ended</dt>
+                <dd>
+                  <DateTime value={new Date(cast.completedAt)} />
+                </dd>
+              </>
+            )}
+            <dt>Charged</dt>
+            <dd data-testid="cast-charged">
+              {formatCredits(charged)}
+              {isActiveCast(cast.status) && spell && planned && <span className="muted"> so far · {formatCredits(spell.cost)} once every step has run</span>}
+            </dd>
+          </dl>
+          {cast.status === "completed" && (
+            <>
+              <h2 className="section-title">Output</h2>
+              <CastOutput cast={cast} />
+            </>
+          )}
+          {cast.status === "failed" && <CastFailure cast={cast} tool={failedTool} />}
+          {cast.status === "canceled" && <p className="muted" data-testid="cast-canceled">Canceled: the open step&apos;s credits were returned.</p>}
+          {isActiveCast(cast.status) && <CastCancelButton castId={cast.id} />}
+        </section>
+        {steps.error !== null && <FormAlert message={`Could not read a step: ${toUserMessage(steps.error)}`} />}
+        <CastStepList cast={cast} steps={steps} planned={planned} />
+        <p>
+          <Link href={`/spells/${cast.spellId}/cast`}>Cast this spell again</Link>
+        </p>
+      </div>
+    </>
+  );
+}
