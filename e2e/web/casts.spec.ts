@@ -1,0 +1,211 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import type { Page, TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import sharp from "sharp";
+
+import { addSimFaults, createGenerationOverHttp, uniqueToken, waitForStatus } from "../support/generations";
+import { newUser, signUp } from "../support/users";
+
+async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const shot = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach(name, { path: shot, contentType: "image/png" });
+}
+
+/** Creates a spell through the Spells page's editor. */
+async function createSpell(page: Page, name: string, steps: Array<{ tool: string; prompt?: string }>) {
+  await page.goto("/spells");
+  await page.getByRole("button", { name: "New spell" }).click();
+  const editor = page.getByTestId("spell-editor");
+  await editor.getByLabel("Name").fill(name);
+  for (const [i, step] of steps.entries()) {
+    if (i > 0) await editor.getByRole("button", { name: "Add step" }).click();
+    await editor.getByLabel(`Step ${i + 1} tool`).selectOption(step.tool);
+    if (step.prompt) await editor.getByLabel(`Step ${i + 1} prompt`).fill(step.prompt);
+  }
+  await editor.getByRole("button", { name: "Save spell" }).click();
+  await expect(page.getByTestId("spell-card").filter({ hasText: name })).toBeVisible();
+}
+
+/** Opens the spell's cast page from its card on the Spells page, with the event stream up. */
+async function openCastPage(page: Page, spellName: string) {
+  await page.goto("/spells");
+  await page.getByRole("link", { name: `Cast ${spellName}` }).click();
+  await page.waitForURL(/\/spells\/[0-9a-f-]+\/cast$/);
+  await expect(page.getByRole("heading", { level: 1, name: `Cast “${spellName}”` })).toBeVisible();
+  // Live from here on: what follows arrives through the stream.
+  await expect(page.getByTestId("credit-balance")).toHaveAttribute("data-live", "connected");
+}
+
+async function submitCast(page: Page): Promise<string> {
+  await page.getByRole("button", { name: "Cast", exact: true }).click();
+  await page.waitForURL(/\/casts\/[0-9a-f-]+$/);
+  const id = new URL(page.url()).pathname.split("/").at(-1);
+  if (!id) throw new Error("no cast id in the URL");
+  return id;
+}
+
+const step = (page: Page, n: number) => page.getByTestId("cast-step").nth(n - 1);
+
+test("cast a text spell: cost first, steps complete live, final output; a second cast is canceled; another user gets not found", async ({ page, browser }, testInfo) => {
+  // Each cast's chatgpt call is slowed by a token in its text: long enough to watch it run, or to cancel it.
+  const slow = uniqueToken("castslow");
+  const held = uniqueToken("casthold");
+  await addSimFaults([
+    { match: { promptContains: slow }, delayMs: 3_000 },
+    { match: { promptContains: held }, delayMs: 20_000 },
+  ]);
+  await signUp(page, newUser("Spell Caster"));
+  await createSpell(page, "Tidy and polish", [{ tool: "rewrite" }, { tool: "chatgpt", prompt: "Polish this: {{input}}" }]);
+
+  await openCastPage(page, "Tidy and polish");
+  await expect(page.getByTestId("cast-cost")).toContainText("Costs 1 credit over 2 steps");
+  await expect(page.getByTestId("cast-cost")).toContainText("100 credits available");
+  // Nothing to cast on yet: said at once, nothing sent.
+  await page.getByRole("button", { name: "Cast", exact: true }).click();
+  await expect(page.getByTestId("cast-missing-input")).toHaveText("Give some text to cast on");
+
+  await page.getByLabel("Text to cast on").fill(`  a small   red fox ${slow} asleep in snow `);
+  const castId = await submitCast(page);
+  await expect(page.getByTestId("cast-steps").getByTestId("cast-step")).toHaveCount(2);
+  // The rewrite step ran inside the create; the chatgpt step is on its way.
+  await expect(step(page, 1)).toHaveAttribute("data-status", "completed");
+  await expect(step(page, 1).getByTestId("cast-step-output")).toHaveText(`A small red fox ${slow} asleep in snow`);
+  await expect(step(page, 2)).toHaveAttribute("data-tool", "chatgpt");
+  await expect(step(page, 2)).toHaveAttribute("data-status", "running");
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "running");
+  await expect(page.getByTestId("cast-input-text")).toContainText("red fox");
+  await attachScreenshot(page, testInfo, "cast-running");
+
+  await expect(step(page, 2)).toHaveAttribute("data-status", "completed");
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed");
+  await expect(step(page, 2).getByTestId("cast-step-output")).toContainText(`Final caption: A small red fox ${slow}`);
+  await expect(step(page, 2).getByTestId("cast-step-cost")).toHaveText("1 credit");
+  await expect(page.getByTestId("cast-output")).toContainText(`Final caption: A small red fox ${slow}`);
+  await expect(page.getByTestId("cast-charged")).toContainText("1 credit");
+  await expect(page.getByRole("button", { name: "Cancel cast" })).toHaveCount(0);
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("99 credits");
+  await attachScreenshot(page, testInfo, "cast-completed");
+
+  // A second cast, canceled while its chatgpt step is held up: the hold comes back.
+  await page.getByRole("link", { name: "Cast this spell again" }).click();
+  await page.getByLabel("Text to cast on").fill(`a lighthouse ${held}`);
+  const canceledId = await submitCast(page);
+  expect(canceledId).not.toBe(castId);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "running");
+  await expect(step(page, 2)).toHaveAttribute("data-status", /queued|running/);
+  await page.getByRole("button", { name: "Cancel cast" }).click();
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "canceled");
+  await expect(step(page, 2)).toHaveAttribute("data-status", "canceled");
+  await expect(step(page, 2).getByTestId("cast-step-refund")).toHaveText("1 credit refunded");
+  await expect(page.getByTestId("cast-canceled")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Cancel cast" })).toHaveCount(0);
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("99 credits");
+  await attachScreenshot(page, testInfo, "cast-canceled");
+
+  // Both in the list, newest first, each with its status and a link.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Casts" }).click();
+  const rows = page.getByTestId("cast-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toHaveAttribute("data-cast-id", canceledId);
+  await expect(rows.nth(0)).toHaveAttribute("data-status", "canceled");
+  await expect(rows.nth(1)).toHaveAttribute("data-status", "completed");
+  await expect(rows.nth(1)).toContainText("Final caption:");
+  await attachScreenshot(page, testInfo, "casts-list");
+  await rows.nth(1).getByRole("link").click();
+  await expect(page).toHaveURL(new RegExp(`/casts/${castId}$`));
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed");
+
+  // Someone else: the same page as for a cast that does not exist.
+  const other = await browser.newContext();
+  try {
+    const theirs = await other.newPage();
+    await signUp(theirs, newUser("Curious Neighbour"));
+    await theirs.goto(`/casts/${castId}`);
+    await expect(theirs.getByTestId("cast-not-found")).toContainText("Cast not found");
+    await expect(theirs.getByTestId("cast-steps")).toHaveCount(0);
+    await attachScreenshot(theirs, testInfo, "cast-not-found");
+  } finally {
+    await other.close();
+  }
+});
+
+test("cast the built-in Caption spell on a dataset image: pick it, three steps complete, the caption appears", async ({ page }, testInfo) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-casts-"));
+  try {
+    const file = path.join(dir, "harbour.png");
+    await sharp({ create: { width: 200, height: 150, channels: 3, background: "#0ea5e9" } }).png().toFile(file);
+    await signUp(page, newUser("Image Caster"));
+    await page.goto("/datasets");
+    await page.getByLabel("Dataset name").fill("E2E cast source");
+    await page.getByRole("button", { name: "Create dataset" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "E2E cast source" })).toBeVisible();
+    await page.getByLabel("Add images").setInputFiles([file]);
+    await expect(page.getByTestId("dataset-image-count")).toHaveText("1 image");
+
+    await openCastPage(page, "Caption");
+    await expect(page.getByTestId("cast-cost")).toContainText("Costs 3 credits over 3 steps");
+    await page.getByRole("button", { name: "Cast", exact: true }).click();
+    await expect(page.getByTestId("cast-missing-input")).toHaveText("Pick an image to cast on");
+    await expect(page.getByLabel("Dataset", { exact: true })).toHaveValue(/[0-9a-f-]{36}/);
+    await page.getByTestId("cast-image-choice").filter({ hasText: "harbour.png" }).click();
+    await attachScreenshot(page, testInfo, "cast-image-picked");
+    await submitCast(page);
+
+    await expect(page.getByTestId("cast-input-image")).toBeVisible();
+    await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    const steps = page.getByTestId("cast-step");
+    await expect(steps).toHaveCount(3);
+    for (const [i, tool] of ["joycaption", "rewrite", "chatgpt"].entries()) {
+      await expect(steps.nth(i)).toHaveAttribute("data-tool", tool);
+      await expect(steps.nth(i)).toHaveAttribute("data-status", "completed");
+      await expect(steps.nth(i).getByTestId("cast-step-output")).not.toBeEmpty();
+    }
+    await expect(page.getByTestId("cast-output")).toContainText("Final caption:");
+    await expect(page.getByTestId("credit-balance-amount")).toHaveText("97 credits");
+    await attachScreenshot(page, testInfo, "cast-caption-completed");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a step the provider refuses fails the cast with its message and refund; a cast the user cannot pay for is refused", async ({ page }, testInfo) => {
+  const token = uniqueToken("castrefused");
+  await addSimFaults([{ match: { promptContains: token }, status: 400, body: JSON.stringify({ error: { message: "Refused by the model", type: "invalid_request_error" } }) }]);
+  await signUp(page, newUser("Unlucky Caster"));
+  await createSpell(page, "Polish", [{ tool: "chatgpt", prompt: "Polish this: {{input}}" }]);
+
+  await openCastPage(page, "Polish");
+  await page.getByLabel("Text to cast on").fill(`a small red fox ${token}`);
+  await submitCast(page);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "failed");
+  const failure = page.getByTestId("cast-failure");
+  await expect(failure.getByTestId("cast-failed-step")).toHaveText("Step 1 (chatgpt) failed");
+  await expect(failure.getByTestId("cast-failure-message")).toContainText("Refused by the model");
+  await expect(failure.getByTestId("cast-refund")).toContainText("1 credit refunded");
+  await expect(step(page, 1)).toHaveAttribute("data-status", "failed");
+  await expect(step(page, 1).getByTestId("cast-step-error")).toContainText("Refused by the model");
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("100 credits");
+  await attachScreenshot(page, testInfo, "cast-failed");
+
+  // Spend all 100 credits: 16 images at 6 and one at 4.
+  const spent = [];
+  for (let i = 0; i < 16; i++) spent.push(await createGenerationOverHttp(page.request, { prompt: `Spend ${i}`, size: "1536x1024" }));
+  spent.push(await createGenerationOverHttp(page.request, { prompt: "Spend the rest", size: "1024x1024" }));
+  for (const session of spent) await waitForStatus(page.request, session.id, "completed");
+
+  await openCastPage(page, "Polish");
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("0 credits");
+  await expect(page.getByTestId("cast-short")).toBeVisible();
+  await page.getByLabel("Text to cast on").fill("a small red fox");
+  await page.getByRole("button", { name: "Cast", exact: true }).click();
+  await expect(page.getByTestId("form-error")).toContainText("You don't have enough credits for this cast (1 credit).");
+  await expect(page).toHaveURL(/\/cast$/);
+  await attachScreenshot(page, testInfo, "cast-no-credits");
+  // Nothing was made: the failed cast is still the only one.
+  await expect(page.getByTestId("cast-row")).toHaveCount(1);
+  await expect(page.getByTestId("cast-row")).toHaveAttribute("data-status", "failed");
+});
