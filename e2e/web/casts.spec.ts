@@ -55,7 +55,7 @@ test("cast a text spell: cost first, steps complete live, final output; a second
   const slow = uniqueToken("castslow");
   const held = uniqueToken("casthold");
   await addSimFaults([
-    { match: { promptContains: slow }, delayMs: 3_000 },
+    { match: { promptContains: slow }, delayMs: 6_000 },
     { match: { promptContains: held }, delayMs: 20_000 },
   ]);
   await signUp(page, newUser("Spell Caster"));

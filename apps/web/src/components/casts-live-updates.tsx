@@ -44,8 +44,12 @@ export function CastsLiveUpdates() {
     queryClient.setQueriesData<CastsData>({ queryKey: trpc.casts.list.infiniteQueryKey() }, (data) => patchCastPagesWithStep(data, session));
     const castKey = trpc.casts.get.queryKey({ castId });
     const cast = queryClient.getQueryData(castKey);
-    // Only casts this tab holds: a caption run's thousands of steps are not kept here.
-    if (!cast) return;
+    if (!cast) {
+      // Being read for the first time: that answer may predate this step, so read once more after it.
+      if (queryClient.isFetching({ queryKey: castKey }) > 0) void queryClient.invalidateQueries({ queryKey: castKey });
+      // Otherwise not a cast this tab holds: a caption run's thousands of steps are not kept here.
+      return;
+    }
     if (missesStepsBefore(cast, session)) void queryClient.invalidateQueries({ queryKey: castKey });
     else queryClient.setQueryData(castKey, castWithStep(cast, session));
     queryClient.setQueryData(trpc.generations.get.queryKey({ id: session.id }), (current) => mergeSnapshot(current, session));
