@@ -96,7 +96,8 @@ describe("caption runs survive crashes", () => {
     const datasetId = await c.datasetWith(userId, 20);
     h.sim.setLatency(150);
     const first = await spawnWorker();
-    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID);
+    // A window of 6 of the 20 images: the kill also lands between casts ending and the next starting.
+    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID, undefined, 6);
     for (;;) {
       const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
       if (set.done >= 4) break;

@@ -1,6 +1,6 @@
 import { BUILT_IN_CAPTION_SPELL_ID, cancelCaptionSet, getCaptionSet, raiseCaptionBudget, readEventsAfter } from "@spellcast/core";
-import { captionSets, events } from "@spellcast/db";
-import { and, asc, eq } from "drizzle-orm";
+import { captionSets, casts, events } from "@spellcast/db";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { captionHarness } from "./caption-test-harness";
@@ -49,6 +49,26 @@ describe("caption runs", () => {
     // Every caption event is visible to a reader of the log (the stream's read path).
     const streamed = await readEventsAfter(h.db, { userId, afterId: null, limit: 1000 });
     expect(streamed.filter((e) => e.type === "caption_updated")).toHaveLength(20);
+  });
+
+  it("a 12-image run with a window of 3: never more than 3 casts active, each finished cast starts the next image, completes once", async () => {
+    const userId = await h.userWith(1000);
+    const datasetId = await c.datasetWith(userId, 12);
+    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID, undefined, 3);
+    let mostActive = 0;
+    for (;;) {
+      const active = await h.db.select().from(casts).where(and(eq(casts.captionSetId, started.id), inArray(casts.status, ["queued", "running"])));
+      mostActive = Math.max(mostActive, active.length);
+      const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
+      if (set.status !== "in_progress") break;
+    }
+    const { set, captions } = await c.waitForSet(userId, started.id, ["completed", "completed_with_errors"]);
+    expect(set).toMatchObject({ status: "completed", done: 12, failed: 0, spent: 36 });
+    expect(captions.every((x) => x.status === "done" && x.creditsCharged === 3)).toBe(true);
+    expect(mostActive).toBeGreaterThan(0);
+    expect(mostActive).toBeLessThanOrEqual(3);
+    expect(await h.db.select().from(casts).where(eq(casts.captionSetId, started.id))).toHaveLength(12);
+    expect(await h.balance(userId)).toEqual({ balance: 1000 - 36, held: 0 });
   });
 
   it("budget cap: the run pauses at the cap (never spends past it), raising it resumes to completion; cancel releases holds", async () => {

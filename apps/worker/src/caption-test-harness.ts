@@ -12,7 +12,7 @@ import type { GenerationHarness } from "./generation-test-harness";
 
 export interface CaptionHarness {
   datasetWith(userId: string, images: number): Promise<string>;
-  start(userId: string, datasetId: string, spellId: string, budget?: number): Promise<CaptionSetSnapshot>;
+  start(userId: string, datasetId: string, spellId: string, budget?: number, castWindow?: number): Promise<CaptionSetSnapshot>;
   enqueueJobs: (jobs: Parameters<typeof enqueueGeneration>[1][]) => Promise<void>;
   waitForSet(userId: string, setId: string, statuses: readonly string[], timeoutMs?: number): Promise<{ set: CaptionSetSnapshot; captions: CaptionSnapshot[] }>;
 }
@@ -36,8 +36,8 @@ export function captionHarness(h: GenerationHarness): CaptionHarness {
       if (result.rejected.length > 0) throw new Error(`uploads rejected: ${JSON.stringify(result.rejected)}`);
       return dataset.id;
     },
-    start: (userId, datasetId, spellId, budget) =>
-      startCaptionRun(h.db, { userId, datasetId, spellId, budget }, { maxAttempts: 3, holdMs: 3_600_000, batchSize: 50 }, enqueueJobs),
+    start: (userId, datasetId, spellId, budget, castWindow) =>
+      startCaptionRun(h.db, { userId, datasetId, spellId, budget }, { maxAttempts: 3, holdMs: 3_600_000, batchSize: 50, castWindow }, enqueueJobs),
     async waitForSet(userId, setId, statuses, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       let last: Awaited<ReturnType<typeof getCaptionSet>> | undefined;

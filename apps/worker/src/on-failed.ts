@@ -1,6 +1,7 @@
 import { failSession } from "@spellcast/core";
+import type { StepJob } from "@spellcast/core";
 import type { Database } from "@spellcast/db";
-import { deadLetterJobId, enqueue, generationDeadLetterJob } from "@spellcast/queue";
+import { deadLetterJobId, enqueue, enqueueGenerations, generationDeadLetterJob } from "@spellcast/queue";
 import type { Producers } from "@spellcast/queue";
 import type { Job } from "bullmq";
 import { z } from "zod";
@@ -53,6 +54,7 @@ export async function settleFinalFailure(deps: SettleDeps, final: FinalFailure):
     });
     const details = result.session.errorDetails;
     outcome = result.failed ? "failed" : "already_terminal";
+    if (result.next.length > 0) await enqueueNextImages(deps, result.next, log);
     if (result.failed) {
       log.info(
         {
@@ -76,6 +78,19 @@ export async function settleFinalFailure(deps: SettleDeps, final: FinalFailure):
   await addDeadLetter(deps, final, sessionId);
   log.info({ outcome }, "session.failed.dead_lettered");
   return outcome;
+}
+
+/**
+ * A caption run's failed cast gave its place to the next image, committed with the failure: its
+ * first step goes on the queue. If this fails, the sweeper enqueues the queued session later.
+ */
+async function enqueueNextImages(deps: SettleDeps, jobs: StepJob[], log: Logger): Promise<void> {
+  try {
+    await enqueueGenerations(deps.producers, jobs);
+    log.info({ nextSessionIds: jobs.map((j) => j.sessionId) }, "cast.window.refilled");
+  } catch (err) {
+    log.warn({ err, nextSessionIds: jobs.map((j) => j.sessionId) }, "cast.window.enqueue_failed; the sweeper will enqueue it");
+  }
 }
 
 async function addDeadLetter(deps: SettleDeps, final: FinalFailure, sessionId: string | null): Promise<void> {

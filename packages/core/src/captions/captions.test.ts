@@ -16,12 +16,14 @@ import { getBalance } from "../credits/read-credits";
 import { createTestUsers, openTestDb } from "../credits/test-support";
 import { addImagesToDataset } from "../datasets/add-images";
 import { createDataset } from "../datasets/manage-datasets";
+import { failSession } from "../sessions/fail-session";
 import { completeSession, markSessionRunning } from "../sessions/transitions";
 import { createSpell, deleteSpell, listSpells, updateSpell } from "../spells/manage-spells";
 import { BUILT_IN_CAPTION_SPELL_ID } from "../spells/schema";
 import { rewriteText } from "../spells/tools";
 import { cancelCaptionSet } from "./cancel-run";
 import { getCaptionSet, listCaptionSets } from "./read-captions";
+import { resumeStalledCaptionSets } from "./resume-stalled";
 import { estimateCaptionRun, raiseCaptionBudget, startCaptionRun } from "./run-captions";
 
 const { db, close } = openTestDb(10);
@@ -32,6 +34,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 const options = { maxAttempts: 3, holdMs: 3_600_000, batchSize: 10 };
+const fatal = { providerStatus: 400, providerMessage: "rejected", providerBody: null, requestId: "req_1", reason: "provider_error", attempts: 1, fatal: true };
 
 async function userWith(credits: number) {
   const [id] = await createTestUsers(db, 1);
@@ -132,6 +135,76 @@ describe("caption sets in core", () => {
     expect(batches.flat().every((j) => j.cast.stepIndex === 2)).toBe(true);
   });
 
+  it("a run keeps its cast window: 2 of 5 images cast at start, each finished cast starts the next in its transaction, every image captioned once", async () => {
+    const userId = await userWith(100);
+    const datasetId = await datasetWith(userId, 5);
+    const queue: StepJob[] = [];
+    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { ...options, castWindow: 2 }, async (j) => {
+      queue.push(...j);
+    });
+    const [row] = await db.select({ castWindow: captionSets.castWindow }).from(captionSets).where(eq(captionSets.id, set.id));
+    expect(row?.castWindow).toBe(2);
+    expect(queue).toHaveLength(2);
+    const active = async () =>
+      (await db.select().from(casts).where(and(eq(casts.captionSetId, set.id), inArray(casts.status, ["queued", "running"])))).length;
+    let mostActive = await active();
+    // Work through the steps as a worker would, newest first, so casts finish at different times.
+    for (let job = queue.pop(); job; job = queue.pop()) {
+      const done = await completeStep(job, `caption of image ${job.cast.imageIndex}`);
+      queue.push(...done.chain.next);
+      mostActive = Math.max(mostActive, await active());
+    }
+    expect(mostActive).toBe(2);
+    const read = await getCaptionSet(db, { userId, setId: set.id });
+    expect(read.set).toMatchObject({ status: "completed", done: 5, failed: 0, spent: 15 });
+    expect(read.captions.map((c) => c.text)).toEqual([0, 1, 2, 3, 4].map((i) => `caption of image ${i}`));
+    expect(await db.select().from(casts).where(eq(casts.captionSetId, set.id))).toHaveLength(5);
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 85, held: 0 });
+  });
+
+  it("a cast that fails for good gives its place in the window to the next image; the sweeper leaves a full window alone", async () => {
+    const userId = await userWith(100);
+    const datasetId = await datasetWith(userId, 3);
+    const queue: StepJob[] = [];
+    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { ...options, castWindow: 1 }, async (j) => {
+      queue.push(...j);
+    });
+    expect(queue.map((j) => j.cast.imageIndex)).toEqual([0]);
+    const noop = async () => undefined;
+    expect(await resumeStalledCaptionSets(db, { limit: 10, userIds: [userId] }, options, noop)).toEqual([]);
+
+    const first = queue.pop() as StepJob;
+    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
+    const failed = await failSession(db, { sessionId: first.sessionId, failure: fatal });
+    expect(failed.next.map((j) => j.cast.imageIndex)).toEqual([1]);
+    queue.push(...failed.next);
+    for (let job = queue.pop(); job; job = queue.pop()) queue.push(...(await completeStep(job, "a square")).chain.next);
+
+    const read = await getCaptionSet(db, { userId, setId: set.id });
+    expect(read.set).toMatchObject({ status: "completed_with_errors", done: 2, failed: 1 });
+    expect(read.captions.map((c) => c.status)).toEqual(["failed", "done", "done"]);
+    // Image 0's hold (2) was refunded; images 1 and 2 were charged 3 each.
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 94, held: 0 });
+  });
+
+  it("a run whose window lost a cast without a refill (a crash) is resumed by the sweeper", async () => {
+    const userId = await userWith(100);
+    const datasetId = await datasetWith(userId, 3);
+    const queue: StepJob[] = [];
+    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { ...options, castWindow: 2 }, async (j) => {
+      queue.push(...j);
+    });
+    expect(queue).toHaveLength(2);
+    // A place freed outside the normal path: image 1's cast gone with its step.
+    const [lost] = queue.splice(1, 1);
+    await db.update(generationSessions).set({ status: "canceled" }).where(eq(generationSessions.id, lost?.sessionId ?? ""));
+    await db.update(casts).set({ status: "canceled" }).where(eq(casts.id, lost?.cast.castId ?? ""));
+    const resumed: StepJob[] = [];
+    expect(await resumeStalledCaptionSets(db, { limit: 10, userIds: [userId] }, options, async (j) => void resumed.push(...j))).toEqual([set.id]);
+    // Image 1's caption is still pending with no active cast, so it is cast again, before image 2.
+    expect(resumed.map((j) => j.cast.imageIndex)).toEqual([1]);
+  });
+
   it("a batch of 1 cast and a batch of 3: one statement text each for casts and step sessions, rows as before", async () => {
     // One connection, so its pg_prepared_statements holds every statement the run prepared.
     const one = openTestDb(1);
@@ -156,7 +229,8 @@ describe("caption sets in core", () => {
       for (const cast of rows) {
         expect(castInputSchema.safeParse(cast.input).success).toBe(true);
         const source = { kind: "image", datasetId, imageId: cast.imageId, imageIndex: cast.imageIndex };
-        expect(cast.input).toEqual({ steps: expect.any(Array), source, options });
+        // How its steps run, not how the run was batched.
+        expect(cast.input).toEqual({ steps: expect.any(Array), source, options: { maxAttempts: options.maxAttempts, holdMs: options.holdMs } });
         expect(cast).toMatchObject({ userId, spellId: BUILT_IN_CAPTION_SPELL_ID, datasetId, status: "running", currentStep: 0, output: null, errorDetails: null, completedAt: null });
         expect(cast.createdAt).toBeInstanceOf(Date);
         const session = sessions.find((x) => x.castId === cast.id);

@@ -7,7 +7,7 @@ import { anyOf } from "../lib/any-of";
 import type { Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
 import { lockAccountInTx } from "../casts/lock-account";
-import type { CastInput, StepJob, StepOptions } from "../casts/schema";
+import type { CastInput, ChainResult, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
 import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
@@ -58,8 +58,9 @@ export interface BatchResult {
 /**
  * One transaction: continues waiting casts, then casts up to `limit` images that have neither a
  * caption nor an active cast (one cast per image, its first paid step reserved), as many as the
- * budget and the credits allow (if fewer than waiting, the set turns `paused`). Every table is
- * written with one statement for the whole batch. Account lock, then set lock.
+ * set's cast window, the budget and the credits allow (if the money runs short, the set turns
+ * `paused`). Every table is written with one statement for the whole batch. Account lock, then
+ * set lock.
  */
 export async function castPendingBatch(
   db: DbOrTx,
@@ -75,16 +76,56 @@ export async function castPendingBatch(
     const allWaiting = await findWaitingCasts(tx, locked.id, params.limit + 1);
     const waiting = await continuationsOf(tx, allWaiting.slice(0, params.limit));
     const chains = await continueCastsInTx(tx, waiting, book);
-    const uncast = await findUncastCaptions(tx, locked.id, params.limit + 1);
-    const pending = uncast.slice(0, params.limit);
-    const fit = await howManyFit(tx, book, locked, pending.length, firstPaidCost(params.steps));
-    const created = await insertCasts(tx, locked, pending.slice(0, fit), params);
-    chains.push(...(await continueCastsInTx(tx, created.map((cast) => ({ cast, fromStep: -1, stored: null, snapshot: null })), book)));
-    if (fit < pending.length) book.pause(locked.id);
+    // Counted after the waiting casts moved on: one that finished there frees its place.
+    const take = Math.min(params.limit, Math.max(0, locked.castWindow - (await countActiveCasts(tx, locked.id))));
+    const casting = await castImagesInTx(tx, book, locked, take, params);
+    chains.push(...casting.chains);
     markFlips(chains, await book.flush());
     const set = book.row(locked.id) ?? locked;
-    return { jobs: chains.flatMap((c) => c.next), more: set.status === "in_progress" && (uncast.length > params.limit || allWaiting.length > params.limit), set };
+    // Another batch only while this one was full (not cut short by the window) and more wait.
+    const more = (casting.moreUncast && take === params.limit) || allWaiting.length > params.limit;
+    return { jobs: chains.flatMap((c) => c.next), more: set.status === "in_progress" && more, set };
   }));
+}
+
+/** What new casts copy: the run's frozen spell steps and step options. */
+export interface CastTemplate {
+  steps: SpellStep[];
+  spellId: string;
+  options: StepOptions;
+}
+
+/**
+ * Casts up to `count` images of the locked set (account and set locks held, `book` its book)
+ * that have neither a caption nor an active cast: as many as the budget and credits allow (if
+ * fewer, the set pauses), each with its first paid step reserved. `moreUncast`: images beyond
+ * `count` are still waiting for a cast.
+ */
+export async function castImagesInTx(
+  tx: DbOrTx,
+  book: SetBook,
+  set: CaptionSetRow,
+  count: number,
+  template: CastTemplate,
+): Promise<{ chains: ChainResult[]; moreUncast: boolean }> {
+  if (count <= 0) return { chains: [], moreUncast: false };
+  // One more than it takes: whether another batch is needed, without a transaction to find out.
+  const uncast = await findUncastCaptions(tx, set.id, count + 1);
+  const pending = uncast.slice(0, count);
+  const fit = await howManyFit(tx, book, set, pending.length, firstPaidCost(template.steps));
+  const created = await insertCasts(tx, set, pending.slice(0, fit), template);
+  const chains = await continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null })), book);
+  if (fit < pending.length) book.pause(set.id);
+  return { chains, moreUncast: uncast.length > count };
+}
+
+/** Casts of the set still queued or running (waiting between steps included): its window in use. */
+export async function countActiveCasts(tx: DbOrTx, setId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(casts)
+    .where(and(eq(casts.captionSetId, setId), inArray(casts.status, ["queued", "running"])));
+  return row?.n ?? 0;
 }
 
 /** Waiting casts carry on from their last step's stored output (or from their source, if they have none). */
@@ -119,7 +160,7 @@ async function insertCasts(
   tx: DbOrTx,
   set: CaptionSetRow,
   pending: ReadonlyArray<{ id: string; imageId: string; imageIndex: number }>,
-  params: { steps: SpellStep[]; spellId: string; options: StepOptions },
+  params: CastTemplate,
 ): Promise<CastRow[]> {
   if (pending.length === 0) return [];
   // Every cast of the batch has the same steps and options: they travel once, each row adds its source.

@@ -7,9 +7,11 @@ import type { RunOptions, EnqueueSteps } from "./run-captions";
 import { resumeCaptionSet } from "./run-captions";
 
 /**
- * Sweeper step: `in_progress` sets with an image that has neither a caption nor an active cast,
- * or a cast waiting between steps, are resumed (e.g. the process that was creating their casts
- * died). Resume is idempotent under the set lock, so racing the normal path costs nothing twice.
+ * Sweeper step: `in_progress` sets with an image that has neither a caption nor an active cast
+ * while their cast window has room, or a cast waiting between steps, are resumed (e.g. the
+ * process that was creating their casts died). A run whose window is full is not stalled: its
+ * finishing casts start the next images. Resume is idempotent under the set lock, so racing the
+ * normal path costs nothing twice.
  */
 export async function resumeStalledCaptionSets(
   db: Database,
@@ -19,6 +21,7 @@ export async function resumeStalledCaptionSets(
 ): Promise<string[]> {
   const uncast = sql`exists (select 1 from ${captions} cp where cp.caption_set_id = ${captionSets.id} and cp.status = 'pending'
     and not exists (select 1 from ${casts} c where c.id = cp.cast_id and c.status in ('queued', 'running')))`;
+  const windowRoom = sql`(select count(*) from ${casts} c where c.caption_set_id = ${captionSets.id} and c.status in ('queued', 'running')) < ${captionSets.castWindow}`;
   const waiting = sql`exists (select 1 from ${casts} c where c.caption_set_id = ${captionSets.id} and c.status in ('queued', 'running')
     and not exists (select 1 from ${generationSessions} gs where gs.cast_id = c.id and gs.status in ('queued', 'running')))`;
   const rows = await db
@@ -28,7 +31,7 @@ export async function resumeStalledCaptionSets(
       and(
         eq(captionSets.status, "in_progress"),
         params.userIds ? inArray(captionSets.userId, [...params.userIds]) : undefined,
-        sql`(${uncast} or ${waiting})`,
+        sql`((${uncast} and ${windowRoom}) or ${waiting})`,
       ),
     )
     .orderBy(asc(captionSets.updatedAt))

@@ -21,7 +21,17 @@ export interface RunOptions extends StepOptions {
    * after its commit. Batches start at FIRST_BATCH, so the first steps start at once, and double.
    */
   batchSize?: number;
+  /** Most casts of the run active at once (default CAST_WINDOW), kept on the set. */
+  castWindow?: number;
 }
+
+/**
+ * A run keeps this many casts active and each finished cast starts the next image in its own
+ * transaction: credits are held and queue places taken for the window, not for every image of a
+ * large dataset at once (other users' work interleaves), and the start call commits 200 casts,
+ * not 5,000. Far more than a worker's provider slots, so the window never starves them.
+ */
+export const CAST_WINDOW = 200;
 
 /**
  * Measured on the captions bench: a batch holds the account lock that every completion of the
@@ -66,6 +76,8 @@ export async function startCaptionRun(
   const budget = params.budget ?? null;
   const firstCost = spell.steps[0] ? stepCost(spell.steps[0]) : 0;
   if (budget !== null && (!Number.isInteger(budget) || budget < 1)) throw new DomainError("INVALID_INPUT", "budget: a whole number of credits, at least 1");
+  const castWindow = options.castWindow ?? CAST_WINDOW;
+  if (!Number.isInteger(castWindow) || castWindow < 1) throw new DomainError("INVALID_INPUT", "castWindow: a whole number, at least 1");
   const set = await db.transaction(async (tx) => {
     const account = await lockAccountInTx(tx, params.userId);
     if ((account ? account.balance - account.held : 0) < firstCost) {
@@ -73,7 +85,7 @@ export async function startCaptionRun(
     }
     const [row] = await tx
       .insert(captionSets)
-      .values({ userId: params.userId, datasetId: dataset.id, spellId: spell.id, status: "in_progress", total: 0, budget })
+      .values({ userId: params.userId, datasetId: dataset.id, spellId: spell.id, status: "in_progress", total: 0, budget, castWindow })
       .returning();
     if (!row) throw new Error("caption set insert returned no row");
     const inserted = await tx.execute(sql`
@@ -97,7 +109,8 @@ async function castAll(db: Database, set: CaptionSetRow, spell: SpellSnapshot, o
       limit: size,
       steps: spell.steps,
       spellId: spell.id,
-      options,
+      // What each cast keeps of the options: how its steps run, not how the run was batched.
+      options: { maxAttempts: options.maxAttempts, holdMs: options.holdMs },
     });
     if (batch.jobs.length > 0) await enqueue(batch.jobs);
     if (!batch.more) return;

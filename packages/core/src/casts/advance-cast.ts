@@ -1,15 +1,19 @@
 import type { DbOrTx } from "@spellcast/db";
 
+import { castImagesInTx } from "../captions/cast-batch";
 import { failCaptionInTx } from "../captions/land-caption";
+import type { SetBook } from "../captions/set-book";
 import { lockSetBook } from "../captions/set-book";
+import type { CaptionSetRow } from "../captions/snapshot";
 import { lockCaptionSet } from "../captions/snapshot";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
 import type { Continuation } from "./continue-casts";
 import { continueCastsInTx, markFlips } from "./continue-casts";
-import type { ChainResult } from "./schema";
+import type { ChainResult, StepJob } from "./schema";
 import { emptyChain } from "./schema";
-import { emitCastEvent, isActiveCast, lockCast, lockCasts, updateCast } from "./snapshot";
+import type { CastRow } from "./snapshot";
+import { castInputOf, emitCastEvent, isActiveCast, lockCast, lockCasts, updateCast } from "./snapshot";
 
 export interface CompletedStep {
   /** The step's session as just stored (completed, outputs written). */
@@ -45,9 +49,48 @@ export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep
     keys.push(s.session.id);
   }
   const chains = await continueCastsInTx(tx, work, book);
+  await refillWindows(tx, book, work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() })), (i, jobs) => {
+    const chain = chains[i] ?? emptyChain();
+    chains[i] = { ...chain, next: [...chain.next, ...jobs] };
+  });
   markFlips(chains, await book.flush());
   keys.forEach((key, i) => out.set(key, chains[i] ?? emptyChain()));
   return out;
+}
+
+const isEnded = (status: ChainResult["castStatus"]) => status === "completed" || status === "failed" || status === "canceled";
+
+/**
+ * Each cast of a caption run that ended here frees a place in its set's window: as many images
+ * are cast in the same transaction (locks held: account, casts, sets). Their first steps' jobs
+ * are handed to `addJobs` with the index of one of the ended casts, so its worker enqueues them.
+ */
+async function refillWindows(
+  tx: DbOrTx,
+  book: SetBook,
+  moved: ReadonlyArray<{ cast: CastRow; chain: ChainResult }>,
+  addJobs: (index: number, jobs: StepJob[]) => void,
+): Promise<void> {
+  const endedBySet = new Map<string, number[]>();
+  moved.forEach(({ cast, chain }, i) => {
+    if (!cast.captionSetId || !isEnded(chain.castStatus)) return;
+    endedBySet.set(cast.captionSetId, [...(endedBySet.get(cast.captionSetId) ?? []), i]);
+  });
+  for (const [setId, ended] of endedBySet) {
+    const set = book.row(setId);
+    const first = ended[0];
+    if (!set || set.status !== "in_progress" || first === undefined) continue;
+    const jobs = await castNextImagesInTx(tx, book, set, ended.length, moved[first]?.cast);
+    if (jobs.length > 0) addJobs(first, jobs);
+  }
+}
+
+/** Casts up to `count` more images of `set` with the spell and options `like` was cast with. */
+async function castNextImagesInTx(tx: DbOrTx, book: SetBook, set: CaptionSetRow, count: number, like: CastRow | undefined): Promise<StepJob[]> {
+  if (!like?.spellId) return [];
+  const { steps, options } = castInputOf(like);
+  const { chains } = await castImagesInTx(tx, book, set, count, { steps, spellId: like.spellId, options });
+  return chains.flatMap((c) => c.next);
 }
 
 /** Step `session` failed for good: the cast fails with its error details; its caption is counted failed. */
@@ -63,8 +106,15 @@ export async function failCastInTx(tx: DbOrTx, session: SessionRow): Promise<Cha
     completedAt: new Date(),
   });
   await emitCastEvent(tx, cast);
-  if (set) await failCaptionInTx(tx, { set, cast });
-  return { next: [], captionWrite: null, castStatus: cast.status };
+  if (!set) return { next: [], captionWrite: null, castStatus: cast.status };
+  const counted = await failCaptionInTx(tx, { set, cast });
+  // Its place in the run's window goes to the next image (the account is locked: the caller refunds first).
+  if (counted.set.status !== "in_progress") return { next: [], captionWrite: null, castStatus: cast.status };
+  const book = await lockSetBook(tx, [set.id]);
+  const row = book.row(set.id);
+  const next = row ? await castNextImagesInTx(tx, book, row, 1, cast) : [];
+  await book.flush();
+  return { next, captionWrite: null, castStatus: cast.status };
 }
 
 /** Step `session` was canceled: the cast ends canceled; its caption stays pending (a resume may re-cast it). */

@@ -4,6 +4,7 @@ import type { Database, DbOrTx } from "@spellcast/db";
 import { reservations } from "@spellcast/db";
 
 import { failCastInTx } from "../casts/advance-cast";
+import type { StepJob } from "../casts/schema";
 import { lockAccountInTx } from "../casts/lock-account";
 import { releaseReservationInTx } from "../credits/settle-reservation";
 import { parseDomainInput } from "../parse-input";
@@ -31,11 +32,11 @@ interface Refund {
 export async function failSession(
   db: Database,
   params: { sessionId: string; failure: SessionFailure },
-): Promise<{ session: SessionSnapshot; failed: boolean }> {
+): Promise<{ session: SessionSnapshot; failed: boolean; next: StepJob[] }> {
   const failure = parseDomainInput(sessionFailureSchema, params.failure);
   return db.transaction(async (tx) => {
     const current = await lockSession(tx, params.sessionId);
-    if (isTerminalStatus(current.status)) return { session: toSessionSnapshot(current), failed: false };
+    if (isTerminalStatus(current.status)) return { session: toSessionSnapshot(current), failed: false, next: [] };
     if (current.castId) await lockAccountInTx(tx, current.userId);
     const refund = await refundSession(tx, current, "Generation failed: credits returned");
     const now = new Date();
@@ -62,8 +63,9 @@ export async function failSession(
     });
     await emitSessionEvent(tx, "session_completed", row);
     // A spell step: its cast fails with these details; later steps were never created or charged.
-    if (row.castId) await failCastInTx(tx, row);
-    return { session: toSessionSnapshot(row), failed: true };
+    // In a caption run the next image takes its place: `next` are its first step's jobs to enqueue.
+    const chain = row.castId ? await failCastInTx(tx, row) : null;
+    return { session: toSessionSnapshot(row), failed: true, next: chain?.next ?? [] };
   });
 }
 

@@ -63,6 +63,11 @@ export const captionSets = pgTable(
     budget: integer(),
     /** Credits captured by the run's steps so far. */
     spent: integer().notNull().default(0),
+    /**
+     * Most casts of the run active at once: a finished cast starts the next image in its own
+     * transaction, so a large run holds credits and queue places for this many, not for all.
+     */
+    castWindow: integer().notNull().default(200),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp({ withTimezone: true }),
@@ -71,6 +76,7 @@ export const captionSets = pgTable(
     index().on(t.datasetId, t.createdAt),
     index().on(t.status),
     check("caption_sets_counts", sql`${t.done} + ${t.failed} <= ${t.total}`),
+    check("caption_sets_cast_window_positive", sql`${t.castWindow} > 0`),
   ],
 );
 
@@ -130,7 +136,12 @@ export const captions = pgTable(
     creditsCharged: integer().notNull().default(0),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex().on(t.captionSetId, t.imageId), index().on(t.captionSetId, t.imageIndex)],
+  (t) => [
+    uniqueIndex().on(t.captionSetId, t.imageId),
+    index().on(t.captionSetId, t.imageIndex),
+    // Where a run's next images are found each time a cast finishes: only the pending ones, in order.
+    index("captions_pending_idx").on(t.captionSetId, t.imageIndex).where(sql`${t.status} = 'pending'`),
+  ],
 );
 
 /** Every edit of a caption's text (version 1 is what the spell wrote). */
