@@ -124,7 +124,7 @@ async function captionOnce(ctx: {
   const set = await startCaptionRun(
     app.db,
     { userId, datasetId: ctx.datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID },
-    { maxAttempts: 3, holdMs: 30 * 60_000 },
+    { maxAttempts: 3, holdMs: 30 * 60_000, castWindow: process.env.BENCH_CAPTIONS_CAST_WINDOW ? Number(process.env.BENCH_CAPTIONS_CAST_WINDOW) : undefined },
     async (jobs) => {
       await enqueueGenerations(producers, jobs);
     },

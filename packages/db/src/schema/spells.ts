@@ -67,7 +67,7 @@ export const captionSets = pgTable(
      * Most casts of the run active at once: a finished cast starts the next image in its own
      * transaction, so a large run holds credits and queue places for this many, not for all.
      */
-    castWindow: integer().notNull().default(200),
+    castWindow: integer().notNull().default(500),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp({ withTimezone: true }),
