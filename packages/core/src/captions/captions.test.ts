@@ -54,6 +54,15 @@ async function datasetWith(userId: string, n: number) {
   return ds.id;
 }
 
+/** A run of the Caption spell keeping `castWindow` casts active; `queue` collects the jobs it enqueues. */
+async function startWithWindow(userId: string, datasetId: string, castWindow: number) {
+  const queue: StepJob[] = [];
+  const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { ...options, castWindow }, async (j) => {
+    queue.push(...j);
+  });
+  return { set, queue };
+}
+
 /** Plays the worker's part for one step: running, then completed with a text output. */
 async function completeStep(job: StepJob, text: string) {
   await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
@@ -138,10 +147,7 @@ describe("caption sets in core", () => {
   it("a run keeps its cast window: 2 of 5 images cast at start, each finished cast starts the next in its transaction, every image captioned once", async () => {
     const userId = await userWith(100);
     const datasetId = await datasetWith(userId, 5);
-    const queue: StepJob[] = [];
-    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { ...options, castWindow: 2 }, async (j) => {
-      queue.push(...j);
-    });
+    const { set, queue } = await startWithWindow(userId, datasetId, 2);
     const [row] = await db.select({ castWindow: captionSets.castWindow }).from(captionSets).where(eq(captionSets.id, set.id));
     expect(row?.castWindow).toBe(2);
     expect(queue).toHaveLength(2);
@@ -165,10 +171,7 @@ describe("caption sets in core", () => {
   it("a cast that fails for good gives its place in the window to the next image; the sweeper leaves a full window alone", async () => {
     const userId = await userWith(100);
     const datasetId = await datasetWith(userId, 3);
-    const queue: StepJob[] = [];
-    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { ...options, castWindow: 1 }, async (j) => {
-      queue.push(...j);
-    });
+    const { set, queue } = await startWithWindow(userId, datasetId, 1);
     expect(queue.map((j) => j.cast.imageIndex)).toEqual([0]);
     const noop = async () => undefined;
     expect(await resumeStalledCaptionSets(db, { limit: 10, userIds: [userId] }, options, noop)).toEqual([]);
@@ -190,10 +193,7 @@ describe("caption sets in core", () => {
   it("a run whose window lost a cast without a refill (a crash) is resumed by the sweeper", async () => {
     const userId = await userWith(100);
     const datasetId = await datasetWith(userId, 3);
-    const queue: StepJob[] = [];
-    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { ...options, castWindow: 2 }, async (j) => {
-      queue.push(...j);
-    });
+    const { set, queue } = await startWithWindow(userId, datasetId, 2);
     expect(queue).toHaveLength(2);
     // A place freed outside the normal path: image 1's cast gone with its step.
     const [lost] = queue.splice(1, 1);
