@@ -57,6 +57,8 @@ describe("casts router", () => {
     const spell = await chatSpell(user);
     const cast = await user.caller.casts.create({ spellId: spell.id, input: { kind: "text", text: "a red fox" } });
     expect(cast).toMatchObject({ spellId: spell.id, status: "running", captionSetId: null, datasetId: null, currentStep: 0 });
+    // The cast's frozen plan: tool and credits of each step, no params (they travel in every event).
+    expect(cast.steps).toEqual([{ tool: "chatgpt", cost: 1 }]);
     expect(cast.stepGenerationIds).toHaveLength(1);
     const stepId = cast.stepGenerationIds[0] ?? "";
     const [step] = await api.db.select().from(generationSessions).where(eq(generationSessions.id, stepId));
@@ -66,9 +68,10 @@ describe("casts router", () => {
     await expect(user.caller.credits.balance()).resolves.toMatchObject({ balance: 100, held: 1 });
     const written = await api.db.select({ type: events.type }).from(events).where(eq(events.subjectId, cast.id));
     expect(written.map((e) => e.type)).toEqual(["cast_updated"]);
-    await expect(user.caller.casts.get({ castId: cast.id })).resolves.toMatchObject({ id: cast.id, status: "running" });
+    await expect(user.caller.casts.get({ castId: cast.id })).resolves.toMatchObject({ id: cast.id, status: "running", steps: cast.steps });
     const page = await user.caller.casts.list({ limit: 1 });
     expect(page.items.map((c) => c.id)).toEqual([cast.id]);
+    expect(page.items[0]?.steps).toEqual(cast.steps);
   });
 
   it("a spell of local steps only completes inside the create: no job, nothing charged", async () => {
@@ -84,6 +87,11 @@ describe("casts router", () => {
     const { datasetId, imageId } = await imageOf(user);
     const cast = await user.caller.casts.create({ spellId: BUILT_IN_CAPTION_SPELL_ID, input: { kind: "image", datasetId, imageId } });
     expect(cast).toMatchObject({ status: "running", datasetId, imageId, imageIndex: 0, captionSetId: null });
+    expect(cast.steps).toEqual([
+      { tool: "joycaption", cost: 2 },
+      { tool: "rewrite", cost: 0 },
+      { tool: "chatgpt", cost: 1 },
+    ]);
     await expect(user.caller.credits.balance()).resolves.toMatchObject({ held: 2 });
   });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { clientKeySchema } from "../sessions/schema";
-import { spellStepSchema } from "../spells/schema";
+import { MAX_CAST_TEXT_LENGTH, spellStepSchema } from "../spells/schema";
 
 const imageStepInputSchema = z.object({
   kind: z.literal("image"),
@@ -18,7 +18,7 @@ export type StepInput = z.infer<typeof stepInputSchema>;
 /** What a caller casts a spell on: some text, or one image of one of their datasets (its index is looked up). */
 export const castSourceSchema = z.discriminatedUnion("kind", [
   imageStepInputSchema.omit({ imageIndex: true }).strict(),
-  textStepInputSchema.extend({ text: z.string().trim().min(1, "Give some text to cast on").max(10_000) }).strict(),
+  textStepInputSchema.extend({ text: z.string().trim().min(1, "Give some text to cast on").max(MAX_CAST_TEXT_LENGTH, `Text to cast on is at most ${MAX_CAST_TEXT_LENGTH} characters`) }).strict(),
 ]);
 export type CastSource = z.infer<typeof castSourceSchema>;
 

@@ -8,10 +8,13 @@ import { DomainError } from "../errors";
 import { appendEvent } from "../events/append-event";
 import type { CastSnapshot } from "../spells/schema";
 import { castSnapshotSchema } from "../spells/schema";
+import { stepCost } from "../spells/tools";
 import type { CastInput } from "./schema";
 import { castInputSchema } from "./schema";
 
 export type CastRow = typeof casts.$inferSelect;
+
+export const castInputOf = (row: CastRow): CastInput => castInputSchema.parse(row.input);
 
 export function toCastSnapshot(row: CastRow): CastSnapshot {
   return castSnapshotSchema.parse({
@@ -24,6 +27,7 @@ export function toCastSnapshot(row: CastRow): CastSnapshot {
     status: row.status,
     stepGenerationIds: row.stepGenerationIds,
     currentStep: row.currentStep,
+    steps: castInputOf(row).steps.map((step) => ({ tool: step.tool, cost: stepCost(step) })),
     output: row.output,
     errorDetails: row.errorDetails,
     createdAt: row.createdAt.toISOString(),
@@ -31,8 +35,6 @@ export function toCastSnapshot(row: CastRow): CastSnapshot {
     completedAt: row.completedAt ? row.completedAt.toISOString() : null,
   });
 }
-
-export const castInputOf = (row: CastRow): CastInput => castInputSchema.parse(row.input);
 
 export async function lockCast(tx: DbOrTx, castId: string): Promise<CastRow> {
   const [row] = await tx.select().from(casts).where(eq(casts.id, castId)).for("update");

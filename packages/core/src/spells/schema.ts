@@ -31,8 +31,18 @@ export const spellSnapshotSchema = z.object({
 });
 export type SpellSnapshot = z.infer<typeof spellSnapshotSchema>;
 
+/** The most text a cast takes as its input (the browser counts against it before submitting). */
+export const MAX_CAST_TEXT_LENGTH = 10_000;
+
 export const castStatusSchema = z.enum(["queued", "running", "completed", "failed", "canceled"]);
 export type CastStatus = z.infer<typeof castStatusSchema>;
+
+/**
+ * One step of a cast's frozen plan: its tool and credits. Params stay out: every `cast_updated`
+ * event carries the whole snapshot, and the step's session shows its prompt once it starts.
+ */
+export const castStepSchema = z.object({ tool: toolNameSchema, cost: z.number().int().min(0) }).strict();
+export type CastStep = z.infer<typeof castStepSchema>;
 
 export const castSnapshotSchema = z.object({
   id: z.string().uuid(),
@@ -44,6 +54,8 @@ export const castSnapshotSchema = z.object({
   status: castStatusSchema,
   stepGenerationIds: z.array(z.string().uuid()),
   currentStep: z.number().int(),
+  /** Every step as the spell was when the cast began; later edits to the spell never change it. */
+  steps: z.array(castStepSchema),
   /** The last step's stored output once completed (text, or an image for a spell ending in seedream). */
   output: sessionOutputsSchema.nullable(),
   errorDetails: errorDetailsSchema.extend({ failedStep: z.number().int().optional() }).nullable(),
