@@ -57,9 +57,9 @@ export function CastStepItem({ row, cast, progress }: { row: CastStepRow; cast: 
           {row.tool}
         </span>
         <CastStatusBadge status={row.status} testId="cast-step-status" />
-        {session && (
+        {row.cost !== null && (
           <span className="muted" data-testid="cast-step-cost">
-            {formatCredits(session.cost)}
+            {formatCredits(row.cost)}
           </span>
         )}
         {retries > 0 && (

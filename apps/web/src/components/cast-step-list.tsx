@@ -1,12 +1,12 @@
-import type { CastSnapshot, SpellStep } from "@spellcast/core/spells/schema";
+import type { CastSnapshot } from "@spellcast/core/spells/schema";
 
 import { CastStepItem } from "./cast-step-item";
 import { castStepRows } from "./cast-steps";
 import type { CastStepSessions } from "./use-cast-step-sessions";
 
-/** The cast's steps in order, each live; later steps from the spell's plan when it is known. */
-export function CastStepList({ cast, steps, planned }: { cast: CastSnapshot; steps: CastStepSessions; planned: readonly SpellStep[] | null }) {
-  const rows = castStepRows(cast, steps.sessionOf, planned);
+/** Every step of the cast in order, each live; those without a session yet are "not started". */
+export function CastStepList({ cast, steps }: { cast: CastSnapshot; steps: CastStepSessions }) {
+  const rows = castStepRows(cast, steps.sessionOf);
   return (
     <section className="card" aria-labelledby="cast-steps-title">
       <h2 className="card__title" id="cast-steps-title">
@@ -17,7 +17,6 @@ export function CastStepList({ cast, steps, planned }: { cast: CastSnapshot; ste
           <CastStepItem key={row.index} row={row} cast={cast} progress={row.session ? steps.progressOf(row.session.id) : undefined} />
         ))}
       </ol>
-      {!planned && cast.status !== "completed" && <p className="muted">Later steps appear here as they start.</p>}
     </section>
   );
 }

@@ -1,43 +1,34 @@
 import { describe, expect, it } from "vitest";
 
 import type { SessionSnapshot } from "@spellcast/core/sessions/schema";
-import type { SpellSnapshot } from "@spellcast/core/spells/schema";
+import type { CastStep } from "@spellcast/core/spells/schema";
 
-import { castStepRows, plannedSteps } from "./cast-steps";
-import { at, castSnap, failure, SPELL_ID, stepSnap, uuid } from "./cast-test-fixtures";
+import { castPlanCost, castStepRows } from "./cast-steps";
+import { castSnap, failure, stepSnap, uuid } from "./cast-test-fixtures";
 
-const spell = (updatedAt: string): SpellSnapshot => ({
-  id: SPELL_ID,
-  name: "Polish",
-  steps: [
-    { tool: "rewrite", params: {} },
-    { tool: "chatgpt", params: { prompt: "Polish: {{input}}" } },
-    { tool: "seedream", params: {} },
-  ],
-  builtIn: false,
-  cost: 5,
-  input: "text",
-  output: "image",
-  createdAt: at(0),
-  updatedAt,
-});
-
-describe("plannedSteps", () => {
-  it("uses the spell's steps only while it is unchanged since the cast began", () => {
-    const cast = castSnap(10);
-    expect(plannedSteps(spell(at(5)), cast)?.map((s) => s.tool)).toEqual(["rewrite", "chatgpt", "seedream"]);
-    expect(plannedSteps(spell(at(11)), cast)).toBeNull();
-    expect(plannedSteps(undefined, cast)).toBeNull();
-  });
-});
+/** The plan a cast froze when it began: a free rewrite, a chat step, an image. */
+const plan: CastStep[] = [
+  { tool: "rewrite", cost: 0 },
+  { tool: "chatgpt", cost: 1 },
+  { tool: "seedream", cost: 4 },
+];
 
 describe("castStepRows", () => {
   const none = () => undefined;
 
-  it("lists started steps by their sessions, then loading and pending ones", () => {
-    const cast = castSnap(10, { stepGenerationIds: [uuid(0x5000), uuid(0x5001)], currentStep: 1 });
-    const sessions = new Map<string, SessionSnapshot>([[uuid(0x5000), stepSnap(cast, 0, { tool: "rewrite", status: "completed" })]]);
-    const rows = castStepRows(cast, (id) => sessions.get(id), spell(at(1)).steps);
+  it("lists every step of the cast's own plan before any has started, each not started with its cost", () => {
+    const rows = castStepRows(castSnap(10, { steps: plan }), none);
+    expect(rows.map((r) => [r.tool, r.status, r.cost])).toEqual([
+      ["rewrite", "pending", 0],
+      ["chatgpt", "pending", 1],
+      ["seedream", "pending", 4],
+    ]);
+  });
+
+  it("lists started steps by their sessions, then loading and not-started ones from the plan", () => {
+    const cast = castSnap(10, { steps: plan, stepGenerationIds: [uuid(0x5000), uuid(0x5001)], currentStep: 1 });
+    const sessions = new Map<string, SessionSnapshot>([[uuid(0x5000), stepSnap(cast, 0, { tool: "rewrite", status: "completed", cost: 0 })]]);
+    const rows = castStepRows(cast, (id) => sessions.get(id));
     expect(rows.map((r) => [r.tool, r.status])).toEqual([
       ["rewrite", "completed"],
       ["chatgpt", "loading"],
@@ -45,19 +36,33 @@ describe("castStepRows", () => {
     ]);
   });
 
+  it("follows the cast's plan, not its spell: a one-step snapshot lists one step, a three-step one three", () => {
+    // The cast page has no spell in this call at all: what it lists comes from the snapshot alone.
+    expect(castStepRows(castSnap(10, { steps: [{ tool: "chatgpt", cost: 1 }] }), none).map((r) => r.tool)).toEqual(["chatgpt"]);
+    expect(castStepRows(castSnap(10, { steps: plan }), none)).toHaveLength(3);
+  });
+
   it("marks steps an ended cast never reached as skipped, and a step it could not pay for as failed", () => {
-    const canceled = castSnap(10, { status: "canceled", stepGenerationIds: [uuid(0x5000)] });
-    expect(castStepRows(canceled, none, spell(at(1)).steps).map((r) => r.status)).toEqual(["loading", "skipped", "skipped"]);
-    const unpaid = castSnap(10, { status: "failed", stepGenerationIds: [uuid(0x5000)], errorDetails: failure(1) });
-    const rows = castStepRows(unpaid, none, null);
-    expect(rows.map((r) => [r.status, r.failedUnstarted])).toEqual([
-      ["loading", false],
-      ["failed", true],
+    const canceled = castSnap(10, { status: "canceled", steps: plan, stepGenerationIds: [uuid(0x5000)] });
+    expect(castStepRows(canceled, none).map((r) => r.status)).toEqual(["loading", "skipped", "skipped"]);
+    const unpaid = castSnap(10, { status: "failed", steps: plan, stepGenerationIds: [uuid(0x5000)], errorDetails: failure(1) });
+    expect(castStepRows(unpaid, none).map((r) => [r.tool, r.status, r.failedUnstarted])).toEqual([
+      ["rewrite", "loading", false],
+      ["chatgpt", "failed", true],
+      ["seedream", "skipped", false],
     ]);
   });
 
-  it("without the plan, shows only the steps that started", () => {
-    const cast = castSnap(10, { stepGenerationIds: [uuid(0x5000)] });
-    expect(castStepRows(cast, none, null)).toHaveLength(1);
+  it("a started step shows its session's cost and tool", () => {
+    const cast = castSnap(10, { steps: plan, stepGenerationIds: [uuid(0x5000)] });
+    const session = stepSnap(cast, 0, { tool: "rewrite", status: "running", cost: 0 });
+    const [first] = castStepRows(cast, (id) => (id === session.id ? session : undefined));
+    expect(first).toMatchObject({ tool: "rewrite", status: "running", cost: 0, session });
+  });
+});
+
+describe("castPlanCost", () => {
+  it("sums the plan's step costs", () => {
+    expect(castPlanCost(castSnap(10, { steps: plan }))).toBe(5);
   });
 });

@@ -1,17 +1,20 @@
 import type { SessionSnapshot, SessionStatus } from "@spellcast/core/sessions/schema";
-import type { CastSnapshot, SpellSnapshot, SpellStep } from "@spellcast/core/spells/schema";
+import type { CastSnapshot } from "@spellcast/core/spells/schema";
 
 import { isActiveCast } from "./cast-cache";
 
 /**
  * A step as the cast page lists it: its session's status once it has one; before that `pending`
- * (still to come), `loading` (created, its session not read yet) or `skipped` (the cast ended first).
+ * (not started: still to come), `loading` (created, its session not read yet) or `skipped` (the
+ * cast ended first).
  */
 export type CastStepStatus = SessionStatus | "pending" | "loading" | "skipped";
 
 export interface CastStepRow {
   index: number;
   tool: string;
+  /** Credits the step costs: its session's once it has one, else the cast's frozen plan's. */
+  cost: number | null;
   status: CastStepStatus;
   session: SessionSnapshot | null;
   /** The cast failed here before this step had a session (its hold was refused). */
@@ -19,29 +22,26 @@ export interface CastStepRow {
 }
 
 /**
- * The steps still to come, from the spell as it is now, if it has not been edited since the cast
- * began (the cast keeps a frozen copy the API does not return); otherwise they show up as they start.
+ * Every step of the cast in order, from the plan the cast froze when it began (`cast.steps`), so
+ * later edits to its spell never change what is listed; a step with a session shows that session.
  */
-export function plannedSteps(spell: SpellSnapshot | undefined, cast: CastSnapshot): SpellStep[] | null {
-  if (!spell || spell.id !== cast.spellId || spell.updatedAt > cast.createdAt) return null;
-  return spell.steps;
-}
-
-/** Every step of the cast in order: those with sessions, then the planned ones not started. */
-export function castStepRows(
-  cast: CastSnapshot,
-  sessionOf: (id: string) => SessionSnapshot | undefined,
-  planned: readonly SpellStep[] | null,
-): CastStepRow[] {
+export function castStepRows(cast: CastSnapshot, sessionOf: (id: string) => SessionSnapshot | undefined): CastStepRow[] {
   const failedStep = cast.status === "failed" ? (cast.errorDetails?.failedStep ?? null) : null;
-  const count = Math.max(cast.stepGenerationIds.length, planned?.length ?? 0, failedStep === null ? 0 : failedStep + 1);
+  // The plan covers every step; the max only guards a snapshot and its step ids disagreeing.
+  const count = Math.max(cast.stepGenerationIds.length, cast.steps.length, failedStep === null ? 0 : failedStep + 1);
   return Array.from({ length: count }, (_, index): CastStepRow => {
     const id = cast.stepGenerationIds[index];
     const session = id ? (sessionOf(id) ?? null) : null;
-    const tool = session?.tool ?? planned?.[index]?.tool ?? "step";
-    if (session) return { index, tool, status: session.status, session, failedUnstarted: false };
-    if (id) return { index, tool, status: "loading", session: null, failedUnstarted: false };
-    if (index === failedStep) return { index, tool, status: "failed", session: null, failedUnstarted: true };
-    return { index, tool, status: isActiveCast(cast.status) ? "pending" : "skipped", session: null, failedUnstarted: false };
+    const planned = cast.steps[index];
+    const tool = session?.tool ?? planned?.tool ?? "step";
+    const cost = session?.cost ?? planned?.cost ?? null;
+    const row = { index, tool, cost, session, failedUnstarted: false };
+    if (session) return { ...row, status: session.status };
+    if (id) return { ...row, status: "loading" };
+    if (index === failedStep) return { ...row, status: "failed", failedUnstarted: true };
+    return { ...row, status: isActiveCast(cast.status) ? "pending" : "skipped" };
   });
 }
+
+/** Credits the whole cast costs if every step runs (the sum of its frozen plan). */
+export const castPlanCost = (cast: CastSnapshot) => cast.steps.reduce((sum, step) => sum + step.cost, 0);

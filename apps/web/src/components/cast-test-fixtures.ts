@@ -20,6 +20,7 @@ export function castSnap(n: number, over: Partial<CastSnapshot> = {}): CastSnaps
     status: "running",
     stepGenerationIds: [],
     currentStep: 0,
+    steps: [{ tool: "chatgpt", cost: 1 }],
     output: null,
     errorDetails: null,
     createdAt: at(n),

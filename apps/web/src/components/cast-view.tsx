@@ -12,7 +12,7 @@ import { CastInputSummary } from "./cast-input-summary";
 import { CastOutput } from "./cast-output";
 import { CastStatusBadge } from "./cast-status-badge";
 import { CastStepList } from "./cast-step-list";
-import { plannedSteps } from "./cast-steps";
+import { castPlanCost } from "./cast-steps";
 import { DateTime } from "./date-time";
 import { errorCode, toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
@@ -53,13 +53,12 @@ export function CastView({ castId }: { castId: string }) {
   }
 
   const spell = spells.data?.find((s) => s.id === cast.spellId);
-  const planned = plannedSteps(spell, cast);
   const charged = cast.stepGenerationIds.reduce((sum, id) => {
     const session = steps.sessionOf(id);
     return session?.status === "completed" ? sum + session.cost : sum;
   }, 0);
   const failedStep = cast.errorDetails?.failedStep;
-  const failedTool = failedStep === undefined ? null : (steps.sessionOf(cast.stepGenerationIds[failedStep] ?? "")?.tool ?? planned?.[failedStep]?.tool ?? null);
+  const failedTool = failedStep === undefined ? null : (steps.sessionOf(cast.stepGenerationIds[failedStep] ?? "")?.tool ?? cast.steps[failedStep]?.tool ?? null);
   return (
     <>
       {back}
@@ -86,7 +85,7 @@ export function CastView({ castId }: { castId: string }) {
             <dt>Charged</dt>
             <dd data-testid="cast-charged">
               {formatCredits(charged)}
-              {isActiveCast(cast.status) && spell && planned && <span className="muted"> so far · {formatCredits(spell.cost)} once every step has run</span>}
+              {isActiveCast(cast.status) && <span className="muted"> so far · {formatCredits(castPlanCost(cast))} once every step has run</span>}
             </dd>
           </dl>
           {cast.status === "completed" && (
@@ -100,7 +99,7 @@ export function CastView({ castId }: { castId: string }) {
           {isActiveCast(cast.status) && <CastCancelButton castId={cast.id} />}
         </section>
         {steps.error !== null && <FormAlert message={`Could not read a step: ${toUserMessage(steps.error)}`} />}
-        <CastStepList cast={cast} steps={steps} planned={planned} />
+        <CastStepList cast={cast} steps={steps} />
         <p>
           <Link href={`/spells/${cast.spellId}/cast`}>Cast this spell again</Link>
         </p>
