@@ -9,6 +9,7 @@ import { useId, useRef, useState } from "react";
 
 // Types only from the API: the browser bundle never pulls in server code.
 import type { AppRouter } from "@spellcast/api";
+import { MAX_CAST_TEXT_LENGTH } from "@spellcast/core/spells/schema";
 import type { SpellSnapshot } from "@spellcast/core/spells/schema";
 
 import { useTRPC } from "~/trpc/react";
@@ -51,9 +52,12 @@ export function CastForm({ spell }: { spell: SpellSnapshot }) {
     }),
   );
 
+  // The server trims before it checks the limit, so the counter counts what it will count.
+  const length = text.trim().length;
+  const tooLong = length > MAX_CAST_TEXT_LENGTH;
   const source: CastSource | null =
     spell.input === "text"
-      ? text.trim().length > 0
+      ? length > 0
         ? { kind: "text", text }
         : null
       : image?.imageId
@@ -65,7 +69,7 @@ export function CastForm({ spell }: { spell: SpellSnapshot }) {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setTried(true);
-    if (create.isPending || !source) return;
+    if (create.isPending || !source || tooLong) return;
     const request = JSON.stringify({ spellId: spell.id, input: source });
     // Same request as the failed attempt before it: same key, so the server deduplicates.
     if (attempt.current?.request !== request) attempt.current = { key: newClientKey(), request };
@@ -96,12 +100,17 @@ export function CastForm({ spell }: { spell: SpellSnapshot }) {
             onChange={(e) => setText(e.target.value)}
             placeholder="A small red fox asleep in fresh snow"
             aria-describedby={ids.counter}
-            aria-invalid={missing ? true : undefined}
+            aria-invalid={missing || tooLong ? true : undefined}
             required
           />
-          <p className="field__hint" id={ids.counter}>
-            {formatNumber(text.length)} characters · the first step ({spell.steps[0]?.tool}) reads it
+          <p className={`field__hint generate-form__counter${tooLong ? " is-over" : ""}`} id={ids.counter} data-testid="cast-text-counter">
+            {formatNumber(length)} / {formatNumber(MAX_CAST_TEXT_LENGTH)} characters · the first step ({spell.steps[0]?.tool}) reads it
           </p>
+          {tooLong && (
+            <p className="field__error" role="alert" data-testid="cast-too-long">
+              At most {formatNumber(MAX_CAST_TEXT_LENGTH)} characters: shorten the text to cast.
+            </p>
+          )}
         </div>
       ) : (
         <CastImagePicker value={image} onChange={setImage} />
