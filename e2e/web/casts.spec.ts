@@ -209,3 +209,64 @@ test("a step the provider refuses fails the cast with its message and refund; a 
   await expect(page.getByTestId("cast-row")).toHaveCount(1);
   await expect(page.getByTestId("cast-row")).toHaveAttribute("data-status", "failed");
 });
+
+test("the text limit is checked before sending; a cast lists its own steps after its spell is edited; the casts list polls while the stream is down", async ({ page }, testInfo) => {
+  // The first step is held up, so the second is still to come while the spell changes.
+  const held = uniqueToken("castplan");
+  await addSimFaults([{ match: { promptContains: held }, delayMs: 20_000 }]);
+  await signUp(page, newUser("Plan Keeper"));
+  await createSpell(page, "Polish then tidy", [{ tool: "chatgpt", prompt: "Polish this: {{input}}" }, { tool: "rewrite" }]);
+
+  await openCastPage(page, "Polish then tidy");
+  const spellId = new URL(page.url()).pathname.split("/").at(-2);
+  const text = page.getByLabel("Text to cast on");
+  await text.fill("x".repeat(10_001));
+  const counter = page.getByTestId("cast-text-counter");
+  await expect(counter).toContainText("10,001 / 10,000 characters");
+  await expect(counter).toHaveClass(/is-over/);
+  await expect(page.getByTestId("cast-too-long")).toBeVisible();
+  await page.getByRole("button", { name: "Cast", exact: true }).click();
+  await expect(page).toHaveURL(/\/cast$/);
+  await attachScreenshot(page, testInfo, "cast-text-too-long");
+  await text.fill(`a red fox ${held}`);
+  await expect(counter).not.toHaveClass(/is-over/);
+  await expect(page.getByTestId("cast-too-long")).toHaveCount(0);
+  const castId = await submitCast(page);
+  await expect(page.getByTestId("cast-step")).toHaveCount(2);
+  await expect(step(page, 2)).toHaveAttribute("data-tool", "rewrite");
+  await expect(step(page, 2).getByTestId("cast-step-status")).toHaveText("Not started");
+  await expect(page.getByTestId("cast-charged")).toContainText("1 credit once every step has run");
+
+  // The spell loses its second step; the running cast still lists the two it began with.
+  await page.goto("/spells");
+  await page.getByTestId("spell-card").filter({ hasText: "Polish then tidy" }).getByRole("button", { name: "Edit" }).click();
+  const editor = page.getByTestId("spell-editor");
+  await editor.getByLabel("Name").fill("Just polish");
+  await editor.getByRole("button", { name: "Remove" }).nth(1).click();
+  await editor.getByRole("button", { name: "Save spell" }).click();
+  await expect(page.getByTestId("spell-card").filter({ hasText: "Just polish" })).toContainText("chatgpt · text → text");
+  await page.goto(`/casts/${castId}`);
+  await expect(page.getByTestId("cast-step")).toHaveCount(2);
+  await expect(step(page, 1)).toHaveAttribute("data-tool", "chatgpt");
+  await expect(step(page, 2)).toHaveAttribute("data-tool", "rewrite");
+  await expect(step(page, 2)).toHaveAttribute("data-status", "pending");
+  await attachScreenshot(page, testInfo, "cast-keeps-its-steps");
+
+  // No event stream from here on: the list still shows a cast made elsewhere, by polling.
+  await page.route("**/api/trpc/events.stream**", (route) => route.abort());
+  await page.goto("/casts");
+  await expect(page.getByTestId("cast-row")).toHaveCount(1);
+  await expect(page.getByTestId("credit-balance")).not.toHaveAttribute("data-live", "connected");
+  const res = await page.request.post("/api/trpc/casts.create", {
+    headers: { "content-type": "application/json" },
+    data: { json: { spellId, input: { kind: "text", text: "a second fox" } } },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  // The fallback poll is 10 s.
+  await expect(page.getByTestId("cast-row")).toHaveCount(2, { timeout: 20_000 });
+  await expect(page.getByTestId("credit-balance")).not.toHaveAttribute("data-live", "connected");
+
+  // Release the held step's slot for the tests after this one.
+  const cancel = await page.request.post("/api/trpc/casts.cancel", { headers: { "content-type": "application/json" }, data: { json: { id: castId } } });
+  expect(cancel.status(), await cancel.text()).toBe(200);
+});
