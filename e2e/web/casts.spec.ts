@@ -210,7 +210,7 @@ test("a step the provider refuses fails the cast with its message and refund; a 
   await expect(page.getByTestId("cast-row")).toHaveAttribute("data-status", "failed");
 });
 
-test("the text limit is checked before sending; a cast lists its own steps after its spell is edited; the casts list polls while the stream is down", async ({ page }, testInfo) => {
+test("the text limit is checked before sending; a cast lists its own steps after its spell is edited; the casts list and a cast's page poll while the stream is down", async ({ page }, testInfo) => {
   // The first step is held up, so the second is still to come while the spell changes.
   const held = uniqueToken("castplan");
   await addSimFaults([{ match: { promptContains: held }, delayMs: 20_000 }]);
@@ -266,7 +266,12 @@ test("the text limit is checked before sending; a cast lists its own steps after
   await expect(page.getByTestId("cast-row")).toHaveCount(2, { timeout: 20_000 });
   await expect(page.getByTestId("credit-balance")).not.toHaveAttribute("data-live", "connected");
 
-  // Release the held step's slot for the tests after this one.
+  // The cast page polls too: canceled elsewhere (which also frees the held step's slot for the
+  // tests after this one), the running cast and its open step turn canceled without the stream.
+  await page.goto(`/casts/${castId}`);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "running");
   const cancel = await page.request.post("/api/trpc/casts.cancel", { headers: { "content-type": "application/json" }, data: { json: { id: castId } } });
   expect(cancel.status(), await cancel.text()).toBe(200);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "canceled", { timeout: 20_000 });
+  await expect(step(page, 1)).toHaveAttribute("data-status", "canceled", { timeout: 20_000 });
 });

@@ -19,6 +19,7 @@ import { FormAlert } from "./form-alert";
 import { formatCredits } from "./format-credits";
 import { PageHeader } from "./page-header";
 import { useCastStepSessions } from "./use-cast-step-sessions";
+import { useStreamFallbackInterval } from "./use-stream-fallback";
 
 const back = (
   <p className="breadcrumb">
@@ -29,7 +30,13 @@ const back = (
 /** One cast, live: status, input, each step as it runs, the final output or the failure, Cancel. */
 export function CastView({ castId }: { castId: string }) {
   const trpc = useTRPC();
-  const query = useQuery({ ...trpc.casts.get.queryOptions({ castId }), retry: false });
+  const fallback = useStreamFallbackInterval();
+  // Without the stream an active cast is read again now and then; an ended one never changes.
+  const query = useQuery({
+    ...trpc.casts.get.queryOptions({ castId }),
+    retry: false,
+    refetchInterval: (q) => (q.state.data && isActiveCast(q.state.data.status) ? fallback : false),
+  });
   const spells = useQuery(trpc.spells.list.queryOptions());
   const cast = query.data;
   const steps = useCastStepSessions(cast?.stepGenerationIds ?? []);
