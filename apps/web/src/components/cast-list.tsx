@@ -8,6 +8,7 @@ import { CastListItem } from "./cast-list-item";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { useCastsList } from "./use-casts-list";
+import { LoadMoreButton } from "./load-more-button";
 
 /** The caller's recent casts, newest first with "Load more"; `spellId` narrows it to one spell. */
 export function CastList({ title, spellId }: { title: string; spellId?: string }) {
@@ -37,20 +38,7 @@ export function CastList({ title, spellId }: { title: string; spellId?: string }
           ))}
         </ul>
       )}
-      {list.hasNextPage && (
-        <div className="load-more">
-          <button
-            type="button"
-            className="button"
-            onClick={() => void list.fetchNextPage()}
-            disabled={list.isFetchingNextPage}
-            aria-busy={list.isFetchingNextPage || undefined}
-          >
-            {list.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
-            Load more
-          </button>
-        </div>
-      )}
+      <LoadMoreButton pages={list} />
     </section>
   );
 }

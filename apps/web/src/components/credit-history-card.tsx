@@ -7,6 +7,7 @@ import { useTRPC } from "~/trpc/react";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { LedgerRow } from "./ledger-row";
+import { LoadMoreButton } from "./load-more-button";
 
 const PAGE_SIZE = 20;
 
@@ -57,20 +58,7 @@ export function CreditHistoryCard() {
             </table>
           </div>
           {history.isFetchNextPageError && <FormAlert message={`Could not load more: ${toUserMessage(history.error)}`} />}
-          {history.hasNextPage && (
-            <div className="load-more">
-              <button
-                type="button"
-                className="button"
-                onClick={() => void history.fetchNextPage()}
-                disabled={history.isFetchingNextPage}
-                aria-busy={history.isFetchingNextPage || undefined}
-              >
-                {history.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
-                Load more
-              </button>
-            </div>
-          )}
+          <LoadMoreButton pages={history} />
         </>
       )}
     </section>

@@ -9,6 +9,7 @@ import { GenerationCard } from "./generation-card";
 import { GenerationDetailsDialog } from "./generation-details-dialog";
 import { useGenerationLive } from "./generation-live-store";
 import { useGenerationsList } from "./use-generations-list";
+import { LoadMoreButton } from "./load-more-button";
 
 /** The caller's generations as cards, newest first, 24 per page with "Load more". */
 export function GenerationHistory() {
@@ -48,20 +49,7 @@ export function GenerationHistory() {
           ))}
         </ul>
       )}
-      {list.hasNextPage && (
-        <div className="load-more">
-          <button
-            type="button"
-            className="button"
-            onClick={() => void list.fetchNextPage()}
-            disabled={list.isFetchingNextPage}
-            aria-busy={list.isFetchingNextPage || undefined}
-          >
-            {list.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
-            Load more
-          </button>
-        </div>
-      )}
+      <LoadMoreButton pages={list} />
       <GenerationDetailsDialog session={open} progress={openId ? live.progressOf(openId) : undefined} onClose={() => setOpenId(null)} />
     </section>
   );
