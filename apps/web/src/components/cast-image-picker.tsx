@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 import { datasetImageUrl } from "./dataset-image-grid";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
+import { LoadMoreButton } from "./load-more-button";
 
 const PAGE_SIZE = 48;
 
@@ -84,14 +85,7 @@ export function CastImagePicker({ value, onChange }: { value: PickedImage | null
             </li>
           ))}
         </ul>
-        {images.hasNextPage && (
-          <div className="load-more">
-            <button type="button" className="button" onClick={() => void images.fetchNextPage()} disabled={images.isFetchingNextPage}>
-              {images.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
-              Show more images
-            </button>
-          </div>
-        )}
+        <LoadMoreButton pages={images} label="Show more images" />
       </fieldset>
     </div>
   );

@@ -17,6 +17,7 @@ import { PageHeader } from "./page-header";
 import { UploadProgressList } from "./upload-progress-list";
 import { UploadRejections } from "./upload-rejections";
 import { useImageUploads } from "./use-image-uploads";
+import { LoadMoreButton } from "./load-more-button";
 
 const PAGE_SIZE = 200;
 
@@ -119,14 +120,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
           ) : (
             <DatasetImageGrid images={images} />
           )}
-          {pages.hasNextPage && (
-            <div className="load-more">
-              <button type="button" className="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
-                {pages.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
-                Show more images
-              </button>
-            </div>
-          )}
+          <LoadMoreButton pages={pages} label="Show more images" />
           {pages.error && <FormAlert message={`Could not refresh the images: ${toUserMessage(pages.error)}`} />}
         </section>
       </div>

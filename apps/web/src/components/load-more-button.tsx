@@ -8,7 +8,7 @@ export interface NextPages {
 }
 
 /** "Load more" under a keyset list: shown while a next page exists, busy while it loads. */
-export function LoadMoreButton({ pages }: { pages: NextPages }) {
+export function LoadMoreButton({ pages, label = "Load more" }: { pages: NextPages; label?: string }) {
   if (!pages.hasNextPage) return null;
   return (
     <div className="load-more">
@@ -20,7 +20,7 @@ export function LoadMoreButton({ pages }: { pages: NextPages }) {
         aria-busy={pages.isFetchingNextPage || undefined}
       >
         {pages.isFetchingNextPage && <span className="spinner" aria-hidden="true" />}
-        Load more
+        {label}
       </button>
     </div>
   );
