@@ -1,11 +1,11 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 
-import { useTRPC } from "~/trpc/react";
+import { useTRPC, useTRPCClient } from "~/trpc/react";
 
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
@@ -19,15 +19,16 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
   const [chosen, setChosen] = useState<string | null>(null);
   const spellId = chosen ?? captionSpells[0]?.id ?? null;
   const [budget, setBudget] = useState("");
+  const trpcClient = useTRPCClient();
+  const estimateInput = { datasetId, spellId: spellId ?? "" };
+  // Keyed by the image count too: an upload finishing starts a new estimate. A refetch of the same
+  // key would join a first fetch still in flight and keep its smaller count.
   const estimate = useQuery({
-    ...trpc.captions.estimate.queryOptions({ datasetId, spellId: spellId ?? "" }),
+    queryKey: [...trpc.captions.estimate.queryKey(estimateInput), { imageCount }],
+    queryFn: () => trpcClient.captions.estimate.query(estimateInput),
     enabled: spellId !== null && imageCount > 0,
+    placeholderData: keepPreviousData,
   });
-  // Uploads finishing change the image count: the estimate follows.
-  const refetchEstimate = estimate.refetch;
-  useEffect(() => {
-    if (imageCount > 0 && spellId) void refetchEstimate();
-  }, [imageCount, spellId, refetchEstimate]);
   const runs = useQuery(trpc.captions.list.queryOptions({ datasetId }));
   const start = useMutation(
     trpc.captions.start.mutationOptions({
