@@ -10,7 +10,6 @@ describe("parseWorkerEnv", () => {
       REDIS_URL: "redis://127.0.0.1:6379",
       REDIS_PREFIX: "spellcast",
       WORKER_CONCURRENCY: 10,
-      WORKER_JOBS_IN_FLIGHT: 30,
       LOG_LEVEL: "info",
       SHUTDOWN_TIMEOUT_MS: 25_000,
       SEEDREAM_BASE_URL: "http://127.0.0.1:4010",
@@ -29,8 +28,8 @@ describe("parseWorkerEnv", () => {
     expect(env.WORKER_CONCURRENCY).toBe(10);
   });
 
-  it("takes three jobs per provider slot unless told, and never fewer jobs than slots", () => {
-    expect(parseWorkerEnv({ WORKER_CONCURRENCY: "50" }).WORKER_JOBS_IN_FLIGHT).toBe(150);
+  it("sizes the jobs in flight itself unless told, and never takes fewer jobs than slots", () => {
+    expect(parseWorkerEnv({ WORKER_CONCURRENCY: "50" }).WORKER_JOBS_IN_FLIGHT).toBeUndefined();
     expect(parseWorkerEnv({ WORKER_CONCURRENCY: "50", WORKER_JOBS_IN_FLIGHT: "50" }).WORKER_JOBS_IN_FLIGHT).toBe(50);
     expect(() => parseWorkerEnv({ WORKER_CONCURRENCY: "50", WORKER_JOBS_IN_FLIGHT: "49" })).toThrow(
       /^invalid worker setting WORKER_JOBS_IN_FLIGHT: must be at least WORKER_CONCURRENCY \(got "49"\)/,

@@ -3,14 +3,6 @@ import { z } from "zod";
 const SIM_URL_DEFAULT = "http://127.0.0.1:4010";
 
 const positiveInt = z.coerce.number().int().positive();
-/**
- * The jobs beyond the slots cover the stages around a call (mark running, commit, enqueue). On
- * the captions bench (50 ms calls, stages longer than calls) 2 left slots idle and 6 beat 3 by a
- * little (1.39× the bound vs 1.44–1.51×); on the generations bench 6 tripled commit → SSE p50
- * (7 → 23–30 ms) for no throughput. A job may wait (jobs − slots) ÷ slots calls for a slot while
- * another worker idles — minutes with calls of seconds — so the default stays at 3.
- */
-const JOBS_PER_PROVIDER_SLOT = 3;
 
 /** Everything the worker reads from its environment; the only file that touches `process.env`. */
 export const workerEnvSchema = z
@@ -24,9 +16,9 @@ export const workerEnvSchema = z
     /** Provider calls in flight at once in this process. */
     WORKER_CONCURRENCY: positiveInt.max(1_000).default(10),
     /**
-     * Jobs taken from the queue at once (default 3 × WORKER_CONCURRENCY, never fewer): the ones
-     * not calling a provider mark running, commit their results and enqueue next steps meanwhile,
-     * so those round trips do not idle a provider slot.
+     * Jobs taken from the queue at once, never fewer than WORKER_CONCURRENCY: the ones not calling
+     * a provider mark running, commit and enqueue meanwhile, so those round trips do not idle a
+     * slot. Unset: sized from measured call and commit times (job-depth.ts).
      */
     WORKER_JOBS_IN_FLIGHT: positiveInt.max(5_000).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -60,7 +52,6 @@ export const workerEnvSchema = z
   // Provider base URLs default to the local simulator, wherever SIM_URL points.
   .transform((env) => ({
     ...env,
-    WORKER_JOBS_IN_FLIGHT: env.WORKER_JOBS_IN_FLIGHT ?? JOBS_PER_PROVIDER_SLOT * env.WORKER_CONCURRENCY,
     SEEDREAM_BASE_URL: env.SEEDREAM_BASE_URL ?? env.SIM_URL,
     OPENAI_BASE_URL: env.OPENAI_BASE_URL ?? env.SIM_URL,
     JOYCAPTION_BASE_URL: env.JOYCAPTION_BASE_URL ?? env.SIM_URL,

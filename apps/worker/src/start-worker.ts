@@ -31,6 +31,7 @@ import { processors, registryEntries } from "./processors";
 import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
 import { createImageReader } from "./image-reader";
+import { createJobDepth } from "./job-depth";
 import { createProviderSlots } from "./provider-slots";
 import { createSessionTransitions, TRANSITION_CONNECTIONS } from "./session-transitions";
 import { createStepEnqueuer } from "./step-enqueuer";
@@ -103,6 +104,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const backoff = { baseMs: env.PROVIDER_BACKOFF_BASE_MS, maxMs: env.PROVIDER_BACKOFF_MAX_MS };
   const cancels = createCancelRegistry();
   const providerSlots = createProviderSlots(env.WORKER_CONCURRENCY);
+  const jobDepth = createJobDepth({ slots: env.WORKER_CONCURRENCY, fixed: env.WORKER_JOBS_IN_FLIGHT });
   const storage = createLocalStorage(env.STORAGE_DIR);
   const deps: WorkerDeps = {
     env,
@@ -134,6 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     images: createImageReader(database.db, storage),
     nextSteps: createStepEnqueuer(producers),
     providerSlots,
+    jobDepth,
   };
   const failures = createFailureHandler({ db: database.db, producers, logger });
   const activeJobs = createActiveJobs(logger);
@@ -150,8 +153,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       {
         connection,
         prefix: env.REDIS_PREFIX,
-        // More jobs than provider slots: the others mark running, commit and enqueue meanwhile.
-        concurrency: env.WORKER_JOBS_IN_FLIGHT,
+        // More jobs than provider slots: the others mark running, commit and enqueue meanwhile
+        // (the generation queue's worker follows jobDepth from here on).
+        concurrency: jobDepth.current(),
         lockDuration: options.lockDurationMs ?? 15_000,
         stalledInterval: options.stalledIntervalMs ?? 5_000,
         // One stall is forgiven (the job re-runs); a second means the job itself kills workers.
@@ -161,7 +165,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       },
     );
     attachWorkerListeners(worker, logger);
-    if (queue === QueueName.generation) worker.on("failed", (job, err) => failures.onFailed(job, err));
+    if (queue === QueueName.generation) {
+      jobDepth.attach(worker);
+      worker.on("failed", (job, err) => failures.onFailed(job, err));
+    }
     return worker;
   });
 
@@ -187,7 +194,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     throw err;
   }
 
-  logger.info({ queues, concurrency: env.WORKER_CONCURRENCY, jobsInFlight: env.WORKER_JOBS_IN_FLIGHT, prefix: env.REDIS_PREFIX }, "worker started");
+  logger.info({ queues, concurrency: env.WORKER_CONCURRENCY, jobsInFlight: env.WORKER_JOBS_IN_FLIGHT ?? "measured", prefix: env.REDIS_PREFIX }, "worker started");
   const ready = {
     workers,
     activeJobs,

@@ -10,6 +10,7 @@ import { FatalGenerationError, RetryableAttemptError, toAttemptFailure } from ".
 import type { Logger } from "../logger";
 import { createProgressReporter, silentProgress } from "../progress-reporter";
 import { jobKeyOf } from "../provider-slots";
+import type { SlotTimes } from "../provider-slots";
 import { sessionImageKey, toolHandlers } from "../tools";
 import type { ToolHandler } from "../tools";
 import { invalidStep } from "../tools/step-input";
@@ -33,6 +34,8 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
   const log = deps.logger.child({ userId, sessionId, ...castMeta });
   // Registered before marking running, so a cancel published from then on reaches this call.
   const cancel = deps.cancels.register(sessionId);
+  const startedAt = performance.now();
+  const slotTimes: SlotTimes = { waitMs: 0, callMs: 0 };
   try {
     const session = await deps.transitions.markRunning({ sessionId, attempt, deadlineMs: runningDeadlineMs(deps) });
     if (!session) {
@@ -49,7 +52,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     let result: ToolResult;
     try {
       const signal = AbortSignal.any([deps.signal, cancel.signal]);
-      const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots.run(jobKeyOf(job), signal, call);
+      const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots.run(jobKeyOf(job), signal, call, slotTimes);
       result = await handler({ deps, session, userId, signal, log: sessionLog, inProviderSlot });
     } catch (err) {
       if (cancel.signal.aborted) return await endCanceled(deps, { sessionId, userId }, log, err);
@@ -71,6 +74,8 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     sessionLog.info({ requestId: result.outputs.requestId, cost: done.session.cost, tool: session.tool }, "session.completed");
     sessionLog.info({ type: "session_completed" }, "event.emitted");
     await afterCommit(deps, log, done.chain);
+    const outsideMs = performance.now() - startedAt - slotTimes.waitMs - slotTimes.callMs;
+    deps.jobDepth.record({ callMs: slotTimes.callMs, outsideMs });
     return { outcome: "completed" };
   } finally {
     cancel.release();

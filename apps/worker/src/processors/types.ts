@@ -8,6 +8,7 @@ import type { BackoffConfig } from "../backoff";
 import type { CancelRegistry } from "../cancel-registry";
 import type { WorkerEnv } from "../env";
 import type { ImageReader } from "../image-reader";
+import type { JobDepth } from "../job-depth";
 import type { Logger } from "../logger";
 import type { ProviderSlots } from "../provider-slots";
 import type { SessionTransitions } from "../session-transitions";
@@ -36,6 +37,8 @@ export interface WorkerDeps {
   nextSteps: StepEnqueuer;
   /** At most WORKER_CONCURRENCY provider calls at once, however many jobs are in flight. */
   providerSlots: ProviderSlots;
+  /** Sizes the jobs taken at once from each completed call's timings. */
+  jobDepth: JobDepth;
 }
 
 export interface ProcessorDeps extends WorkerDeps {
