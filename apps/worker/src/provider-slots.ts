@@ -11,8 +11,12 @@ export interface ProviderSlots {
    * the waiting job for shutdown; a call whose `signal` fired while it waited does not start.
    */
   run<T>(jobKey: string, signal: AbortSignal, call: () => Promise<T>, times?: SlotTimes): Promise<T>;
-  /** Jobs whose call still waits for a slot: on shutdown they go back to the queue unstarted. */
-  waiting(): string[];
+  /**
+   * Shutdown: from now on no call starts for a job that has not started one. Returns the jobs
+   * waiting for a slot; a job that comes to wait for one later (it was still marking running) is
+   * passed to `handBack` at once and waits for the abort that handing it back brings.
+   */
+  close(handBack: (jobKey: string) => void): string[];
 }
 
 /** A job's time waiting for slots and in its calls; `run` adds to it. */
@@ -24,13 +28,20 @@ export interface SlotTimes {
 export function createProviderSlots(size: number): ProviderSlots {
   const limit = pLimit(size);
   const waiting = new Set<string>();
+  let handBackLate: ((jobKey: string) => void) | null = null;
   return {
     run(jobKey, signal, call, times) {
+      if (handBackLate) {
+        handBackLate(jobKey);
+        return untilAborted(signal);
+      }
       waiting.add(jobKey);
       const queuedAt = performance.now();
       return limit(async () => {
         waiting.delete(jobKey);
         signal.throwIfAborted();
+        // Closed while it waited: it is being handed back (close returned it), so it never calls.
+        if (handBackLate) return untilAborted(signal);
         const startedAt = performance.now();
         try {
           return await call();
@@ -42,8 +53,18 @@ export function createProviderSlots(size: number): ProviderSlots {
         }
       });
     },
-    waiting: () => [...waiting],
+    close(handBack) {
+      handBackLate = handBack;
+      return [...waiting];
+    },
   };
+}
+
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
 }
 
 export const jobKeyOf = (job: { queueName: string; id?: string | undefined }) => `${job.queueName}/${job.id ?? ""}`;

@@ -49,9 +49,10 @@ export interface StoppableWorker {
 
 /**
  * Order: stop advertising, stop fetching, hand back the jobs still waiting for a provider slot
- * (another worker can start them now), let running jobs finish (up to the grace period), hand
- * back what is still running, let failure settlements finish, close the cancel subscriber and the
- * producer queues, then Postgres and Redis. Every step is time-boxed.
+ * and those that reach one later (another worker can start them now), let running calls finish
+ * (up to the grace period), hand back what is still running, let failure settlements finish,
+ * close the cancel subscriber and the producer queues, then Postgres and Redis. Every step is
+ * time-boxed.
  */
 export async function stopWorker(w: StoppableWorker, reason: string): Promise<ShutdownReport> {
   const startedAt = Date.now();
@@ -65,23 +66,26 @@ export async function stopWorker(w: StoppableWorker, reason: string): Promise<Sh
 
   // close() (not forced) stops fetching at once and resolves when running jobs have finished.
   const closing = Promise.allSettled(w.workers.map((worker) => worker.close()));
-  const unstarted = w.activeJobs.handBack(w.providerSlots.waiting());
-  let handedBack: string[] = [];
-  unstarted
-    .then((ids) => {
-      handedBack = ids;
-      if (ids.length > 0) w.logger.info({ jobIds: ids }, "handed back jobs whose provider call had not started");
-    })
-    .catch(() => undefined);
+  const handedBack: string[] = [];
+  const noteHandedBack = (ids: string[]) => {
+    handedBack.push(...ids);
+    if (ids.length > 0) w.logger.info({ jobIds: ids }, "handed back jobs whose provider call had not started");
+  };
+  // Jobs still marking running reach the slots later: they go back as they arrive.
+  const late: Array<Promise<void>> = [];
+  const waiting = w.providerSlots.close((key) => late.push(w.activeJobs.handBack([key]).then(noteHandedBack)));
+  const unstarted = w.activeJobs.handBack(waiting).then(noteHandedBack);
+  unstarted.catch(() => undefined);
   steps.push(await settleWithin(unstarted, HAND_BACK_MS));
   if (!(await settleWithin(closing, graceEndsAt - Date.now()))) {
     w.logger.warn({ running: w.activeJobs.ids() }, "grace period over: handing running jobs back to the queue");
     const handing = w.activeJobs.handBackAll();
-    handing.then((ids) => (handedBack = [...handedBack, ...ids])).catch(() => undefined);
+    handing.then((ids) => handedBack.push(...ids)).catch(() => undefined);
     steps.push(await settleWithin(handing, HAND_BACK_MS));
     steps.push(await settleWithin(closing, CLOSE_AFTER_HAND_BACK_MS));
   }
 
+  steps.push(await settleWithin(Promise.all(late), HAND_BACK_MS));
   await w.failures.drain(Math.max(MIN_FAILURE_DRAIN_MS, graceEndsAt - Date.now()));
   steps.push(await settleWithin(Promise.all([w.cancelSubscriber.close(), w.producers.close()]), SIDE_CLIENTS_CLOSE_MS));
   steps.push(await settleWithin(w.closeDb(), DB_CLOSE_MS));
