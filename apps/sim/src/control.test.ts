@@ -93,6 +93,18 @@ describe("counters, latency and reset", () => {
     expect((await control.calls(1)).calls).toHaveLength(1);
   });
 
+  it("keeps the last callLogSize calls in the log and counts them all", async () => {
+    const small = await startSim({ callLogSize: 2 });
+    try {
+      for (const prompt of ["one", "two", "three"]) await post(small, CHAT, chatRequest(prompt));
+      const calls = await createSimControl(small.url).calls();
+      expect(calls.total).toBe(3);
+      expect(calls.calls.map((c) => c.prompt)).toEqual([expect.stringContaining("two"), expect.stringContaining("three")]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("global latency applies to provider calls, is settable, and reset restores it", async () => {
     await control.setLatency(150);
     let started = performance.now();

@@ -4,6 +4,8 @@ const envSchema = z.object({
   SIM_PORT: z.coerce.number().int().min(0).max(65_535).default(4010),
   SIM_HOST: z.string().min(1).default("127.0.0.1"),
   SIM_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  /** Calls kept in the call log (GET /__sim/calls): the bench reads a whole run's. */
+  SIM_CALL_LOG_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type SimEnv = z.infer<typeof envSchema>;

@@ -6,7 +6,7 @@ import { startSim } from "./server";
 const env = loadEnv();
 const logger = pino({ name: "sim", level: env.LOG_LEVEL });
 
-const sim = await startSim({ port: env.SIM_PORT, host: env.SIM_HOST, latencyMs: env.SIM_LATENCY_MS, logger });
+const sim = await startSim({ port: env.SIM_PORT, host: env.SIM_HOST, latencyMs: env.SIM_LATENCY_MS, callLogSize: env.SIM_CALL_LOG_SIZE, logger });
 
 let closing = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {

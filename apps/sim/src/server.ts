@@ -26,6 +26,8 @@ export interface StartSimOptions {
   host?: string;
   /** Added to every provider call (not to control endpoints or file downloads). */
   latencyMs?: number;
+  /** Calls kept in the call log (default 500). */
+  callLogSize?: number;
   logger?: SimLogger;
 }
 
@@ -46,7 +48,7 @@ const FILE_PATH = /^\/files\/([a-f0-9]+)\.png$/;
 
 export async function startSim(options: StartSimOptions = {}): Promise<SimServer> {
   const host = options.host ?? "127.0.0.1";
-  const state = new SimState(options.latencyMs ?? 0);
+  const state = new SimState(options.latencyMs ?? 0, options.callLogSize);
   const inflight = new Set<AbortController>();
   const logger = options.logger;
 

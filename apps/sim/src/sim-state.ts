@@ -5,12 +5,16 @@ import { FileStore } from "./file-store";
 /** Everything one sim instance remembers; each startSim gets its own, so tests never share. */
 export class SimState {
   readonly faults = new FaultStore();
-  readonly calls = new CallLog();
+  readonly calls: CallLog;
   readonly files = new FileStore();
   latencyMs: number;
 
-  constructor(readonly initialLatencyMs: number) {
+  constructor(
+    readonly initialLatencyMs: number,
+    callLogSize?: number,
+  ) {
     this.latencyMs = initialLatencyMs;
+    this.calls = new CallLog(callLogSize);
   }
 
   /** Back to how the sim started: no faults, no counters, startup latency. */
