@@ -15,6 +15,7 @@ import { createLocalStorage } from "@spellcast/storage";
 import { parseWorkerEnv } from "../apps/worker/src/env";
 import { startWorker } from "../apps/worker/src/start-worker";
 import { startLoadProbe } from "./load-probe";
+import { measureProviderBusy } from "./provider-busy";
 import { measureQueueFloor } from "./queue-floor";
 import { startSimProcess } from "./sim-process";
 
@@ -42,7 +43,8 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
   const prefix = `bench_cap_${randomBytes(4).toString("hex")}`;
   await migrateDatabase(databaseUrl);
   const storageDir = await mkdtemp(path.join(tmpdir(), "spellcast-bench-cap-"));
-  const sim = await startSimProcess(LATENCY_MS);
+  // The call log holds a whole run's calls (two per image), for the provider-busy figure.
+  const sim = await startSimProcess(LATENCY_MS, 2 * IMAGES + 100);
   const app = createDb(databaseUrl, { max: 10, appName: "bench-captions" });
   const producers = createProducers({ redisUrl, prefix });
   const storage = createLocalStorage(storageDir);
@@ -77,10 +79,10 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
     process.stderr.write(`captions bench: ${IMAGES} images uploaded; starting the run\n`);
 
     const boundS = (IMAGES / CONCURRENCY) * ((2 * LATENCY_MS) / 1000);
-    const runs: Array<{ wallS: number; floorS: number }> = [];
+    const runs: Array<{ wallS: number; floorS: number; busy: number }> = [];
     for (let run = 1; run <= RUNS; run++) {
-      const { wallS, floorS } = await captionOnce({ app, producers, userId, datasetId: dataset.id, redisUrl, boundS });
-      runs.push({ wallS, floorS });
+      const { wallS, floorS, busy } = await captionOnce({ app, producers, userId, datasetId: dataset.id, redisUrl, simUrl: sim.url, boundS });
+      runs.push({ wallS, floorS, busy });
       process.stderr.write(`captions bench: run ${run}/${RUNS}: ${round(wallS)} s, ${round(wallS / boundS)}× the bound\n`);
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -94,6 +96,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
         ratio: round(wallS / boundS),
         queueFloorS: round(floorS),
         ratios: runs.map((r) => round(r.wallS / boundS)),
+        providerBusy: runs.map((r) => round(r.busy)),
       },
     };
   } finally {
@@ -116,10 +119,12 @@ async function captionOnce(ctx: {
   userId: string;
   datasetId: string;
   redisUrl: string;
+  simUrl: string;
   boundS: number;
-}): Promise<{ wallS: number; floorS: number }> {
+}): Promise<{ wallS: number; floorS: number; busy: number }> {
   const { app, producers, userId, boundS } = ctx;
   const probe = startLoadProbe(app.db);
+  const startedAt = Date.now();
   const t0 = performance.now();
   const set = await startCaptionRun(
     app.db,
@@ -137,6 +142,7 @@ async function captionOnce(ctx: {
     status = row?.status ?? status;
   }
   const wallS = (performance.now() - t0) / 1000;
+  const endedAt = Date.now();
   const load = await probe.stop();
   if (status !== "completed") throw new Error(`caption set ended ${status} after ${round(wallS)} s`);
   const floor = await measureQueueFloor({ redisUrl: ctx.redisUrl, images: IMAGES, concurrency: CONCURRENCY, latencyMs: LATENCY_MS });
@@ -156,7 +162,11 @@ async function captionOnce(ctx: {
     .groupBy(generationSessions.tool);
   process.stderr.write(`captions bench: start call ${round(startedS)} s; per step ${JSON.stringify(perTool)}\n`);
   process.stderr.write(`captions bench: load ${JSON.stringify({ ...load, workerCpuMsPerImage: round(load.cpuMs / IMAGES) })}\n`);
+  const provider = await measureProviderBusy(ctx.simUrl, { startedAt, endedAt, concurrency: CONCURRENCY });
+  process.stderr.write(
+    `captions bench: provider slots busy ${round(provider.busy * 100, 1)} % of the run, first call after ${provider.firstCallMs} ms, calls p50 ${provider.callP50Ms} ms at the provider\n`,
+  );
   const floorS = floor.wallS;
   process.stderr.write(`captions bench: bare BullMQ floor for the same jobs ${round(floorS)} s (${round(floorS / boundS)}× the bound), ${round(floor.cpuMs / IMAGES)} ms CPU per image; Spellcast ${round(wallS / floorS)}× the floor\n`);
-  return { wallS, floorS };
+  return { wallS, floorS, busy: provider.busy };
 }

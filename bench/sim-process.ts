@@ -8,9 +8,16 @@ const root = path.resolve(import.meta.dirname, "..");
  * The sim in its own process, as a provider is in production: its HTTP work does not share the
  * worker's event loop, so a bench measures the worker, not the worker plus its providers.
  */
-export async function startSimProcess(latencyMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startSimProcess(latencyMs: number, callLogSize = 500): Promise<{ url: string; close: () => Promise<void> }> {
   const port = await freePort();
-  const env = { ...process.env, SIM_PORT: String(port), SIM_HOST: "127.0.0.1", SIM_LATENCY_MS: String(latencyMs), LOG_LEVEL: "silent" };
+  const env = {
+    ...process.env,
+    SIM_PORT: String(port),
+    SIM_HOST: "127.0.0.1",
+    SIM_LATENCY_MS: String(latencyMs),
+    SIM_CALL_LOG_SIZE: String(callLogSize),
+    LOG_LEVEL: "silent",
+  };
   const child = startProcess("sim", process.execPath, ["--import", "tsx", "apps/sim/src/main.ts"], { cwd: root, env, quiet: true });
   const url = `http://127.0.0.1:${port}`;
   try {
