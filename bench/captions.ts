@@ -9,12 +9,14 @@ import sharp from "sharp";
 
 import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createDataset, grantStartingCredits, startCaptionRun } from "@spellcast/core";
 import { captionSets, casts, createDb, dropDatabase, generationSessions, migrateDatabase, users } from "@spellcast/db";
-import { createProducers, enqueueGenerations, QueueName } from "@spellcast/queue";
+import { createProducers, createRedisConnection, enqueueGenerations, QueueName, waitForRedisReady } from "@spellcast/queue";
 import { createLocalStorage } from "@spellcast/storage";
 
 import { parseWorkerEnv } from "../apps/worker/src/env";
 import { startWorker } from "../apps/worker/src/start-worker";
 import { startLoadProbe } from "./load-probe";
+import type { CpuByProcess, CpuGroups } from "./machine-cpu";
+import { startMachineCpu } from "./machine-cpu";
 import { measureProviderBusy } from "./provider-busy";
 import { measureQueueFloor } from "./queue-floor";
 import { startSimProcess } from "./sim-process";
@@ -79,14 +81,16 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
     process.stderr.write(`captions bench: ${IMAGES} images uploaded; starting the run\n`);
 
     const boundS = (IMAGES / CONCURRENCY) * ((2 * LATENCY_MS) / 1000);
-    const runs: Array<{ wallS: number; floorS: number; busy: number }> = [];
+    const cpuGroups: CpuGroups = { simPid: sim.pid, redisPid: await redisPid(redisUrl) };
+    const runs: RunResult[] = [];
     for (let run = 1; run <= RUNS; run++) {
-      const { wallS, floorS, busy } = await captionOnce({ app, producers, userId, datasetId: dataset.id, redisUrl, simUrl: sim.url, boundS });
-      runs.push({ wallS, floorS, busy });
+      const { wallS, floorS, busy, cpu } = await captionOnce({ app, producers, userId, datasetId: dataset.id, redisUrl, simUrl: sim.url, boundS, cpuGroups });
+      runs.push({ wallS, floorS, busy, cpu });
       process.stderr.write(`captions bench: run ${run}/${RUNS}: ${round(wallS)} s, ${round(wallS / boundS)}× the bound\n`);
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
     const wallS = median(runs.map((r) => r.wallS));
+    const medianRun = runs.find((r) => r.wallS === wallS);
     const floorS = median(runs.map((r) => r.floorS));
     return {
       captions: {
@@ -97,6 +101,12 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
         queueFloorS: round(floorS),
         ratios: runs.map((r) => round(r.wallS / boundS)),
         providerBusy: runs.map((r) => round(r.busy)),
+        ...(medianRun?.cpu
+          ? {
+              cpuFloorRatio: round(medianRun.cpu.floorS / boundS),
+              cpuMsPerImage: Object.fromEntries(Object.entries(medianRun.cpu.byProcess).map(([k, v]) => [k, round((v * 1000) / IMAGES)])),
+            }
+          : {}),
       },
     };
   } finally {
@@ -112,6 +122,25 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
   }
 }
 
+interface RunResult {
+  wallS: number;
+  floorS: number;
+  busy: number;
+  /** CPU every process used over the run, and the wall time it needs on this machine's cores (null off Linux). */
+  cpu: { byProcess: CpuByProcess; floorS: number } | null;
+}
+
+async function redisPid(redisUrl: string): Promise<number | undefined> {
+  const redis = createRedisConnection(redisUrl, "producer");
+  try {
+    await waitForRedisReady(redis, 5_000);
+    const pid = /process_id:(\d+)/.exec(await redis.info("server"))?.[1];
+    return pid ? Number(pid) : undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** One caption run of the whole dataset, then the bare-BullMQ floor for the same jobs. */
 async function captionOnce(ctx: {
   app: ReturnType<typeof createDb>;
@@ -121,8 +150,10 @@ async function captionOnce(ctx: {
   redisUrl: string;
   simUrl: string;
   boundS: number;
-}): Promise<{ wallS: number; floorS: number; busy: number }> {
+  cpuGroups: CpuGroups;
+}): Promise<RunResult> {
   const { app, producers, userId, boundS } = ctx;
+  const machine = await startMachineCpu(ctx.cpuGroups);
   const probe = startLoadProbe(app.db);
   const startedAt = Date.now();
   const t0 = performance.now();
@@ -143,6 +174,7 @@ async function captionOnce(ctx: {
   }
   const wallS = (performance.now() - t0) / 1000;
   const endedAt = Date.now();
+  const cpu = await machine?.stop();
   const load = await probe.stop();
   if (status !== "completed") throw new Error(`caption set ended ${status} after ${round(wallS)} s`);
   const floor = await measureQueueFloor({ redisUrl: ctx.redisUrl, images: IMAGES, concurrency: CONCURRENCY, latencyMs: LATENCY_MS });
@@ -166,7 +198,13 @@ async function captionOnce(ctx: {
   process.stderr.write(
     `captions bench: provider slots busy ${round(provider.busy * 100, 1)} % of the run, first call after ${provider.firstCallMs} ms, calls p50 ${provider.callP50Ms} ms at the provider\n`,
   );
+  if (cpu) {
+    const perImage = Object.entries(cpu.cpuS).map(([k, v]) => `${k} ${round((v * 1000) / IMAGES)}`).join(", ");
+    process.stderr.write(
+      `captions bench: CPU ${round(cpu.totalS)} s over the run (ms per image: ${perImage}); on ${cpu.cores} cores that needs ${round(cpu.cpuFloorS)} s (${round(cpu.cpuFloorS / boundS)}× the bound)\n`,
+    );
+  }
   const floorS = floor.wallS;
   process.stderr.write(`captions bench: bare BullMQ floor for the same jobs ${round(floorS)} s (${round(floorS / boundS)}× the bound), ${round(floor.cpuMs / IMAGES)} ms CPU per image; Spellcast ${round(wallS / floorS)}× the floor\n`);
-  return { wallS, floorS, busy: provider.busy };
+  return { wallS, floorS, busy: provider.busy, cpu: cpu ? { byProcess: cpu.cpuS, floorS: cpu.cpuFloorS } : null };
 }

@@ -8,7 +8,7 @@ const root = path.resolve(import.meta.dirname, "..");
  * The sim in its own process, as a provider is in production: its HTTP work does not share the
  * worker's event loop, so a bench measures the worker, not the worker plus its providers.
  */
-export async function startSimProcess(latencyMs: number, callLogSize = 500): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startSimProcess(latencyMs: number, callLogSize = 500): Promise<{ url: string; pid: number | undefined; close: () => Promise<void> }> {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -26,5 +26,5 @@ export async function startSimProcess(latencyMs: number, callLogSize = 500): Pro
     await child.stop(2_000);
     throw err;
   }
-  return { url, close: () => child.stop(5_000) };
+  return { url, pid: child.child.pid, close: () => child.stop(5_000) };
 }
