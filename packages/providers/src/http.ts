@@ -6,6 +6,7 @@ import type { z } from "zod";
 
 import { providerErrorBodySchema } from "./error-wire";
 import { ProviderError, parseRetryAfter } from "./errors";
+import { linkedSignal } from "./linked-signal";
 
 const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-client-request-id"] as const;
 /** Error bodies are only kept to 2 KB; reading a multi-megabyte HTML page whole would be waste. */
@@ -75,14 +76,13 @@ const isOk = (res: Dispatcher.ResponseData) => res.statusCode >= 200 && res.stat
 async function withDeadline<R>(opts: ProviderRequestOptions, run: (signal: AbortSignal) => Promise<R>): Promise<R> {
   const caller = opts.signal;
   if (caller?.aborted) throw abortedError(opts.provider, caller.reason);
-  const deadline = AbortSignal.timeout(opts.timeoutMs);
-  const signal = caller ? AbortSignal.any([caller, deadline]) : deadline;
+  const link = linkedSignal([caller], opts.timeoutMs);
   try {
-    return await run(signal);
+    return await run(link.signal);
   } catch (err) {
     if (err instanceof ProviderError) throw err;
     if (caller?.aborted) throw abortedError(opts.provider, err);
-    if (deadline.aborted) {
+    if (link.timedOut()) {
       throw new ProviderError({
         provider: opts.provider,
         kind: "timeout",
@@ -96,6 +96,8 @@ async function withDeadline<R>(opts: ProviderRequestOptions, run: (signal: Abort
       message: `${opts.provider} request failed: ${describeNetworkError(err)}`,
       cause: err,
     });
+  } finally {
+    link.dispose();
   }
 }
 

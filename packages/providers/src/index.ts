@@ -1,6 +1,7 @@
 export * from "./errors";
 export * from "./error-wire";
 export * from "./http";
+export * from "./linked-signal";
 export * from "./seedream/wire";
 export * from "./seedream/adapter";
 export * from "./openai-chat/wire";

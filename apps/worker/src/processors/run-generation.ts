@@ -1,6 +1,6 @@
 import { getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
 import type { ChainResult } from "@spellcast/core";
-import { isProviderError } from "@spellcast/providers";
+import { isProviderError, linkedSignal } from "@spellcast/providers";
 import { runGenerationPayloadSchema } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
 import type { Job } from "bullmq";
@@ -50,8 +50,9 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     progress.report(5, "calling provider");
     const ticking = progress.tickDuring(5, 85, deps.env.PROVIDER_TIMEOUT_MS, "generating");
     let result: ToolResult;
+    const link = linkedSignal([deps.signal, cancel.signal]);
     try {
-      const signal = AbortSignal.any([deps.signal, cancel.signal]);
+      const signal = link.signal;
       const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots.run(jobKeyOf(job), signal, call, slotTimes);
       result = await handler({ deps, session, userId, signal, log: sessionLog, inProviderSlot });
     } catch (err) {
@@ -60,6 +61,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       if (err instanceof FatalGenerationError) throw err;
       throw await attemptError(job, deps, sessionLog, { sessionId, attempt }, err);
     } finally {
+      link.dispose();
       ticking.stop();
     }
     progress.report(90, "storing");
