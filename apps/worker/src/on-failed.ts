@@ -69,8 +69,10 @@ export async function settleFinalFailure(deps: SettleDeps, final: FinalFailure):
         "session.failed.updated",
       );
       // The session_completed event was written in that transaction; its NOTIFY went out at commit.
-      log.info({ status: result.session.status, reservationId: result.session.reservationId }, "session.failed.notify.sent");
-      log.info({ type: "session_completed", reservationId: result.session.reservationId }, "event.emitted");
+      log.info(
+        { status: result.session.status, reservationId: result.session.reservationId, event: "session_completed" },
+        "session.failed.notify.sent",
+      );
     } else {
       log.info({ status: result.session.status }, "session.failed.already_settled");
     }

@@ -43,8 +43,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       return { outcome: "skipped" };
     }
     const sessionLog = log.child({ reservationId: session.reservationId });
-    sessionLog.info({ maxAttempts: session.maxAttempts, tool: session.tool }, "session.running");
-    sessionLog.info({ type: "session_running" }, "event.emitted");
+    sessionLog.info({ maxAttempts: session.maxAttempts, tool: session.tool, event: "session_running" }, "session.running");
     const handler = handlerFor(session.tool);
     const progress = castMeta ? silentProgress : createProgressReporter(job, { sessionId, userId }, log);
     progress.report(5, "calling provider");
@@ -73,8 +72,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       return { outcome: "already_terminal" };
     }
     progress.report(100, "completed");
-    sessionLog.info({ requestId: result.outputs.requestId, cost: done.session.cost, tool: session.tool }, "session.completed");
-    sessionLog.info({ type: "session_completed" }, "event.emitted");
+    sessionLog.info({ requestId: result.outputs.requestId, cost: done.session.cost, tool: session.tool, event: "session_completed" }, "session.completed");
     await afterCommit(deps, log, done.chain);
     const outsideMs = performance.now() - startedAt - slotTimes.waitMs - slotTimes.callMs;
     deps.jobDepth.record({ callMs: slotTimes.callMs, outsideMs });
