@@ -14,7 +14,20 @@ import { castInputSchema } from "./schema";
 
 export type CastRow = typeof casts.$inferSelect;
 
-export const castInputOf = (row: CastRow): CastInput => castInputSchema.parse(row.input);
+const parsedInputs = new WeakMap<CastRow, CastInput>();
+
+/**
+ * The cast's input (steps, options, source), validated once per row read: moving a batch of casts
+ * on reads each one's input several times (planning, holds, the refill, the event).
+ */
+export function castInputOf(row: CastRow): CastInput {
+  let input = parsedInputs.get(row);
+  if (!input) {
+    input = castInputSchema.parse(row.input);
+    parsedInputs.set(row, input);
+  }
+  return input;
+}
 
 export function toCastSnapshot(row: CastRow): CastSnapshot {
   return castSnapshotSchema.parse({
