@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 
 import type { Database, DbOrTx } from "@spellcast/db";
 import { casts, datasetImages, datasets } from "@spellcast/db";
@@ -104,7 +104,7 @@ export async function createCast(
           status: "queued",
           input,
         })
-        .onConflictDoNothing({ target: [casts.userId, casts.clientKey] })
+        .onConflictDoNothing({ target: [casts.userId, casts.clientKey], where: sql`${casts.clientKey} is not null` })
         .returning();
       if (!inserted) {
         // Only a clientKey conflicts: a racer with no account row to serialise on committed first.

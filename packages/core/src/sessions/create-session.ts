@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 
 import type { Database } from "@spellcast/db";
 import { generationSessions } from "@spellcast/db";
@@ -50,7 +50,7 @@ export async function createGenerationSession(
         jobId: `gen_${id}`,
         replayOf: options.replayOf ?? null,
       })
-      .onConflictDoNothing({ target: [generationSessions.userId, generationSessions.clientKey] })
+      .onConflictDoNothing({ target: [generationSessions.userId, generationSessions.clientKey], where: sql`${generationSessions.clientKey} is not null` })
       .returning();
     if (!inserted) {
       const [existing] = await tx

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -57,11 +58,13 @@ export const generationSessions = pgTable(
     discardedAt: timestamp({ withTimezone: true }),
     discardedBy: text(),
   },
+  // Partial where a key is usually null (spell steps have no client key and are no replay): an
+  // index entry per row version would be written for every step's insert and updates for nothing.
   (t) => [
-    uniqueIndex().on(t.userId, t.clientKey),
+    uniqueIndex().on(t.userId, t.clientKey).where(sql`${t.clientKey} is not null`),
     index().on(t.userId, t.createdAt, t.id),
     index().on(t.status),
     index().on(t.castId, t.stepIndex),
-    index().on(t.replayOf),
+    index().on(t.replayOf).where(sql`${t.replayOf} is not null`),
   ],
 );

@@ -108,8 +108,9 @@ export const casts = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp({ withTimezone: true }),
   },
+  // Partial: the casts of a caption run have no client key.
   (t) => [
-    uniqueIndex().on(t.userId, t.clientKey),
+    uniqueIndex().on(t.userId, t.clientKey).where(sql`${t.clientKey} is not null`),
     index().on(t.captionSetId, t.status),
     index().on(t.userId, t.createdAt),
   ],
