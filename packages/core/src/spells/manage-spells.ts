@@ -13,8 +13,10 @@ import { spellInputSchema } from "./validate-spell";
 
 export type SpellRow = typeof spells.$inferSelect;
 
+const stepsSchema = spellStepSchema.array();
+
 export function toSpellSnapshot(row: SpellRow): SpellSnapshot {
-  const steps = spellStepSchema.array().parse(row.steps);
+  const steps = stepsSchema.parse(row.steps);
   const first = steps[0];
   const last = steps.at(-1);
   return {
