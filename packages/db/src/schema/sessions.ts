@@ -60,10 +60,16 @@ export const generationSessions = pgTable(
   },
   // Partial where a key is usually null (spell steps have no client key and are no replay): an
   // index entry per row version would be written for every step's insert and updates for nothing.
+  // The status likewise, only where a query looks for it — open sessions (sweeper, holds), dead
+  // letters, owed refunds: completed sessions, nearly every row, write no entry.
   (t) => [
     uniqueIndex().on(t.userId, t.clientKey).where(sql`${t.clientKey} is not null`),
     index().on(t.userId, t.createdAt, t.id),
-    index().on(t.status),
+    index("generation_sessions_open_idx").on(t.status).where(sql`${t.status} in ('queued', 'running')`),
+    index("generation_sessions_dead_letters_idx").on(t.completedAt, t.id).where(sql`${t.status} = 'failed' and ${t.discardedAt} is null`),
+    index("generation_sessions_refund_owed_idx")
+      .on(t.updatedAt)
+      .where(sql`${t.status} = 'failed' and coalesce(${t.errorDetails} ->> 'refundError', '') <> ''`),
     index().on(t.castId, t.stepIndex),
     index().on(t.replayOf).where(sql`${t.replayOf} is not null`),
   ],

@@ -1,0 +1,4 @@
+DROP INDEX "generation_sessions_status_index";--> statement-breakpoint
+CREATE INDEX "generation_sessions_open_idx" ON "generation_sessions" USING btree ("status") WHERE "generation_sessions"."status" in ('queued', 'running');--> statement-breakpoint
+CREATE INDEX "generation_sessions_dead_letters_idx" ON "generation_sessions" USING btree ("completed_at","id") WHERE "generation_sessions"."status" = 'failed' and "generation_sessions"."discarded_at" is null;--> statement-breakpoint
+CREATE INDEX "generation_sessions_refund_owed_idx" ON "generation_sessions" USING btree ("updated_at") WHERE "generation_sessions"."status" = 'failed' and coalesce("generation_sessions"."error_details" ->> 'refundError', '') <> '';
