@@ -51,8 +51,8 @@ export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: read
   if (byKey.size === 0) return new Map();
   const rows = [...byKey.values()].map((l) => ({ set_id: l.cast.captionSetId, image_id: l.cast.imageId, cast_id: l.cast.id, text: l.text }));
   // What the caption cost: the credits its cast's completed steps captured (this transaction's included).
-  // The status goes in a FILTER, not the WHERE: with it there, the planner may AND the status index
-  // in, which reads every completed session of every user for each caption.
+  // The status goes in a FILTER, not the WHERE: with it there, the planner ANDed in the (then full)
+  // status index, reading every completed session of every user for each caption.
   const charged = sql`(select coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)::int
     from ${generationSessions} where ${generationSessions.castId} = v.cast_id)`;
   const landed = await tx
