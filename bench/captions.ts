@@ -15,7 +15,7 @@ import { createLocalStorage } from "@spellcast/storage";
 import { parseWorkerEnv } from "../apps/worker/src/env";
 import { startWorker } from "../apps/worker/src/start-worker";
 import { startLoadProbe } from "./load-probe";
-import type { CpuByProcess, CpuGroups } from "./machine-cpu";
+import type { CpuGroups, MachineCpu } from "./machine-cpu";
 import { startMachineCpu } from "./machine-cpu";
 import { measureProviderBusy } from "./provider-busy";
 import { measureQueueFloor } from "./queue-floor";
@@ -114,8 +114,8 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
         providerBusy: runs.map((r) => round(r.busy)),
         ...(medianRun?.cpu
           ? {
-              cpuFloorRatio: round(medianRun.cpu.floorS / boundS),
-              cpuMsPerImage: Object.fromEntries(Object.entries(medianRun.cpu.byProcess).map(([k, v]) => [k, round((v * 1000) / IMAGES)])),
+              cpuFloorRatio: round(medianRun.cpu.cpuFloorS / boundS),
+              cpuMsPerImage: Object.fromEntries(Object.entries(medianRun.cpu.cpuS).map(([k, v]) => [k, round((v * 1000) / IMAGES)])),
             }
           : {}),
       },
@@ -138,7 +138,7 @@ interface RunResult {
   floorS: number;
   busy: number;
   /** CPU every process used over the run, and the wall time it needs on this machine's cores (null off Linux). */
-  cpu: { byProcess: CpuByProcess; floorS: number } | null;
+  cpu: MachineCpu | null;
 }
 
 async function redisPid(redisUrl: string): Promise<number | undefined> {
@@ -217,5 +217,5 @@ async function captionOnce(ctx: {
   }
   const floorS = floor.wallS;
   process.stderr.write(`captions bench: bare BullMQ floor for the same jobs ${round(floorS)} s (${round(floorS / boundS)}× the bound), ${round(floor.cpuMs / IMAGES)} ms CPU per image; Spellcast ${round(wallS / floorS)}× the floor\n`);
-  return { wallS, floorS, busy: provider.busy, cpu: cpu ? { byProcess: cpu.cpuS, floorS: cpu.cpuFloorS } : null };
+  return { wallS, floorS, busy: provider.busy, cpu: cpu ?? null };
 }
