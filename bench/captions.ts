@@ -64,7 +64,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
       WORKER_CONCURRENCY: String(CONCURRENCY),
       WORKER_JOBS_IN_FLIGHT: process.env.BENCH_CAPTIONS_JOBS_IN_FLIGHT,
       SWEEP_INTERVAL_MS: "0",
-      LOG_LEVEL: "silent",
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
       SHUTDOWN_TIMEOUT_MS: "2000",
     }),
   });

@@ -1,5 +1,5 @@
-import { getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
-import type { ChainResult } from "@spellcast/core";
+import { findJobOwnedStep, getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
+import type { ChainResult, ContinueAs, ContinuedStep, SessionSnapshot } from "@spellcast/core";
 import { isProviderError, linkedSignal } from "@spellcast/providers";
 import { runGenerationPayloadSchema } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
@@ -24,11 +24,44 @@ export { sessionImageKey };
 /**
  * One attempt of one generation session (a single image, or one spell step): mark it running,
  * run its tool, then complete (capture + outputs + event, and for a spell step the next step or
- * the caption, in one transaction in core), then enqueue what that transaction created.
+ * the caption, in one transaction in core), then enqueue what that transaction created. A spell
+ * step's job then runs its cast's next paid step itself (created running for it in that same
+ * transaction), so a cast's steps follow each other with no queue hop; the job's data is pointed
+ * at that step first, so a retry, a failure or a crash of the job is that step's.
  * Failures only classify and rethrow; settling a final failure is on-failed.ts's business.
  */
 export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promise<{ outcome: RunGenerationOutcome }> {
-  const { sessionId, userId, cast: castMeta } = parsePayload(job.data);
+  let payload = parsePayload(job.data);
+  let claimed: SessionSnapshot | null = null;
+  let lookedForOwned = false;
+  for (;;) {
+    const step = await runStep(job, deps, payload, claimed);
+    if (step.outcome === "skipped" && payload.cast && !lookedForOwned) {
+      // This job may have completed that step and died before pointing itself at the next one.
+      lookedForOwned = true;
+      const owned = job.id ? await findJobOwnedStep(deps.db, { castId: payload.cast.castId, jobId: job.id }) : null;
+      if (owned) {
+        payload = await pointJobAt(job, { ...payload, sessionId: owned.sessionId, cast: { ...payload.cast, stepIndex: owned.stepIndex } });
+        claimed = null;
+        continue;
+      }
+    }
+    if (step.outcome !== "completed" || !step.continued) return { outcome: step.outcome };
+    const { job: next, session } = step.continued;
+    payload = await pointJobAt(job, { sessionId: next.sessionId, userId: next.userId, cast: next.cast });
+    claimed = session;
+  }
+}
+
+interface StepOutcome {
+  outcome: RunGenerationOutcome;
+  /** The cast's next step, created running for this job by the completing transaction. */
+  continued?: ContinuedStep | null;
+}
+
+/** One attempt at the session `payload` names; `claimed`: it was created running for this job. */
+async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, claimed: SessionSnapshot | null): Promise<StepOutcome> {
+  const { sessionId, userId, cast: castMeta } = payload;
   const attempt = job.attemptsMade + 1;
   // deps.logger already carries queue, job name, jobId and attempt.
   const log = deps.logger.child({ userId, sessionId, ...castMeta });
@@ -37,13 +70,13 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
   const startedAt = performance.now();
   const slotTimes: SlotTimes = { waitMs: 0, callMs: 0 };
   try {
-    const session = await deps.transitions.markRunning({ sessionId, attempt, deadlineMs: runningDeadlineMs(deps) });
+    const session = claimed ?? (await deps.transitions.markRunning({ sessionId, attempt, deadlineMs: runningDeadlineMs(deps) }));
     if (!session) {
       log.info("session.skipped.terminal");
       return { outcome: "skipped" };
     }
     const sessionLog = log.child({ reservationId: session.reservationId });
-    sessionLog.info({ maxAttempts: session.maxAttempts, tool: session.tool, event: "session_running" }, "session.running");
+    sessionLog.info({ maxAttempts: session.maxAttempts, tool: session.tool, event: claimed ? "session_created" : "session_running" }, "session.running");
     const handler = handlerFor(session.tool);
     const progress = castMeta ? silentProgress : createProgressReporter(job, { sessionId, userId }, log);
     progress.report(5, "calling provider");
@@ -64,7 +97,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       ticking.stop();
     }
     progress.report(90, "storing");
-    const done = await deps.transitions.complete({ sessionId, outputs: result.outputs });
+    const done = await deps.transitions.complete({ sessionId, outputs: result.outputs, continueAs: continueAs(job, deps, payload) });
     if (!done.completed) {
       // Canceled (or settled elsewhere) while the provider worked: keep nothing, charge nothing.
       await result.discard?.();
@@ -76,10 +109,25 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     await afterCommit(deps, log, done.chain);
     const outsideMs = performance.now() - startedAt - slotTimes.waitMs - slotTimes.callMs;
     deps.jobDepth.record({ callMs: slotTimes.callMs, outsideMs });
-    return { outcome: "completed" };
+    return { outcome: "completed", continued: done.chain.continued };
   } finally {
     cancel.release();
   }
+}
+
+/**
+ * A spell step's job runs its cast's next paid step itself, on its first attempt only: a job
+ * that already failed once has spent attempts its next step must not inherit.
+ */
+function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload): ContinueAs | undefined {
+  if (!payload.cast || job.id === undefined || job.attemptsMade > 0 || deps.signal.aborted) return undefined;
+  return { jobId: job.id, deadlineMs: runningDeadlineMs(deps) };
+}
+
+/** Points the job at the step it runs next, so its retries, failure and re-delivery are that step's. */
+async function pointJobAt(job: Job, payload: RunGenerationPayload): Promise<RunGenerationPayload> {
+  await job.updateData(payload);
+  return payload;
 }
 
 /**

@@ -10,7 +10,7 @@ import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
 import type { Continuation } from "./continue-casts";
 import { continueCastsInTx, markFlips } from "./continue-casts";
-import type { ChainResult, StepJob } from "./schema";
+import type { ChainResult, ContinueAs, StepJob } from "./schema";
 import { emptyChain } from "./schema";
 import type { CastRow } from "./snapshot";
 import { castInputOf, emitCastEvent, isActiveCast, lockCast, lockCasts, updateCast } from "./snapshot";
@@ -22,6 +22,8 @@ export interface CompletedStep {
   charged: number;
   /** The outputs the worker handed in. */
   snapshot: unknown;
+  /** The completing job runs the cast's next paid step itself. */
+  continueAs?: ContinueAs;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep
     }
     if (cast.captionSetId && s.charged > 0) book.charge(cast.captionSetId, s.charged);
     const stored = sessionOutputsSchema.safeParse(s.session.outputs);
-    work.push({ cast, fromStep: s.session.stepIndex ?? 0, stored: stored.success ? stored.data : null, snapshot: s.snapshot });
+    work.push({ cast, fromStep: s.session.stepIndex ?? 0, stored: stored.success ? stored.data : null, snapshot: s.snapshot, continueAs: s.continueAs });
     keys.push(s.session.id);
   }
   const chains = await continueCastsInTx(tx, work, book);
@@ -106,15 +108,15 @@ export async function failCastInTx(tx: DbOrTx, session: SessionRow): Promise<Cha
     completedAt: new Date(),
   });
   await emitCastEvent(tx, cast);
-  if (!set) return { next: [], captionWrite: null, castStatus: cast.status };
+  if (!set) return { ...emptyChain(), castStatus: cast.status };
   const counted = await failCaptionInTx(tx, { set, cast });
   // Its place in the run's window goes to the next image (the account is locked: the caller refunds first).
-  if (counted.set.status !== "in_progress") return { next: [], captionWrite: null, castStatus: cast.status };
+  if (counted.set.status !== "in_progress") return { ...emptyChain(), castStatus: cast.status };
   const book = await lockSetBook(tx, [set.id]);
   const row = book.row(set.id);
   const next = row ? await castNextImagesInTx(tx, book, row, 1, cast) : [];
   await book.flush();
-  return { next, captionWrite: null, castStatus: cast.status };
+  return { ...emptyChain(), next, castStatus: cast.status };
 }
 
 /** Step `session` was canceled: the cast ends canceled; its caption stays pending (a resume may re-cast it). */

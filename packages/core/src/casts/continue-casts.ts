@@ -14,10 +14,10 @@ import type { ErrorDetails } from "../sessions/error-details";
 import type { SessionOutputs } from "../sessions/schema";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
-import { emitSessionEvent } from "../sessions/snapshot";
+import { emitSessionEvent, toSessionSnapshot } from "../sessions/snapshot";
 import { stepCost } from "../spells/tools";
 import { isLocalStep, nextInput, runLocalTool, stepJobOf, stepParams } from "./steps";
-import type { CaptionWrite, ChainResult } from "./schema";
+import type { CaptionWrite, ChainResult, ContinueAs } from "./schema";
 import type { CastRow } from "./snapshot";
 import { castInputOf, emitCastEvent } from "./snapshot";
 
@@ -29,19 +29,22 @@ export interface Continuation {
   stored: SessionOutputs | null;
   /** What the completing worker handed in (logged beside the stored output when a caption lands). */
   snapshot: unknown;
+  /** The completing job runs the next paid step itself: it is created `running`, owned by that job. */
+  continueAs?: ContinueAs;
 }
 
 /** A step session as `insertSessions` writes it: these columns, the rest take their defaults. */
 type NewSession = Pick<
   typeof generationSessions.$inferInsert,
-  "jobId" | "userId" | "tool" | "params" | "outputs" | "attempts" | "reservationId" | "castId" | "startedAt" | "completedAt"
-> & { id: string; status: "queued" | "completed"; cost: number; maxAttempts: number; stepIndex: number };
+  "jobId" | "userId" | "tool" | "params" | "outputs" | "attempts" | "reservationId" | "castId" | "startedAt" | "completedAt" | "deadlineAt"
+> & { id: string; status: "queued" | "running" | "completed"; cost: number; maxAttempts: number; stepIndex: number };
 
 interface Plan {
   work: Continuation;
-  /** Sessions to create, in step order: local steps (already completed) then at most one queued. */
+  /** Sessions to create, in step order: local steps (already completed) then at most one paid step. */
   sessions: NewSession[];
-  queued: NewSession | null;
+  /** That paid step: `queued` for the queue, or `running` for the completing job (`continueAs`). */
+  paid: NewSession | null;
   /** The next paid step could not start (budget, credits, set no longer running): the cast waits there. */
   waitAt: number | null;
   finish: { stored: SessionOutputs | null; snapshot: unknown } | null;
@@ -51,7 +54,8 @@ interface Plan {
 
 /**
  * Moves a batch of casts on, in the caller's transaction (account lock, cast and set locks held):
- * local steps run right here, each cast gets its next paid step as a queued session with its own
+ * local steps run right here, each cast gets its next paid step as a queued session (or one running
+ * for the completing job, `continueAs`) with its own
  * hold (one ledger call for the whole batch), or — after its last step — completes and lands its
  * caption. Sessions, casts and captions are written with one statement each for the whole batch;
  * set counters go through `book` (the caller flushes it). Results are in the order of `work`.
@@ -75,9 +79,11 @@ export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[
   }
   return plans.map((p) => {
     const cast = updated.get(p.work.cast.id) ?? p.work.cast;
-    const queued = p.queued ? sessions.get(p.queued.id) : undefined;
+    const paid = p.paid ? sessions.get(p.paid.id) : undefined;
+    const job = paid ? stepJobOf(paid, cast) : null;
     return {
-      next: queued ? [stepJobOf(queued, cast)] : [],
+      next: job && paid?.status === "queued" ? [job] : [],
+      continued: job && paid?.status === "running" ? { job, session: toSessionSnapshot(paid) } : null,
       captionWrite: p.finish && cast.captionSetId ? captionWriteOf(cast, p.finish, captionIds.get(cast.id) ?? null) : null,
       castStatus: cast.status,
     };
@@ -86,7 +92,7 @@ export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[
 
 async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
   const input = castInputOf(work.cast);
-  const plan: Plan = { work, sessions: [], queued: null, waitAt: null, finish: null, fail: null };
+  const plan: Plan = { work, sessions: [], paid: null, waitAt: null, finish: null, fail: null };
   const setId = work.cast.captionSetId;
   let step = work.fromStep;
   let stored = work.stored;
@@ -125,19 +131,26 @@ async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
       book.pause(setId);
       return plan;
     }
-    plan.sessions.push(session);
-    plan.queued = session;
+    const paid = work.continueAs ? claimedBy(session, work.continueAs) : session;
+    plan.sessions.push(paid);
+    plan.paid = paid;
     return plan;
   }
 }
 
+/** `session` created running for the job that completed the step before it: attempt 1 starts now. */
+function claimedBy(session: NewSession, owner: ContinueAs): NewSession {
+  const now = Date.now();
+  return { ...session, status: "running", jobId: owner.jobId, attempts: 1, startedAt: new Date(now), deadlineAt: new Date(now + owner.deadlineMs) };
+}
+
 /**
- * One hold per queued paid step, all in one ledger call. A hold refused for lack of credits
+ * One hold per paid step, all in one ledger call. A hold refused for lack of credits
  * leaves that cast waiting and pauses its set; a cast outside a set has nothing to wait in, so it
  * fails at that step (its earlier steps stay completed and charged). Any other refusal throws.
  */
 async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<void> {
-  const paying = plans.filter((p): p is Plan & { queued: NewSession } => p.queued !== null && p.queued.cost > 0);
+  const paying = plans.filter((p): p is Plan & { paid: NewSession } => p.paid !== null && p.paid.cost > 0);
   if (paying.length === 0) return;
   const holdMs = (p: Plan) => castInputOf(p.work.cast).options.holdMs;
   const outcomes = await applyOps(
@@ -145,9 +158,9 @@ async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<
     paying.map((p) =>
       toReserveOp({
         userId: p.work.cast.userId,
-        amount: p.queued.cost,
-        subject: { type: "session", id: p.queued.id },
-        key: `session:${p.queued.id}`,
+        amount: p.paid.cost,
+        subject: { type: "session", id: p.paid.id },
+        key: `session:${p.paid.id}`,
         expiresAt: new Date(Date.now() + holdMs(p)),
       }),
     ),
@@ -156,21 +169,21 @@ async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<
     const outcome = outcomes[i];
     if (!outcome) throw new Error("ledger: missing outcome");
     if (outcome.ok) {
-      if (outcome.value.kind === "reserve") p.queued.reservationId = outcome.value.reservation.id;
+      if (outcome.value.kind === "reserve") p.paid.reservationId = outcome.value.reservation.id;
       return;
     }
     if (outcome.error.code !== "INSUFFICIENT_CREDITS") throw outcome.error;
     const plan: Plan = p;
     const setId = p.work.cast.captionSetId;
     if (setId) {
-      book.unadmit(setId, p.queued.cost);
+      book.unadmit(setId, p.paid.cost);
       book.pause(setId);
     } else {
-      plan.fail = unaffordableStep(p.queued, outcome.error.message);
+      plan.fail = unaffordableStep(p.paid, outcome.error.message);
     }
-    plan.waitAt = p.queued.stepIndex;
-    plan.sessions = p.sessions.filter((s) => s !== p.queued);
-    plan.queued = null;
+    plan.waitAt = p.paid.stepIndex;
+    plan.sessions = p.sessions.filter((s) => s !== p.paid);
+    plan.paid = null;
   });
 }
 
@@ -193,14 +206,15 @@ async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, Se
     step_index: s.stepIndex,
     started_at: s.startedAt?.toISOString() ?? null,
     completed_at: s.completedAt?.toISOString() ?? null,
+    deadline_at: s.deadlineAt?.toISOString() ?? null,
   }));
   // One statement text whatever the batch size; the CTE lets Drizzle map the rows it returns.
   const inserted = tx.$with("inserted", getTableColumns(generationSessions)).as(sql`
     insert into ${generationSessions} (id, job_id, user_id, tool, status, params, outputs, cost, attempts, max_attempts,
-      reservation_id, cast_id, step_index, started_at, completed_at)
+      reservation_id, cast_id, step_index, started_at, completed_at, deadline_at)
     select id, job_id, user_id, tool, status::session_status, params, outputs, cost, attempts, max_attempts,
-      reservation_id, cast_id, step_index, started_at, completed_at
-    from ${recordset(json, "v", "id uuid, job_id text, user_id text, tool text, status text, params jsonb, outputs jsonb, cost integer, attempts integer, max_attempts integer, reservation_id uuid, cast_id uuid, step_index integer, started_at timestamptz, completed_at timestamptz")}
+      reservation_id, cast_id, step_index, started_at, completed_at, deadline_at
+    from ${recordset(json, "v", "id uuid, job_id text, user_id text, tool text, status text, params jsonb, outputs jsonb, cost integer, attempts integer, max_attempts integer, reservation_id uuid, cast_id uuid, step_index integer, started_at timestamptz, completed_at timestamptz, deadline_at timestamptz")}
     returning *`);
   const rows = await tx.with(inserted).select().from(inserted);
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -212,6 +226,7 @@ async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, Se
         // A local step: the timeline still shows it created, then completed.
         await emitSessionEvent(tx, "session_created", { ...row, status: "queued", outputs: null, attempts: 0, startedAt: null, completedAt: null });
       }
+      // A step created running for the completing job has one event: created, its snapshot running.
       await emitSessionEvent(tx, row.status === "completed" ? "session_completed" : "session_created", row);
     }
   }

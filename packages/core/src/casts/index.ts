@@ -1,5 +1,6 @@
 export * from "./cancel-cast";
 export * from "./create-cast";
+export * from "./owned-step";
 export * from "./read-casts";
 export * from "./schema";
 export { toCastSnapshot } from "./snapshot";

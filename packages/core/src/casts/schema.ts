@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import type { SessionSnapshot } from "../sessions/schema";
 import { clientKeySchema } from "../sessions/schema";
 import { MAX_CAST_TEXT_LENGTH, spellStepSchema } from "../spells/schema";
 
@@ -70,11 +71,32 @@ export interface CaptionWrite {
   setFlippedTo: string | null;
 }
 
+/**
+ * The job that completes a step runs its cast's next paid step itself, with no queue hop between
+ * them: the step is created `running` (attempt 1) and owned by that job (`job_id`), so the
+ * sweeper sees a live job for it and a crashed worker's job, delivered again, finds it.
+ */
+export interface ContinueAs {
+  /** The BullMQ job id of the job completing the step. */
+  jobId: string;
+  /** How long the created step may run before the sweeper presumes its worker dead. */
+  deadlineMs: number;
+}
+
+/** A step created `running` for the job that completed the step before it (see `ContinueAs`). */
+export interface ContinuedStep {
+  job: StepJob;
+  session: SessionSnapshot;
+}
+
 /** What a completed or failed step led to, inside the same transaction. */
 export interface ChainResult {
+  /** Steps created `queued`, for the caller to enqueue after commit. */
   next: StepJob[];
+  /** The step the completing job goes on to run itself. */
+  continued: ContinuedStep | null;
   captionWrite: CaptionWrite | null;
   castStatus: string | null;
 }
 
-export const emptyChain = (): ChainResult => ({ next: [], captionWrite: null, castStatus: null });
+export const emptyChain = (): ChainResult => ({ next: [], continued: null, captionWrite: null, castStatus: null });

@@ -6,7 +6,7 @@ import { generationSessions } from "@spellcast/db";
 import { anyOf, recordset } from "../lib/any-of";
 import { advanceCastsInTx } from "../casts/advance-cast";
 import { lockAccountsInTx } from "../casts/lock-account";
-import type { ChainResult } from "../casts/schema";
+import type { ChainResult, ContinueAs } from "../casts/schema";
 import { emptyChain } from "../casts/schema";
 import { applyOps } from "../credits/apply-ops";
 import { inTransaction } from "../credits/run-op";
@@ -70,6 +70,8 @@ export interface CompleteInput {
   outputs: SessionOutputs;
   /** Charge less than the session's cost (never more). */
   actualCost?: number;
+  /** A spell step's job that will run its cast's next paid step itself (created running, owned by it). */
+  continueAs?: ContinueAs;
 }
 
 /** `completed: false`: the session was already terminal (e.g. canceled mid-call); nothing was charged. */
@@ -114,7 +116,10 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
   for (const row of completed.values()) await emitSessionEvent(tx, "session_completed", row);
   const chains = await advanceCastsInTx(
     tx,
-    [...completed.values()].map((session) => ({ session, charged: charged.get(session.id) ?? 0, snapshot: winners.get(session.id)?.outputs })),
+    [...completed.values()].map((session) => {
+      const input = winners.get(session.id);
+      return { session, charged: charged.get(session.id) ?? 0, snapshot: input?.outputs, continueAs: input?.continueAs };
+    }),
   );
   return items.map((item) => {
     const done = winners.get(item.sessionId) === item ? completed.get(item.sessionId) : undefined;
