@@ -54,17 +54,16 @@ interface Plan {
 
 /**
  * Moves a batch of casts on, in the caller's transaction (account lock, cast and set locks held):
- * local steps run right here, each cast gets its next paid step as a queued session (or one running
- * for the completing job, `continueAs`) with its own
- * hold (one ledger call for the whole batch), or — after its last step — completes and lands its
- * caption. Sessions, casts and captions are written with one statement each for the whole batch;
+ * local steps run right here, each cast gets its next paid step as a queued session (or one
+ * running for the completing job, `continueAs`) with its own hold (one ledger call for the whole
+ * batch), or — after its last step — completes and lands its caption. Sessions, casts and captions are written with one statement each for the whole batch;
  * set counters go through `book` (the caller flushes it). Results are in the order of `work`.
  */
 export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[], book: SetBook): Promise<ChainResult[]> {
   if (work.length === 0) return [];
   const plans: Plan[] = [];
   for (const w of work) plans.push(await planCast(w, book));
-  await reserveQueued(tx, plans, book);
+  await reservePaid(tx, plans, book);
   const landings = plans.flatMap((p) => (p.finish ? [{ cast: p.work.cast, text: p.finish.stored?.kind === "text" ? p.finish.stored.text : "" }] : []));
   // Pipelined: sessions, casts and captions go out together (in this order: a caption's cost
   // counts the sessions inserted before it).
@@ -149,7 +148,7 @@ function claimedBy(session: NewSession, owner: ContinueAs): NewSession {
  * leaves that cast waiting and pauses its set; a cast outside a set has nothing to wait in, so it
  * fails at that step (its earlier steps stay completed and charged). Any other refusal throws.
  */
-async function reserveQueued(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<void> {
+async function reservePaid(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<void> {
   const paying = plans.filter((p): p is Plan & { paid: NewSession } => p.paid !== null && p.paid.cost > 0);
   if (paying.length === 0) return;
   const holdMs = (p: Plan) => castInputOf(p.work.cast).options.holdMs;
