@@ -1,4 +1,6 @@
-import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { captions, casts, generationSessions } from "@spellcast/db";
@@ -113,8 +115,12 @@ export async function castImagesInTx(
   const uncast = await findUncastCaptions(tx, set.id, count + 1);
   const pending = uncast.slice(0, count);
   const fit = await howManyFit(tx, book, set, pending.length, firstPaidCost(template.steps));
-  const created = await insertCasts(tx, set, pending.slice(0, fit), template);
-  const chains = await continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null })), book);
+  const created = newCasts(set, pending.slice(0, fit), template);
+  // Pipelined: the captions learn their casts while the casts are written with their first steps.
+  const [, chains] = await Promise.all([
+    linkCaptions(tx, pending.slice(0, fit), created),
+    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book),
+  ]);
   if (fit < pending.length) book.pause(set.id);
   return { chains, moreUncast: uncast.length > count };
 }
@@ -156,33 +162,40 @@ async function howManyFit(tx: DbOrTx, book: SetBook, set: CaptionSetRow, wanted:
   return Math.max(0, Math.min(wanted, Math.floor(available / cost), Math.floor((await book.room(set.id)) / cost)));
 }
 
-async function insertCasts(
-  tx: DbOrTx,
-  set: CaptionSetRow,
-  pending: ReadonlyArray<{ id: string; imageId: string; imageIndex: number }>,
-  params: CastTemplate,
-): Promise<CastRow[]> {
-  if (pending.length === 0) return [];
-  // Every cast of the batch has the same steps and options: they travel once, each row adds its source.
-  const shared: Omit<CastInput, "source"> = { steps: params.steps, options: params.options };
-  const json = pending.map((caption) => ({
-    image_id: caption.imageId,
-    image_index: caption.imageIndex,
-    source: { kind: "image", datasetId: set.datasetId, imageId: caption.imageId, imageIndex: caption.imageIndex } satisfies CastInput["source"],
-  }));
-  // One statement text whatever the batch size; the CTE lets Drizzle map the rows it returns.
-  const inserted = tx.$with("inserted", getTableColumns(casts)).as(sql`
-    insert into ${casts} (user_id, spell_id, dataset_id, image_id, image_index, caption_set_id, status, input)
-    select ${set.userId}::text, ${params.spellId}::uuid, ${set.datasetId}::uuid, image_id, image_index, ${set.id}::uuid, 'queued'::cast_status,
-      ${JSON.stringify(shared)}::jsonb || jsonb_build_object('source', source)
-    from ${recordset(json, "v", "image_id uuid, image_index integer, source jsonb")}
-    returning *`);
-  const rows = await tx.with(inserted).select().from(inserted).orderBy(asc(inserted.imageIndex));
-  const castOfImage = new Map(rows.map((c) => [c.imageId ?? "", c.id]));
-  await tx
-    .update(captions)
-    .set({ castId: sql`v.cast_id` })
-    .from(recordset(pending.map((c) => ({ id: c.id, cast_id: castOfImage.get(c.imageId) ?? null })), "v", "id uuid, cast_id uuid"))
-    .where(sql`${captions.id} = v.id`);
-  return rows;
+/**
+ * The casts of `pending`, built here and written by `continueCastsInTx` once their first steps
+ * are planned: one insert per cast, already running, rather than an insert and an update.
+ */
+function newCasts(set: CaptionSetRow, pending: ReadonlyArray<{ imageId: string; imageIndex: number }>, template: CastTemplate): CastRow[] {
+  const now = new Date();
+  return pending.map((caption) => {
+    const source: CastInput["source"] = { kind: "image", datasetId: set.datasetId, imageId: caption.imageId, imageIndex: caption.imageIndex };
+    const input: CastInput = { steps: template.steps, source, options: template.options };
+    return {
+      id: randomUUID(),
+      userId: set.userId,
+      spellId: template.spellId,
+      datasetId: set.datasetId,
+      imageId: caption.imageId,
+      imageIndex: caption.imageIndex,
+      captionSetId: set.id,
+      clientKey: null,
+      status: "queued",
+      stepGenerationIds: [],
+      currentStep: 0,
+      input,
+      output: null,
+      errorDetails: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+    };
+  });
+}
+
+/** Points each pending caption at the cast made for its image. */
+async function linkCaptions(tx: DbOrTx, pending: ReadonlyArray<{ id: string }>, created: readonly CastRow[]): Promise<void> {
+  if (pending.length === 0) return;
+  const json = pending.map((c, i) => ({ id: c.id, cast_id: created[i]?.id ?? null }));
+  await tx.update(captions).set({ castId: sql`v.cast_id` }).from(recordset(json, "v", "id uuid, cast_id uuid")).where(sql`${captions.id} = v.id`);
 }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { getTableColumns, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
-import { casts, generationSessions } from "@spellcast/db";
+import { generationSessions } from "@spellcast/db";
 
 import { landCaptionsInTx } from "../captions/land-caption";
 import type { SetBook } from "../captions/set-book";
@@ -20,6 +20,8 @@ import { isLocalStep, nextInput, runLocalTool, stepJobOf, stepParams } from "./s
 import type { CaptionWrite, ChainResult, ContinueAs } from "./schema";
 import type { CastRow } from "./snapshot";
 import { castInputOf, emitCastEvent } from "./snapshot";
+import type { CastChange } from "./write-casts";
+import { writeCasts } from "./write-casts";
 
 /** A cast to carry on: step `fromStep` has completed (-1: none has, it starts from its source). */
 export interface Continuation {
@@ -31,6 +33,8 @@ export interface Continuation {
   snapshot: unknown;
   /** The completing job runs the next paid step itself: it is created `running`, owned by that job. */
   continueAs?: ContinueAs;
+  /** A new cast built by the caller: it is inserted here, already moved on, rather than updated. */
+  unsaved?: boolean;
 }
 
 /** A step session as `insertSessions` writes it: these columns, the rest take their defaults. */
@@ -69,7 +73,7 @@ export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[
   // counts the sessions inserted before it).
   const [sessions, updated, captionIds] = await Promise.all([
     insertSessions(tx, plans),
-    updateCasts(tx, plans),
+    writeCasts(tx, plans.map(castChangeOf)),
     landCaptionsInTx(tx, book, landings),
   ]);
   for (const p of plans) {
@@ -232,34 +236,19 @@ async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, Se
   return byId;
 }
 
-async function updateCasts(tx: DbOrTx, plans: Plan[]): Promise<Map<string, CastRow>> {
-  const now = new Date().toISOString();
-  const changes = plans.map((p) => ({
-    id: p.work.cast.id,
-    status: p.finish ? "completed" : p.fail ? "failed" : p.sessions.length > 0 ? "running" : p.work.cast.status,
-    current_step: p.waitAt ?? p.sessions.at(-1)?.stepIndex ?? p.work.cast.currentStep,
-    step_ids: [...p.work.cast.stepGenerationIds, ...p.sessions.map((s) => s.id)],
-    finish: p.finish !== null,
+/** Where each plan moves its cast, for `writeCasts`. */
+function castChangeOf(p: Plan): CastChange {
+  const cast = p.work.cast;
+  return {
+    cast,
+    unsaved: p.work.unsaved ?? false,
+    status: p.finish ? "completed" : p.fail ? "failed" : p.sessions.length > 0 ? "running" : cast.status,
+    currentStep: p.waitAt ?? p.sessions.at(-1)?.stepIndex ?? cast.currentStep,
+    stepIds: [...cast.stepGenerationIds, ...p.sessions.map((s) => s.id)],
     output: p.finish ? (p.finish.stored ?? { kind: "text", text: "" }) : null,
     ended: p.finish !== null || p.fail !== null,
-    error_details: p.fail ? { ...p.fail, failedStep: p.waitAt } : null,
-  }));
-  const finishing = sql`v.finish`;
-  const rows = await tx
-    .update(casts)
-    .set({
-      status: sql`v.status::cast_status`,
-      currentStep: sql`v.current_step`,
-      stepGenerationIds: sql`v.step_ids`,
-      output: sql`case when ${finishing} then v.output else ${casts.output} end`,
-      errorDetails: sql`coalesce(v.error_details, ${casts.errorDetails})`,
-      completedAt: sql`case when v.ended then ${now}::timestamptz else ${casts.completedAt} end`,
-      updatedAt: sql`now()`,
-    })
-    .from(recordset(changes, "v", "id uuid, status text, current_step integer, step_ids uuid[], finish boolean, output jsonb, ended boolean, error_details jsonb"))
-    .where(sql`${casts.id} = v.id`)
-    .returning(getTableColumns(casts));
-  return new Map(rows.map((r) => [r.id, r]));
+    errorDetails: p.fail ? { ...p.fail, failedStep: p.waitAt } : null,
+  };
 }
 
 /** The error a cast ends with when its next paid step cannot be held: nothing was called or charged for it. */
