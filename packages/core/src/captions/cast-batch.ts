@@ -9,6 +9,7 @@ import { anyOf } from "../lib/any-of";
 import type { Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
 import { lockAccountInTx } from "../casts/lock-account";
+import { hasNoOpenStep } from "../casts/open-steps";
 import type { CastInput, ChainResult, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
 import { DomainError } from "../errors";
@@ -20,9 +21,6 @@ import { stepCost } from "../spells/tools";
 import type { SetBook } from "./set-book";
 import { lockSetBook } from "./set-book";
 import type { CaptionSetRow } from "./snapshot";
-
-const activeSession = (castId: unknown) =>
-  sql`exists (select 1 from ${generationSessions} gs where gs.cast_id = ${castId} and gs.status in ('queued', 'running'))`;
 
 /** Pending captions of the set with no active cast: the images a start, resume or re-run must cast. */
 export async function findUncastCaptions(tx: DbOrTx, setId: string, limit: number) {
@@ -45,7 +43,7 @@ export async function findWaitingCasts(tx: DbOrTx, setId: string, limit: number)
   return tx
     .select()
     .from(casts)
-    .where(and(eq(casts.captionSetId, setId), inArray(casts.status, ["queued", "running"]), sql`not ${activeSession(casts.id)}`))
+    .where(and(eq(casts.captionSetId, setId), inArray(casts.status, ["queued", "running"]), hasNoOpenStep(sql`${casts.id}`)))
     .orderBy(asc(casts.imageIndex))
     .limit(limit);
 }

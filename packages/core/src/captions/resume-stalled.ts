@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 
 import type { Database } from "@spellcast/db";
-import { captionSets, captions, casts, generationSessions } from "@spellcast/db";
+import { captionSets, captions, casts } from "@spellcast/db";
+
+import { hasNoOpenStep } from "../casts/open-steps";
 
 import type { RunOptions, EnqueueSteps } from "./run-captions";
 import { resumeCaptionSet } from "./run-captions";
@@ -23,7 +25,7 @@ export async function resumeStalledCaptionSets(
     and not exists (select 1 from ${casts} c where c.id = cp.cast_id and c.status in ('queued', 'running')))`;
   const windowRoom = sql`(select count(*) from ${casts} c where c.caption_set_id = ${captionSets.id} and c.status in ('queued', 'running')) < ${captionSets.castWindow}`;
   const waiting = sql`exists (select 1 from ${casts} c where c.caption_set_id = ${captionSets.id} and c.status in ('queued', 'running')
-    and not exists (select 1 from ${generationSessions} gs where gs.cast_id = c.id and gs.status in ('queued', 'running')))`;
+    and ${hasNoOpenStep(sql`c.id`)})`;
   const rows = await db
     .select({ id: captionSets.id, userId: captionSets.userId })
     .from(captionSets)
