@@ -20,6 +20,7 @@ import { startMachineCpu } from "./machine-cpu";
 import { measureProviderBusy } from "./provider-busy";
 import { measureQueueFloor } from "./queue-floor";
 import { startSimProcess } from "./sim-process";
+import { deleteKeysWithPrefix } from "../tooling/test/redis-keys";
 
 // A caption run end to end: startCaptionRun (set + captions, casts in batches, first steps
 // enqueued after each commit) → the real worker in this process (WORKER_CONCURRENCY 50) →
@@ -129,6 +130,8 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
       await producers.queue(name).obliterate({ force: true }).catch(() => undefined);
     }
     await producers.close();
+    // Obliterate leaves the prefix's own meta key behind.
+    await deleteKeysWithPrefix(redisUrl, prefix);
     await sim.close();
     await app.close();
     await rm(storageDir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 
 import { dropDatabase, migrateDatabase } from "../../packages/db/src/migrate";
 import { freePort, startProcess, waitForHttp } from "../../scripts/lib/processes.mjs";
+import { deleteKeysWithPrefix } from "../../tooling/test/redis-keys";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -18,12 +20,15 @@ export default async function globalSetup() {
   const databaseUrl = base.toString();
   const [webPort, simPort] = await Promise.all([freePort(), freePort()]);
   const baseUrl = `http://127.0.0.1:${webPort}`;
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const redisPrefix = `sce2e_${runId}`;
+  const storageDir = path.join(root, ".data", `e2e-storage-${runId}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    REDIS_PREFIX: `sce2e_${runId}`,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix,
     BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
     BETTER_AUTH_URL: baseUrl,
     TRUSTED_ORIGINS: `http://localhost:${webPort}`,
@@ -33,7 +38,7 @@ export default async function globalSetup() {
     SEEDREAM_BASE_URL: `http://127.0.0.1:${simPort}`,
     OPENAI_BASE_URL: `http://127.0.0.1:${simPort}`,
     JOYCAPTION_BASE_URL: `http://127.0.0.1:${simPort}`,
-    STORAGE_DIR: path.join(root, ".data", `e2e-storage-${runId}`),
+    STORAGE_DIR: storageDir,
     LOG_LEVEL: "warn",
   };
 
@@ -50,9 +55,12 @@ export default async function globalSetup() {
       quiet,
     }),
   ];
+  // The run's database, Redis keys and stored files go with it: runs share the machine's services.
   const teardown = async () => {
     await Promise.all(children.map((c) => c.stop(10_000)));
     await dropDatabase(databaseUrl);
+    await deleteKeysWithPrefix(redisUrl, redisPrefix);
+    await rm(storageDir, { recursive: true, force: true });
   };
   try {
     await waitForHttp(`${baseUrl}/api/health`, { timeoutMs: 90_000 });

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 
-import { Redis } from "ioredis";
-
 import { dropDatabase, migrateDatabase } from "../../packages/db/src/migrate";
+import { deleteKeysWithPrefix } from "./redis-keys";
 
 /**
  * One database and one Redis key prefix per test run, so concurrent runs never collide.
@@ -27,18 +26,4 @@ export default async function setup() {
     if (ownsDatabase) await dropDatabase(databaseUrl);
     await deleteKeysWithPrefix(redisUrl, redisPrefix);
   };
-}
-
-async function deleteKeysWithPrefix(redisUrl: string, prefix: string) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
