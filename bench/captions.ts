@@ -9,7 +9,7 @@ import sharp from "sharp";
 
 import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createDataset, grantStartingCredits, startCaptionRun } from "@spellcast/core";
 import { captionSets, casts, createDb, dropDatabase, generationSessions, migrateDatabase, users } from "@spellcast/db";
-import { createProducers, createRedisConnection, enqueueGenerations, QueueName, waitForRedisReady } from "@spellcast/queue";
+import { createProducers, createRedisConnection, enqueueGenerations, waitForRedisReady } from "@spellcast/queue";
 import { createLocalStorage } from "@spellcast/storage";
 
 import { parseWorkerEnv } from "../apps/worker/src/env";
@@ -126,11 +126,8 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
     };
   } finally {
     await worker.stop("bench done");
-    for (const name of [QueueName.generation, QueueName.generationDlq, QueueName.maintenance]) {
-      await producers.queue(name).obliterate({ force: true }).catch(() => undefined);
-    }
     await producers.close();
-    // Obliterate leaves the prefix's own meta key behind.
+    // Every queue of the run lives under its prefix (obliterating each queue had left a meta key).
     await deleteKeysWithPrefix(redisUrl, prefix);
     await sim.close();
     await app.close();

@@ -113,10 +113,11 @@ export async function castImagesInTx(
   const uncast = await findUncastCaptions(tx, set.id, count + 1);
   const pending = uncast.slice(0, count);
   const fit = await howManyFit(tx, book, set, pending.length, firstPaidCost(template.steps));
-  const created = newCasts(set, pending.slice(0, fit), template);
+  const casting = pending.slice(0, fit);
+  const created = newCasts(set, casting, template);
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
   const [, chains] = await Promise.all([
-    linkCaptions(tx, pending.slice(0, fit), created),
+    linkCaptions(tx, casting, created),
     continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book),
   ]);
   if (fit < pending.length) book.pause(set.id);
