@@ -130,7 +130,8 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimServer
     inflight.add(controller);
     const startedAt = performance.now();
     res.once("close", () => {
-      controller.abort();
+      // Only a call still waiting has a sleep to cancel (an abort builds a DOMException each time).
+      if (!res.writableFinished) controller.abort();
       inflight.delete(controller);
       entry.durationMs = Math.round(performance.now() - startedAt);
       entry.status = res.headersSent ? res.statusCode : null;

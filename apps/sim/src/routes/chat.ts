@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 import type { ChatCompletionResponse, ChatMessage } from "@spellcast/providers";
 import { CHAT_COMPLETIONS_PATH, chatCompletionRequestSchema, messageText, parseImageDataUrl } from "@spellcast/providers";
@@ -50,7 +50,7 @@ export const chatRoute: ProviderRoute = {
     const promptTokens = countTokens(messages.map(messageText).join("\n")) + (imageUrl ? 729 : 0);
     const completionTokens = countTokens(content);
     const body: ChatCompletionResponse & { system_fingerprint: string } = {
-      id: `chatcmpl-${randomBytes(15).toString("base64url")}`,
+      id: `chatcmpl-${randomUUID().replaceAll("-", "")}`,
       object: "chat.completion",
       created: Math.floor(Date.now() / 1000),
       model,
