@@ -12,10 +12,11 @@ import type { GenerationJobs } from "./generation-jobs";
  */
 export async function stopCanceledJob(
   deps: { generationJobs: GenerationJobs; logger: Logger },
-  params: { userId: string; sessionId: string; previousStatus: SessionStatus; castId?: string },
+  params: { userId: string; sessionId: string; previousStatus: SessionStatus; castId?: string; jobId?: string | null },
 ): Promise<void> {
   const { userId, sessionId, previousStatus, castId } = params;
-  const ids = { userId, sessionId, jobId: generationJobId(sessionId), previousStatus, ...(castId ? { castId } : {}) };
+  // A cast's continued step runs in the job of the step before it, not in gen_<its id>.
+  const ids = { userId, sessionId, jobId: params.jobId ?? generationJobId(sessionId), previousStatus, ...(castId ? { castId } : {}) };
   try {
     const job =
       previousStatus === "queued"

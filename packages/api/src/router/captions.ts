@@ -21,6 +21,7 @@ import {
 import type { EnqueueSteps, RunOptions } from "@spellcast/core";
 
 import type { Context } from "../context";
+import { stopCanceledJob } from "../jobs/stop-canceled-job";
 import { protectedProcedure } from "../trpc";
 
 const setIdSchema = z.object({ setId: z.string().uuid() }).strict();
@@ -91,11 +92,9 @@ export const captionsRouter = {
     .output(captionSetSnapshotSchema)
     .mutation(async ({ ctx, input }) => {
       const { set, canceled } = await cancelCaptionSet(ctx.db, { userId: ctx.caller.id, setId: input.setId });
-      for (const { sessionId, previousStatus } of canceled) {
+      for (const step of canceled) {
         // Best effort: a job left in Redis finds its session canceled and charges nothing.
-        await (previousStatus === "queued" ? ctx.generationJobs.cancelQueued(sessionId) : ctx.generationJobs.cancelRunning(sessionId)).catch(
-          (err: unknown) => ctx.logger.warn({ err, sessionId }, "captions.cancel.job_signal_failed"),
-        );
+        await stopCanceledJob(ctx, { userId: ctx.caller.id, ...step });
       }
       return set;
     }),

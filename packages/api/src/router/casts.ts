@@ -52,8 +52,8 @@ export const castsRouter = {
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.caller.id;
       const { cast, canceled } = await cancelCast(ctx.db, { userId, castId: input.id });
-      for (const { sessionId, previousStatus } of canceled) {
-        await stopCanceledJob(ctx, { userId, castId: cast.id, sessionId, previousStatus });
+      for (const { sessionId, previousStatus, jobId } of canceled) {
+        await stopCanceledJob(ctx, { userId, castId: cast.id, sessionId, previousStatus, jobId });
       }
       ctx.logger.info({ userId, castId: cast.id, status: cast.status, stepsCanceled: canceled.length }, "cast.cancel");
       return cast;

@@ -77,8 +77,8 @@ export const generationsRouter = {
     .output(sessionSnapshotSchema)
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.caller.id;
-      const { session, previousStatus } = await cancelSession(ctx.db, { userId, sessionId: input.id });
-      await stopCanceledJob(ctx, { userId, sessionId: session.id, previousStatus });
+      const { session, previousStatus, jobId } = await cancelSession(ctx.db, { userId, sessionId: input.id });
+      await stopCanceledJob(ctx, { userId, sessionId: session.id, previousStatus, jobId });
       return session;
     }),
 

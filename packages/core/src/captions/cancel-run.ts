@@ -6,7 +6,7 @@ import { casts, generationSessions } from "@spellcast/db";
 import { lockAccountInTx } from "../casts/lock-account";
 import { DomainError, isDomainError } from "../errors";
 import { cancelSession } from "../sessions/cancel-session";
-import type { SessionStatus } from "../sessions/schema";
+import type { CanceledStep } from "../sessions/cancel-session";
 import type { CaptionSetSnapshot } from "./schema";
 import { emitCaptionSetEvent, lockCaptionSet, updateCaptionSet } from "./snapshot";
 import { ownSet, readSet } from "./run-captions";
@@ -19,7 +19,7 @@ import { ownSet, readSet } from "./run-captions";
 export async function cancelCaptionSet(
   db: Database,
   params: { userId: string; setId: string },
-): Promise<{ set: CaptionSetSnapshot; canceled: Array<{ sessionId: string; previousStatus: SessionStatus }> }> {
+): Promise<{ set: CaptionSetSnapshot; canceled: CanceledStep[] }> {
   const owned = await ownSet(db, params);
   await db.transaction(async (tx) => {
     await lockAccountInTx(tx, params.userId);
@@ -35,11 +35,11 @@ export async function cancelCaptionSet(
     .from(generationSessions)
     .innerJoin(casts, eq(casts.id, generationSessions.castId))
     .where(and(eq(casts.captionSetId, owned.id), inArray(generationSessions.status, ["queued", "running"])));
-  const canceled: Array<{ sessionId: string; previousStatus: SessionStatus }> = [];
+  const canceled: CanceledStep[] = [];
   for (const { id } of open) {
     try {
       const result = await cancelSession(db, { userId: params.userId, sessionId: id });
-      canceled.push({ sessionId: id, previousStatus: result.previousStatus });
+      canceled.push({ sessionId: id, previousStatus: result.previousStatus, jobId: result.jobId });
     } catch (err) {
       // Ended on its own meanwhile (completed or failed): nothing left to cancel.
       if (!isDomainError(err) || err.code !== "INVALID_STATE") throw err;

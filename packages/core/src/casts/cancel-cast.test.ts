@@ -91,7 +91,7 @@ describe("cancelCast", () => {
       [1, "canceled"],
     ]);
     expect(result?.cast).toMatchObject({ id: cast.id, status: "canceled" });
-    expect(result?.canceled).toEqual([{ sessionId: steps[1]?.id, previousStatus: "queued" }]);
+    expect(result?.canceled).toEqual([{ sessionId: steps[1]?.id, previousStatus: "queued", jobId: `gen_${steps[1]?.id}` }]);
     // Step 1 was done and paid for; step 2's hold went back.
     expect(await getBalance(db, { userId })).toMatchObject({ balance: 9, held: 0 });
     expect(await castEvents(cast.id)).toEqual(["running", "canceled"]);
@@ -113,6 +113,18 @@ describe("cancelCast", () => {
       expect(steps.map((s) => s.status)).toEqual(completed.completed ? ["completed", "canceled"] : ["canceled"]);
       expect((await getBalance(db, { userId })).held).toBe(0);
     }
+  });
+
+  it("a step running in the job of the step before it is reported with that job, not gen_<its id>", async () => {
+    const userId = await userWith(10);
+    const { cast, first } = await twoStepCast(userId);
+    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
+    const done = await completeSession(db, { sessionId: first.sessionId, outputs: text("one"), continueAs: { jobId: "gen_owner", deadlineMs: 60_000 } });
+    const second = done.chain.continued?.job.sessionId;
+    expect(second).toBeDefined();
+    const result = await cancelCast(db, { userId, castId: cast.id });
+    expect(result.canceled).toEqual([{ sessionId: second, previousStatus: "running", jobId: "gen_owner" }]);
+    expect((await getBalance(db, { userId })).held).toBe(0);
   });
 
   it("an active cast with no open step (nothing to cancel through a session) ends canceled with its event", async () => {

@@ -6,7 +6,7 @@ import { generationSessions } from "@spellcast/db";
 import { DomainError, isDomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
 import { cancelSession } from "../sessions/cancel-session";
-import type { SessionStatus } from "../sessions/schema";
+import type { CanceledStep } from "../sessions/cancel-session";
 import type { CastSnapshot } from "../spells/schema";
 import { endCastCanceledInTx } from "./advance-cast";
 import { lockAccountInTx } from "./lock-account";
@@ -20,7 +20,7 @@ export interface CancelCastResult {
   /** The cast as it is now: `canceled`, or the terminal status it had already reached. */
   cast: CastSnapshot;
   /** Step sessions this call canceled, with the status each had: the caller removes a queued job or signals a running one. */
-  canceled: Array<{ sessionId: string; previousStatus: SessionStatus }>;
+  canceled: CanceledStep[];
 }
 
 /**
@@ -47,8 +47,8 @@ export async function cancelCast(db: Database, params: { userId: string; castId:
     if (open.length === 0) await cancelStepless(db, params);
     for (const sessionId of open) {
       try {
-        const { previousStatus } = await cancelSession(db, { userId: params.userId, sessionId });
-        canceled.push({ sessionId, previousStatus });
+        const { previousStatus, jobId } = await cancelSession(db, { userId: params.userId, sessionId });
+        canceled.push({ sessionId, previousStatus, jobId });
       } catch (err) {
         // The step ended on its own meanwhile (completed or failed); the next round reads what it led to.
         if (!isDomainError(err) || err.code !== "INVALID_STATE") throw err;

@@ -14,10 +14,24 @@ import { emitSessionEvent, lockSession, toSessionSnapshot, updateSession } from 
  * one transaction. The caller then removes the queued job or signals the running one to abort;
  * a provider answer that still arrives finds the session terminal and charges nothing.
  */
+/** A step a cancel ended, for the caller to remove its queued job or signal its running call. */
+export interface CanceledStep {
+  sessionId: string;
+  previousStatus: SessionStatus;
+  /** The BullMQ job that ran or would run it: gen_<id>, or for a cast's continued step the job that owns it. */
+  jobId: string | null;
+}
+
+export interface CanceledSession {
+  session: SessionSnapshot;
+  previousStatus: SessionStatus;
+  jobId: string | null;
+}
+
 export async function cancelSession(
   db: Database,
   params: { userId: string; sessionId: string },
-): Promise<{ session: SessionSnapshot; previousStatus: SessionStatus }> {
+): Promise<CanceledSession> {
   return db.transaction(async (tx) => {
     const current = await lockSession(tx, params.sessionId).catch(() => null);
     // Another user's session is reported exactly like a missing one: ids can't be probed.
@@ -53,6 +67,6 @@ export async function cancelSession(
     });
     await emitSessionEvent(tx, "session_completed", row);
     if (row.castId) await cancelCastInTx(tx, row);
-    return { session: toSessionSnapshot(row), previousStatus: current.status };
+    return { session: toSessionSnapshot(row), previousStatus: current.status, jobId: current.jobId };
   });
 }
