@@ -143,7 +143,7 @@ describe("canceling a single cast while its step's provider call is in flight", 
     const ids = await castInFlight("CASTABORT", 1_500);
     const { cast, canceled } = await cancelCast(h.db, { userId: ids.userId, castId: ids.castId });
     expect(cast.status).toBe("canceled");
-    expect(canceled).toEqual([{ sessionId: ids.stepId, previousStatus: "running" }]);
+    expect(canceled).toEqual([{ sessionId: ids.stepId, previousStatus: "running", jobId: generationJobId(ids.stepId) }]);
     // What generationJobs.cancelRunning does for a running step.
     await publishCancel(h.redis, h.prefix, ids.stepId);
     const job = await waitForJobState(h.producers.queue(QueueName.generation), generationJobId(ids.stepId), ["completed", "failed"], 5_000);
