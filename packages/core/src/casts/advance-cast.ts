@@ -26,17 +26,31 @@ export interface CompletedStep {
   continueAs?: ContinueAs;
 }
 
+/** Casts a completion batch moves on, and the book of their caption sets, locked in its transaction. */
+export interface CastLocks {
+  casts: Map<string, CastRow>;
+  book: SetBook;
+}
+
 /**
- * Steps of casts just completed (same transaction, their sessions and accounts locked): counts
- * their charges on the sets and moves each cast on (next step, or end and caption), all casts
- * of the batch at once. Returns the chain per completed session id.
+ * Locks the casts and then their sets (the lock order). The completion batch issues this with its
+ * account and ledger statements, so the locks cost no round trip of their own; it must come after
+ * the account lock in that pipeline.
  */
-export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep[]): Promise<Map<string, ChainResult>> {
-  const out = new Map<string, ChainResult>();
-  const castIds = [...new Set(steps.flatMap((s) => (s.session.castId ? [s.session.castId] : [])))];
-  if (castIds.length === 0) return out;
-  // Pipelined, casts before sets (the lock order).
+export async function lockCastsAndSets(tx: DbOrTx, castIds: readonly string[]): Promise<CastLocks> {
   const [locked, book] = await Promise.all([lockCasts(tx, castIds), lockSetBook(tx, { ofCasts: castIds })]);
+  return { casts: locked, book };
+}
+
+/**
+ * Steps of casts just completed (same transaction, their sessions, accounts, casts and sets
+ * locked: `locks`): counts their charges on the sets and moves each cast on (next step, or end
+ * and caption), all casts of the batch at once. Returns the chain per completed session id.
+ */
+export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep[], locks: CastLocks): Promise<Map<string, ChainResult>> {
+  const out = new Map<string, ChainResult>();
+  if (!steps.some((s) => s.session.castId)) return out;
+  const { casts: locked, book } = locks;
   const work: Continuation[] = [];
   const keys: string[] = [];
   for (const s of steps) {

@@ -4,7 +4,7 @@ import type { Database, DbOrTx } from "@spellcast/db";
 import { generationSessions } from "@spellcast/db";
 
 import { anyOf, recordset } from "../lib/any-of";
-import { advanceCastsInTx } from "../casts/advance-cast";
+import { advanceCastsInTx, lockCastsAndSets } from "../casts/advance-cast";
 import { lockAccountsInTx } from "../casts/lock-account";
 import type { ChainResult, ContinueAs } from "../casts/schema";
 import { emptyChain } from "../casts/schema";
@@ -103,15 +103,18 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
     if (row && !isTerminalStatus(row.status) && !winners.has(row.id)) winners.set(row.id, item);
   }
   const live = [...winners.values()];
-  const castUsers = live.flatMap((i) => {
-    const row = current.get(i.sessionId);
-    return row?.castId ? [row.userId] : [];
-  });
-  // Pipelined, in lock order: the accounts of spell steps, then the ledger's own statements.
-  const [, charged, completed] = await Promise.all([
-    lockAccountsInTx(tx, [...new Set(castUsers)].sort()),
+  const rows = live.flatMap((i) => current.get(i.sessionId) ?? []);
+  // Every account the batch writes (captures, and holds for casts' next steps), locked by one
+  // statement in user order before anything else: two batches never hold one account each while
+  // waiting for the other's.
+  const accounts = [...new Set(rows.filter((r) => r.castId || (r.reservationId && r.cost > 0)).map((r) => r.userId))].sort();
+  const castIds = [...new Set(rows.flatMap((r) => (r.castId ? [r.castId] : [])))];
+  // Pipelined, in lock order: the accounts, the ledger's own statements, then the casts and their sets.
+  const [, charged, completed, castLocks] = await Promise.all([
+    lockAccountsInTx(tx, accounts),
     capture(tx, live, current),
     storeOutputs(tx, live),
+    lockCastsAndSets(tx, castIds),
   ]);
   for (const row of completed.values()) await emitSessionEvent(tx, "session_completed", row);
   const chains = await advanceCastsInTx(
@@ -120,6 +123,7 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
       const input = winners.get(session.id);
       return { session, charged: charged.get(session.id) ?? 0, snapshot: input?.outputs, continueAs: input?.continueAs };
     }),
+    castLocks,
   );
   return items.map((item) => {
     const done = winners.get(item.sessionId) === item ? completed.get(item.sessionId) : undefined;
