@@ -55,18 +55,18 @@ export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: read
   // status index, reading every completed session of every user for each caption.
   const charged = sql`(select coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)::int
     from ${generationSessions} where ${generationSessions.castId} = v.cast_id)`;
-  const landed = await tx
-    .update(captions)
-    .set({ status: "done", text: sql`v.text`, castId: sql`v.cast_id`, creditsCharged: charged, updatedAt: sql`clock_timestamp()` })
-    .from(recordset(rows, "v", "set_id uuid, image_id uuid, cast_id uuid, text text"))
-    .where(and(sql`${captions.captionSetId} = v.set_id`, sql`${captions.imageId} = v.image_id`, eq(captions.status, "pending")))
-    .returning(getTableColumns(captions));
-  if (landed.length === 0) return new Map();
-  const versions = landed.map((c) => ({ caption_id: c.id, text: c.text ?? "" }));
-  await tx.execute(sql`
+  // One statement: the captions that land and their version 1 (the CTEs let Drizzle map the rows).
+  const landedCte = tx.$with("landed", getTableColumns(captions)).as(sql`
+    update ${captions} set status = 'done', text = v.text, cast_id = v.cast_id, credits_charged = ${charged}, updated_at = clock_timestamp()
+    from ${recordset(rows, "v", "set_id uuid, image_id uuid, cast_id uuid, text text")}
+    where ${captions.captionSetId} = v.set_id and ${captions.imageId} = v.image_id and ${captions.status} = 'pending'
+    returning ${captions}.*`);
+  const versionsCte = tx.$with("versions", { captionId: captionVersions.captionId }).as(sql`
     insert into ${captionVersions} (caption_id, version, text)
-    select caption_id, 1, text from ${recordset(versions, "v", "caption_id uuid, text text")}
-    on conflict do nothing`);
+    select id, 1, coalesce(text, '') from landed
+    on conflict do nothing
+    returning caption_id`);
+  const landed = await tx.with(landedCte, versionsCte).select().from(landedCte);
   const out = new Map<string, string>();
   for (const caption of landed) {
     book.landed(caption.captionSetId, caption);
