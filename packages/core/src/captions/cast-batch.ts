@@ -109,10 +109,12 @@ export async function castImagesInTx(
   template: CastTemplate,
 ): Promise<{ chains: ChainResult[]; moreUncast: boolean }> {
   if (count <= 0) return { chains: [], moreUncast: false };
-  // One more than it takes: whether another batch is needed, without a transaction to find out.
-  const uncast = await findUncastCaptions(tx, set.id, count + 1);
+  const cost = firstPaidCost(template.steps);
+  // Pipelined: one more image than it takes (whether another batch is needed, without a
+  // transaction to find out), and the account's credits (its lock is already this transaction's).
+  const [uncast, account] = await Promise.all([findUncastCaptions(tx, set.id, count + 1), cost > 0 ? lockAccountInTx(tx, set.userId) : null]);
   const pending = uncast.slice(0, count);
-  const fit = await howManyFit(tx, book, set, pending.length, firstPaidCost(template.steps));
+  const fit = await howManyFit(book, set, { wanted: pending.length, cost, available: account ? account.balance - account.held : 0 });
   const casting = pending.slice(0, fit);
   const created = newCasts(set, casting, template);
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
@@ -153,11 +155,10 @@ async function continuationsOf(tx: DbOrTx, waiting: CastRow[]): Promise<Continua
 /** The cost of the first step that needs a hold (0: the spell is free until its end). */
 const firstPaidCost = (steps: readonly SpellStep[]) => steps.map(stepCost).find((c) => c > 0) ?? 0;
 
-/** How many new casts the credits and the budget allow right now, counting holds this transaction took. */
-async function howManyFit(tx: DbOrTx, book: SetBook, set: CaptionSetRow, wanted: number, cost: number): Promise<number> {
+/** How many new casts the credits (`available`, holds this transaction took counted) and the budget allow. */
+async function howManyFit(book: SetBook, set: CaptionSetRow, need: { wanted: number; cost: number; available: number }): Promise<number> {
+  const { wanted, cost, available } = need;
   if (cost === 0 || wanted === 0) return wanted;
-  const account = await lockAccountInTx(tx, set.userId);
-  const available = account ? account.balance - account.held : 0;
   return Math.max(0, Math.min(wanted, Math.floor(available / cost), Math.floor((await book.room(set.id)) / cost)));
 }
 
