@@ -11,9 +11,8 @@ import { createLocalStorage } from "@spellcast/storage";
 
 import type { StepJob } from "../casts/schema";
 import { castInputSchema } from "../casts/schema";
-import { grantCredits } from "../credits/grant-credits";
 import { getBalance } from "../credits/read-credits";
-import { createTestUsers, openTestDb } from "../credits/test-support";
+import { createTestUsers, createUserWithCredits, openTestDb } from "../credits/test-support";
 import { addImagesToDataset } from "../datasets/add-images";
 import { createDataset } from "../datasets/manage-datasets";
 import { failSession } from "../sessions/fail-session";
@@ -36,12 +35,7 @@ afterAll(async () => {
 const options = { maxAttempts: 3, holdMs: 3_600_000, batchSize: 10 };
 const fatal = { providerStatus: 400, providerMessage: "rejected", providerBody: null, requestId: "req_1", reason: "provider_error", attempts: 1, fatal: true };
 
-async function userWith(credits: number) {
-  const [id] = await createTestUsers(db, 1);
-  if (!id) throw new Error("no user");
-  await grantCredits(db, { userId: id, amount: credits, reason: "test", subject: { type: "seed", id }, key: "seed" });
-  return id;
-}
+const userWith = (credits: number) => createUserWithCredits(db, credits);
 
 async function datasetWith(userId: string, n: number) {
   const ds = await createDataset(db, { userId, name: "caps" });

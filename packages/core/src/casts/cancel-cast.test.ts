@@ -7,9 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDb, events, generationSessions } from "@spellcast/db";
 
 import { testEnv } from "../../../../tooling/test/env";
-import { grantCredits } from "../credits/grant-credits";
 import { getBalance } from "../credits/read-credits";
-import { createTestUsers, openTestDb } from "../credits/test-support";
+import { createUserWithCredits, openTestDb } from "../credits/test-support";
 import { withEventsLast } from "../events/append-event";
 import { completeSessionsInTx } from "../sessions/batch-transitions";
 import { completeSession, markSessionRunning } from "../sessions/transitions";
@@ -30,12 +29,7 @@ afterAll(async () => {
 const options = { maxAttempts: 3, holdMs: 3_600_000 };
 const text = (t: string) => ({ kind: "text" as const, text: t });
 
-async function userWith(credits: number) {
-  const [userId] = await createTestUsers(db, 1);
-  if (!userId) throw new Error("no user");
-  await grantCredits(db, { userId, amount: credits, reason: "test", subject: { type: "seed", id: userId }, key: "seed" });
-  return userId;
-}
+const userWith = (credits: number) => createUserWithCredits(db, credits);
 
 /** A cast of two paid chat steps (1 credit each); its first step is queued and held. */
 async function twoStepCast(userId: string) {

@@ -13,7 +13,7 @@ import { grantCredits, grantCreditsInTx } from "./grant-credits";
 import { getBalance, listLedgerEntries, listOpenHolds } from "./read-credits";
 import { reserveCredits, reserveCreditsInTx } from "./reserve-credits";
 import { captureReservation, releaseReservation } from "./settle-reservation";
-import { createTestUsers, ledgerFootprint, openTestDb } from "./test-support";
+import { createTestUsers, createUserWithCredits, ledgerFootprint, openTestDb } from "./test-support";
 
 const { db, close } = openTestDb(20);
 const ledger = createLedger(db);
@@ -24,12 +24,7 @@ afterAll(async () => {
 
 const session = () => ({ type: "session" as const, id: randomUUID() });
 const key = () => `k_${randomUUID()}`;
-async function userWith(credits: number): Promise<string> {
-  const [userId] = await createTestUsers(db, 1);
-  if (!userId) throw new Error("no user");
-  await grantCredits(db, { userId, amount: credits, reason: "test", subject: { type: "seed", id: userId }, key: "seed" });
-  return userId;
-}
+const userWith = (credits: number) => createUserWithCredits(db, credits);
 async function expectDomainError(promise: Promise<unknown>, code: DomainError["code"]) {
   const err: unknown = await promise.then(
     () => null,

@@ -6,8 +6,9 @@ import type { Database } from "@spellcast/db";
 import { createDb, events, ledgerEntries, reservations, users } from "@spellcast/db";
 
 import { testEnv } from "../../../../tooling/test/env";
+import { grantCredits } from "./grant-credits";
 
-// Shared by the credits tests only (not exported from the package).
+// Shared by core's tests (not exported from the package).
 
 export function openTestDb(max = 10) {
   return createDb(testEnv().databaseUrl, { max, appName: "credits-test" });
@@ -21,6 +22,14 @@ export async function createTestUsers(db: Database, n: number): Promise<string[]
   });
   await db.insert(users).values(rows);
   return rows.map((r) => r.id);
+}
+
+/** One new user with `credits` granted (none when 0). */
+export async function createUserWithCredits(db: Database, credits: number): Promise<string> {
+  const [userId] = await createTestUsers(db, 1);
+  if (!userId) throw new Error("no user");
+  if (credits > 0) await grantCredits(db, { userId, amount: credits, reason: "test", subject: { type: "seed", id: userId }, key: "seed" });
+  return userId;
 }
 
 /** Everything the ledger could have written for these users, to assert "nothing written". */

@@ -3,9 +3,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createCast } from "../casts/create-cast";
-import { grantCredits } from "../credits/grant-credits";
 import { getBalance } from "../credits/read-credits";
-import { createTestUsers, openTestDb } from "../credits/test-support";
+import { createUserWithCredits, openTestDb } from "../credits/test-support";
 import { createSpell } from "../spells/manage-spells";
 import { withEventsLast } from "../events/append-event";
 import type { CompleteInput } from "./batch-transitions";
@@ -20,12 +19,7 @@ const options = { maxAttempts: 3, holdMs: 3_600_000 };
 const imageOutputs = { kind: "image" as const, storageKey: "sessions/x.png", contentType: "image/png" as const, bytes: 10 };
 const text = (t: string) => ({ kind: "text" as const, text: t });
 
-async function userWith(credits: number) {
-  const [userId] = await createTestUsers(db, 1);
-  if (!userId) throw new Error("no user");
-  await grantCredits(db, { userId, amount: credits, reason: "test", subject: { type: "seed", id: userId }, key: "seed" });
-  return userId;
-}
+const userWith = (credits: number) => createUserWithCredits(db, credits);
 
 /** One batch in one transaction, without the deadlock retry `completeSessions` adds: a deadlock throws. */
 const completeOnce = (items: CompleteInput[]) => db.transaction((tx) => withEventsLast(tx, () => completeSessionsInTx(tx, items)));

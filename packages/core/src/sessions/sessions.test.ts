@@ -5,9 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { events, generationSessions, reservations } from "@spellcast/db";
 
-import { grantCredits } from "../credits/grant-credits";
 import { getBalance } from "../credits/read-credits";
-import { createTestUsers, openTestDb } from "../credits/test-support";
+import { createUserWithCredits, openTestDb } from "../credits/test-support";
 import { DomainError } from "../errors";
 import { cancelSession } from "./cancel-session";
 import { createGenerationSession } from "./create-session";
@@ -22,14 +21,7 @@ const options = { maxAttempts: 3, holdMs: 3_600_000 };
 const clientKey = () => `ck_${randomUUID()}`;
 const imageOutputs = { kind: "image" as const, storageKey: "sessions/x.png", contentType: "image/png" as const, bytes: 10 };
 
-async function userWith(credits: number) {
-  const [userId] = await createTestUsers(db, 1);
-  if (!userId) throw new Error("no user");
-  if (credits > 0) {
-    await grantCredits(db, { userId, amount: credits, reason: "test", subject: { type: "seed", id: userId }, key: "seed" });
-  }
-  return userId;
-}
+const userWith = (credits: number) => createUserWithCredits(db, credits);
 
 async function eventTypes(sessionId: string) {
   const rows = await db.select({ type: events.type }).from(events).where(eq(events.subjectId, sessionId)).orderBy(events.id);
