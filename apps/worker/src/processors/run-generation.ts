@@ -42,7 +42,7 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
       const owned = job.id ? await findJobOwnedStep(deps.db, { castId: payload.cast.castId, jobId: job.id }) : null;
       if (owned) {
         payload = { ...payload, sessionId: owned.sessionId, cast: { ...payload.cast, stepIndex: owned.stepIndex } };
-        await job.updateData(payload);
+        await pointJobAt(job, payload);
         claimed = null;
         continue;
       }

@@ -60,8 +60,9 @@ interface Plan {
  * Moves a batch of casts on, in the caller's transaction (account lock, cast and set locks held):
  * local steps run right here, each cast gets its next paid step as a queued session (or one
  * running for the completing job, `continueAs`) with its own hold (one ledger call for the whole
- * batch), or — after its last step — completes and lands its caption. Sessions, casts and captions are written with one statement each for the whole batch;
- * set counters go through `book` (the caller flushes it). Results are in the order of `work`.
+ * batch), or — after its last step — completes and lands its caption. Sessions, casts and
+ * captions are written with one statement each for the whole batch; set counters go through
+ * `book` (the caller flushes it). Results are in the order of `work`.
  */
 export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[], book: SetBook): Promise<ChainResult[]> {
   if (work.length === 0) return [];

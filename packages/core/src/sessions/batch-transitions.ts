@@ -107,7 +107,7 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
   // Every account the batch writes (captures, and holds for casts' next steps), locked by one
   // statement in user order before anything else: two batches never hold one account each while
   // waiting for the other's.
-  const accounts = [...new Set(rows.filter((r) => r.castId || (r.reservationId && r.cost > 0)).map((r) => r.userId))].sort();
+  const accounts = [...new Set(rows.filter((r) => r.castId || isPaid(r)).map((r) => r.userId))].sort();
   const castIds = [...new Set(rows.flatMap((r) => (r.castId ? [r.castId] : [])))];
   // Pipelined, in lock order: the accounts, the ledger's own statements, then the casts and their sets.
   const [, charged, completed, castLocks] = await Promise.all([
@@ -133,11 +133,14 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
   });
 }
 
+/** A session whose completion captures a hold (its account is locked first, with the casts' users). */
+const isPaid = (row: SessionRow): row is SessionRow & { reservationId: string } => row.reservationId !== null && row.cost > 0;
+
 /** Captures every paid session's hold in one ledger call; returns the credits moved per session. */
 async function capture(tx: DbOrTx, live: readonly CompleteInput[], current: ReadonlyMap<string, SessionRow>): Promise<Map<string, number>> {
   const paid = live.flatMap((item) => {
     const row = current.get(item.sessionId);
-    return row?.reservationId && row.cost > 0 ? [{ row, reservationId: row.reservationId, amount: Math.min(item.actualCost ?? row.cost, row.cost) }] : [];
+    return row && isPaid(row) ? [{ row, reservationId: row.reservationId, amount: Math.min(item.actualCost ?? row.cost, row.cost) }] : [];
   });
   if (paid.length === 0) return new Map();
   const outcomes = await applyOps(
