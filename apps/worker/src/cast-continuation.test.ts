@@ -46,7 +46,7 @@ const queue = () => h.producers.queue(QueueName.generation);
 const callsWith = (text: string) => h.sim.calls().calls.filter((call) => call.prompt?.includes(text));
 
 // First: it needs the queue with no worker on it yet.
-describe("a job that died after creating its next step", () => {
+describe("a job that died after creating the step it owes", () => {
   it("finds the step it owes when it is delivered again, and runs it once", async () => {
     const userId = await h.userWith(100);
     const spell = await threeCallSpell(userId, "CONT_C");
@@ -66,7 +66,7 @@ describe("a job that died after creating its next step", () => {
     // ...and it died here, before pointing its job at that step.
     expect((await queue().getJob(jobId))?.data).toMatchObject({ sessionId: first.id });
 
-    await h.startWorker();
+    const worker = await h.startWorker();
     const { set, captions } = await c.waitForSet(userId, started.id, ["completed", "completed_with_errors"]);
     expect(set.status).toBe("completed");
     const { steps } = await stepsOfSet(set.id);
@@ -80,6 +80,41 @@ describe("a job that died after creating its next step", () => {
     expect(callsWith("CONT_C_THREE")).toHaveLength(1);
     expect(captions[0]?.creditsCharged).toBe(4);
     expect(await h.balance(userId)).toEqual({ balance: 96, held: 0 });
+    await worker.stop();
+  });
+
+  it("finds the first step of the image cast in its place when it is delivered again, and runs it once", async () => {
+    const userId = await h.userWith(100);
+    const spell = await createSpell(h.db, { userId, spell: { name: "One call LANE_C", steps: [{ tool: "joycaption", params: {} }] } });
+    const datasetId = await c.datasetWith(userId, 2);
+    // No worker: the first image's job waits in the queue while we play the worker that died.
+    const started = await c.start(userId, datasetId, spell.id, undefined, 1);
+    const { steps: before } = await stepsOfSet(started.id);
+    const first = before[0];
+    if (!first) throw new Error("no first step");
+    const jobId = generationJobId(first.id);
+    await markSessionsRunning(h.db, [{ sessionId: first.id, attempt: 1, deadlineMs: 60_000 }]);
+    const [done] = await completeSessions(h.db, [
+      { sessionId: first.id, outputs: { kind: "text", text: "a red bicycle leaning on a wall" }, continueAs: { jobId, deadlineMs: 60_000 } },
+    ]);
+    const owed = done?.chain.continued;
+    expect(done?.chain.castStatus).toBe("completed");
+    expect(owed?.session).toMatchObject({ status: "running" });
+    expect(owed?.job.cast.castId).not.toBe(first.castId);
+    // ...and it died here, before pointing its job at that step.
+    expect((await queue().getJob(jobId))?.data).toMatchObject({ sessionId: first.id });
+
+    const worker = await h.startWorker();
+    const { set, captions } = await c.waitForSet(userId, started.id, ["completed", "completed_with_errors"]);
+    expect(set.status).toBe("completed");
+    expect(captions.map((cap) => [cap.status, cap.creditsCharged])).toEqual([
+      ["done", 2],
+      ["done", 2],
+    ]);
+    const [second] = await h.db.select().from(generationSessions).where(eq(generationSessions.id, owed?.session.id ?? ""));
+    expect(second).toMatchObject({ status: "completed", attempts: 1, jobId });
+    expect(await h.balance(userId)).toEqual({ balance: 96, held: 0 });
+    await worker.stop();
   });
 });
 
@@ -138,5 +173,32 @@ describe("a cast's steps run back to back in one job", () => {
     // Once the job had failed an attempt, it hands its next step to the queue rather than lend it its attempts.
     expect(steps[2]?.jobId).toBe(generationJobId(steps[2]?.id ?? ""));
     expect(await h.balance(userId)).toEqual({ balance: 96, held: 0 });
+  });
+
+  it("with a window of one, the first cast's job runs every image's steps: no job of their own, each image captioned and charged once", async () => {
+    const userId = await h.userWith(100);
+    const spell = await threeCallSpell(userId, "LANE_A");
+    const datasetId = await c.datasetWith(userId, 3);
+    const started = await c.start(userId, datasetId, spell.id, undefined, 1);
+    const { set, captions } = await c.waitForSet(userId, started.id, ["completed", "completed_with_errors"]);
+    expect(set.status).toBe("completed");
+    expect(captions.map((cap) => [cap.status, cap.creditsCharged])).toEqual([
+      ["done", 4],
+      ["done", 4],
+      ["done", 4],
+    ]);
+    const castRows = await h.db.select().from(casts).where(eq(casts.captionSetId, set.id)).orderBy(asc(casts.imageIndex));
+    const steps = await h.db.select().from(generationSessions).where(inArray(generationSessions.castId, castRows.map((row) => row.id))).orderBy(asc(generationSessions.createdAt));
+    const lane = generationJobId(steps.find((s) => s.castId === castRows[0]?.id && s.stepIndex === 0)?.id ?? "");
+    expect(steps.map((s) => [s.status, s.attempts, s.jobId])).toEqual(Array.from({ length: 9 }, () => ["completed", 1, lane]));
+    // The second and third images' first steps never had a job, nor a "running" transition of their own.
+    for (const cast of castRows.slice(1)) {
+      const first = steps.find((s) => s.castId === cast.id && s.stepIndex === 0);
+      expect(await queue().getJob(generationJobId(first?.id ?? ""))).toBeUndefined();
+      const running = await h.db.select().from(events).where(eq(events.subjectId, first?.id ?? ""));
+      expect(running.map((e) => e.type)).toEqual(["session_created", "session_completed"]);
+    }
+    expect(callsWith("LANE_A_TWO")).toHaveLength(3);
+    expect(await h.balance(userId)).toEqual({ balance: 88, held: 0 });
   });
 });

@@ -26,8 +26,9 @@ export { sessionImageKey };
  * run its tool, then complete (capture + outputs + event, and for a spell step the next step or
  * the caption, in one transaction in core), then enqueue what that transaction created. A spell
  * step's job then runs its cast's next paid step itself (created running for it in that same
- * transaction), so a cast's steps follow each other with no queue hop; the job's data is pointed
- * at that step first, so a retry, a failure or a crash of the job is that step's.
+ * transaction) — or, when that step ended its cast, the first step of the image cast in its
+ * place — so casts and their steps follow each other with no queue hop; the job's data is
+ * pointed at that step first, so a retry, a failure or a crash of the job is that step's.
  * Failures only classify and rethrow; settling a final failure is on-failed.ts's business.
  */
 export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promise<{ outcome: RunGenerationOutcome }> {
@@ -39,9 +40,9 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     if (step.outcome === "skipped" && payload.cast && !lookedForOwned) {
       // This job may have completed that step and died before pointing itself at the next one.
       lookedForOwned = true;
-      const owned = job.id ? await findJobOwnedStep(deps.db, { castId: payload.cast.castId, jobId: job.id }) : null;
+      const owned = job.id ? await findJobOwnedStep(deps.db, { userId: payload.userId, jobId: job.id }) : null;
       if (owned) {
-        payload = { ...payload, sessionId: owned.sessionId, cast: { ...payload.cast, stepIndex: owned.stepIndex } };
+        payload = { ...payload, ...owned };
         await pointJobAt(job, payload);
         claimed = null;
         continue;
