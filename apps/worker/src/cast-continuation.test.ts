@@ -59,7 +59,7 @@ describe("a job that died after creating the step it owes", () => {
     const jobId = generationJobId(first.id);
     await markSessionsRunning(h.db, [{ sessionId: first.id, attempt: 1, deadlineMs: 60_000 }]);
     const [done] = await completeSessions(h.db, [
-      { sessionId: first.id, outputs: { kind: "text", text: "a red bicycle leaning on a wall" }, continueAs: { jobId, deadlineMs: 60_000 } },
+      { sessionId: first.id, outputs: { kind: "text", text: "a red bicycle leaning on a wall" }, continueAs: { jobId, deadlineMs: 60_000, takeNewCast: false } },
     ]);
     const owed = done?.chain.continued?.session;
     expect(owed?.status).toBe("running");
@@ -95,7 +95,7 @@ describe("a job that died after creating the step it owes", () => {
     const jobId = generationJobId(first.id);
     await markSessionsRunning(h.db, [{ sessionId: first.id, attempt: 1, deadlineMs: 60_000 }]);
     const [done] = await completeSessions(h.db, [
-      { sessionId: first.id, outputs: { kind: "text", text: "a red bicycle leaning on a wall" }, continueAs: { jobId, deadlineMs: 60_000 } },
+      { sessionId: first.id, outputs: { kind: "text", text: "a red bicycle leaning on a wall" }, continueAs: { jobId, deadlineMs: 60_000, takeNewCast: true } },
     ]);
     const owed = done?.chain.continued;
     expect(done?.chain.castStatus).toBe("completed");
@@ -175,7 +175,7 @@ describe("a cast's steps run back to back in one job", () => {
     expect(await h.balance(userId)).toEqual({ balance: 96, held: 0 });
   });
 
-  it("with a window of one, the first cast's job runs every image's steps: no job of their own, each image captioned and charged once", async () => {
+  it("with a window of one, a job goes on with the next image's cast once, then leaves the one after to the queue", async () => {
     const userId = await h.userWith(100);
     const spell = await threeCallSpell(userId, "LANE_A");
     const datasetId = await c.datasetWith(userId, 3);
@@ -188,16 +188,19 @@ describe("a cast's steps run back to back in one job", () => {
       ["done", 4],
     ]);
     const castRows = await h.db.select().from(casts).where(eq(casts.captionSetId, set.id)).orderBy(asc(casts.imageIndex));
-    const steps = await h.db.select().from(generationSessions).where(inArray(generationSessions.castId, castRows.map((row) => row.id))).orderBy(asc(generationSessions.createdAt));
-    const lane = generationJobId(steps.find((s) => s.castId === castRows[0]?.id && s.stepIndex === 0)?.id ?? "");
-    expect(steps.map((s) => [s.status, s.attempts, s.jobId])).toEqual(Array.from({ length: 9 }, () => ["completed", 1, lane]));
-    // The second and third images' first steps never had a job, nor a "running" transition of their own.
-    for (const cast of castRows.slice(1)) {
-      const first = steps.find((s) => s.castId === cast.id && s.stepIndex === 0);
-      expect(await queue().getJob(generationJobId(first?.id ?? ""))).toBeUndefined();
-      const running = await h.db.select().from(events).where(eq(events.subjectId, first?.id ?? ""));
-      expect(running.map((e) => e.type)).toEqual(["session_created", "session_completed"]);
-    }
+    const steps = await h.db.select().from(generationSessions).where(inArray(generationSessions.castId, castRows.map((row) => row.id)));
+    const firstStepOf = (i: number) => steps.find((s) => s.castId === castRows[i]?.id && s.stepIndex === 0);
+    const jobsOf = (i: number) => steps.filter((s) => s.castId === castRows[i]?.id).map((s) => [s.stepIndex, s.status, s.attempts, s.jobId]).sort();
+    const lane = generationJobId(firstStepOf(0)?.id ?? "");
+    const third = generationJobId(firstStepOf(2)?.id ?? "");
+    // The first image's job ran the second image's steps too: its first step had no job and no "running" transition of its own.
+    expect(jobsOf(0)).toEqual([0, 1, 2].map((i) => [i, "completed", 1, lane]));
+    expect(jobsOf(1)).toEqual([0, 1, 2].map((i) => [i, "completed", 1, lane]));
+    expect(await queue().getJob(generationJobId(firstStepOf(1)?.id ?? ""))).toBeUndefined();
+    expect(await h.eventTypes(firstStepOf(1)?.id ?? "")).toEqual(["session_created", "session_completed"]);
+    // After two casts the job ended and the third image went through the queue, so the queue keeps moving.
+    expect(jobsOf(2)).toEqual([0, 1, 2].map((i) => [i, "completed", 1, third]));
+    expect(await h.eventTypes(firstStepOf(2)?.id ?? "")).toEqual(["session_created", "session_running", "session_completed"]);
     expect(callsWith("LANE_A_TWO")).toHaveLength(3);
     expect(await h.balance(userId)).toEqual({ balance: 88, held: 0 });
   });

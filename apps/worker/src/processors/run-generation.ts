@@ -35,8 +35,9 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
   let payload = parsePayload(job.data);
   let claimed: Claimed | null = null;
   let lookedForOwned = false;
+  let newCasts = 0;
   for (;;) {
-    const step = await runStep(job, deps, payload, claimed);
+    const step = await runStep(job, deps, payload, claimed, newCasts < NEW_CASTS_PER_JOB);
     if (step.outcome === "skipped" && payload.cast && !lookedForOwned) {
       // This job may have completed that step and died before pointing itself at the next one.
       lookedForOwned = true;
@@ -50,10 +51,19 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     }
     if (step.outcome !== "completed" || !step.continued) return { outcome: step.outcome };
     const { job: next, session } = step.continued;
+    if (next.cast.castId !== payload.cast?.castId) newCasts++;
     payload = { sessionId: next.sessionId, userId: next.userId, cast: next.cast };
     claimed = { session, pointed: pointJobAt(job, payload) };
   }
 }
+
+/**
+ * How many image casts of a caption run one job goes on with after its own (see ContinueAs):
+ * every one saves a queue job and a "running" transition, but a job that never ended would keep
+ * its place in the worker from the queue's other jobs — other users' among them — until the run
+ * ran out of images. Ending after two casts, jobs still turn over and the queue keeps moving.
+ */
+const NEW_CASTS_PER_JOB = 1;
 
 /** The cast's next step, created running for this job, and the job's data being pointed at it. */
 interface Claimed {
@@ -67,8 +77,11 @@ interface StepOutcome {
   continued?: ContinuedStep | null;
 }
 
-/** One attempt at the session `payload` names; `claimed`: it was created running for this job. */
-async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, claimed: Claimed | null): Promise<StepOutcome> {
+/**
+ * One attempt at the session `payload` names; `claimed`: it was created running for this job.
+ * `takeNewCast`: if this step ends its cast, the job may go on with the image cast in its place.
+ */
+async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, claimed: Claimed | null, takeNewCast: boolean): Promise<StepOutcome> {
   const { sessionId, userId, cast: castMeta } = payload;
   const attempt = job.attemptsMade + 1;
   // deps.logger already carries queue, job name, jobId and attempt.
@@ -107,7 +120,7 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
     }
     progress.report(90, "storing");
     await claimed?.pointed;
-    const done = await deps.transitions.complete({ sessionId, outputs: result.outputs, continueAs: continueAs(job, deps, payload) });
+    const done = await deps.transitions.complete({ sessionId, outputs: result.outputs, continueAs: continueAs(job, deps, payload, takeNewCast) });
     if (!done.completed) {
       // Canceled (or settled elsewhere) while the provider worked: keep nothing, charge nothing.
       await result.discard?.();
@@ -132,9 +145,9 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
  * A spell step's job runs its cast's next paid step itself, on its first attempt only: a job
  * that already failed once has spent attempts its next step must not inherit.
  */
-function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload): ContinueAs | undefined {
+function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, takeNewCast: boolean): ContinueAs | undefined {
   if (!payload.cast || job.id === undefined || job.attemptsMade > 0 || deps.signal.aborted) return undefined;
-  return { jobId: job.id, deadlineMs: runningDeadlineMs(deps) };
+  return { jobId: job.id, deadlineMs: runningDeadlineMs(deps), takeNewCast };
 }
 
 /**

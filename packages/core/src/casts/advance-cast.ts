@@ -90,7 +90,10 @@ async function refillWindows(tx: DbOrTx, book: SetBook, work: readonly Continuat
     const set = book.row(setId);
     const first = ended[0];
     if (!set || set.status !== "in_progress" || first === undefined) continue;
-    const owners = ended.map((i) => work[i]?.continueAs);
+    const owners = ended.map((i) => {
+      const owner = work[i]?.continueAs;
+      return owner?.takeNewCast ? owner : undefined;
+    });
     const refills = await castMoreLike(tx, book, set, work[first]?.cast, owners.length, owners);
     const queued: StepJob[] = [];
     refills.forEach((refill, k) => {
