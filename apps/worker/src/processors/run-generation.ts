@@ -26,24 +26,22 @@ export { sessionImageKey };
  * run its tool, then complete (capture + outputs + event, and for a spell step the next step or
  * the caption, in one transaction in core), then enqueue what that transaction created. A spell
  * step's job then runs its cast's next paid step itself (created running for it in that same
- * transaction) — or, when that step ended its cast, the first step of the image cast in its
- * place — so casts and their steps follow each other with no queue hop; the job's data is
- * pointed at that step first, so a retry, a failure or a crash of the job is that step's.
+ * transaction), so a cast's steps follow each other with no queue hop; the job's data is pointed
+ * at that step first, so a retry, a failure or a crash of the job is that step's.
  * Failures only classify and rethrow; settling a final failure is on-failed.ts's business.
  */
 export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promise<{ outcome: RunGenerationOutcome }> {
   let payload = parsePayload(job.data);
   let claimed: Claimed | null = null;
   let lookedForOwned = false;
-  let newCasts = 0;
   for (;;) {
-    const step = await runStep(job, deps, payload, claimed, newCasts < NEW_CASTS_PER_JOB);
+    const step = await runStep(job, deps, payload, claimed);
     if (step.outcome === "skipped" && payload.cast && !lookedForOwned) {
       // This job may have completed that step and died before pointing itself at the next one.
       lookedForOwned = true;
-      const owned = job.id ? await findJobOwnedStep(deps.db, { userId: payload.userId, jobId: job.id }) : null;
+      const owned = job.id ? await findJobOwnedStep(deps.db, { castId: payload.cast.castId, jobId: job.id }) : null;
       if (owned) {
-        payload = { ...payload, ...owned };
+        payload = { ...payload, sessionId: owned.sessionId, cast: { ...payload.cast, stepIndex: owned.stepIndex } };
         await pointJobAt(job, payload);
         claimed = null;
         continue;
@@ -51,19 +49,10 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     }
     if (step.outcome !== "completed" || !step.continued) return { outcome: step.outcome };
     const { job: next, session } = step.continued;
-    if (next.cast.castId !== payload.cast?.castId) newCasts++;
     payload = { sessionId: next.sessionId, userId: next.userId, cast: next.cast };
     claimed = { session, pointed: pointJobAt(job, payload) };
   }
 }
-
-/**
- * How many image casts of a caption run one job goes on with after its own (see ContinueAs):
- * every one saves a queue job and a "running" transition, but a job that never ended would keep
- * its place in the worker from the queue's other jobs — other users' among them — until the run
- * ran out of images. Ending after two casts, jobs still turn over and the queue keeps moving.
- */
-const NEW_CASTS_PER_JOB = 1;
 
 /** The cast's next step, created running for this job, and the job's data being pointed at it. */
 interface Claimed {
@@ -77,11 +66,8 @@ interface StepOutcome {
   continued?: ContinuedStep | null;
 }
 
-/**
- * One attempt at the session `payload` names; `claimed`: it was created running for this job.
- * `takeNewCast`: if this step ends its cast, the job may go on with the image cast in its place.
- */
-async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, claimed: Claimed | null, takeNewCast: boolean): Promise<StepOutcome> {
+/** One attempt at the session `payload` names; `claimed`: it was created running for this job. */
+async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, claimed: Claimed | null): Promise<StepOutcome> {
   const { sessionId, userId, cast: castMeta } = payload;
   const attempt = job.attemptsMade + 1;
   // deps.logger already carries queue, job name, jobId and attempt.
@@ -120,7 +106,7 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
     }
     progress.report(90, "storing");
     await claimed?.pointed;
-    const done = await deps.transitions.complete({ sessionId, outputs: result.outputs, continueAs: continueAs(job, deps, payload, takeNewCast) });
+    const done = await deps.transitions.complete({ sessionId, outputs: result.outputs, continueAs: continueAs(job, deps, payload) });
     if (!done.completed) {
       // Canceled (or settled elsewhere) while the provider worked: keep nothing, charge nothing.
       await result.discard?.();
@@ -145,9 +131,9 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
  * A spell step's job runs its cast's next paid step itself, on its first attempt only: a job
  * that already failed once has spent attempts its next step must not inherit.
  */
-function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, takeNewCast: boolean): ContinueAs | undefined {
+function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload): ContinueAs | undefined {
   if (!payload.cast || job.id === undefined || job.attemptsMade > 0 || deps.signal.aborted) return undefined;
-  return { jobId: job.id, deadlineMs: runningDeadlineMs(deps), takeNewCast };
+  return { jobId: job.id, deadlineMs: runningDeadlineMs(deps) };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
 import { lockAccountInTx } from "../casts/lock-account";
 import { hasNoOpenStep } from "../casts/open-steps";
-import type { CastInput, ChainResult, ContinueAs, StepJob, StepOptions } from "../casts/schema";
+import type { CastInput, ChainResult, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
 import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
@@ -98,10 +98,8 @@ export interface CastTemplate {
 /**
  * Casts up to `count` images of the locked set (account and set locks held, `book` its book)
  * that have neither a caption nor an active cast: as many as the budget and credits allow (if
- * fewer, the set pauses), each with its first paid step reserved. The k-th new cast's first paid
- * step is created running for `owners[k]` when there is one (a job whose cast just ended goes on
- * with it), queued for the queue otherwise. `moreUncast`: images beyond `count` are still waiting
- * for a cast. Chains are in the order of the new casts.
+ * fewer, the set pauses), each with its first paid step reserved. `moreUncast`: images beyond
+ * `count` are still waiting for a cast.
  */
 export async function castImagesInTx(
   tx: DbOrTx,
@@ -109,7 +107,6 @@ export async function castImagesInTx(
   set: CaptionSetRow,
   count: number,
   template: CastTemplate,
-  owners: ReadonlyArray<ContinueAs | undefined> = [],
 ): Promise<{ chains: ChainResult[]; moreUncast: boolean }> {
   if (count <= 0) return { chains: [], moreUncast: false };
   const cost = firstPaidCost(template.steps);
@@ -123,7 +120,7 @@ export async function castImagesInTx(
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
   const [, chains] = await Promise.all([
     linkCaptions(tx, casting, created),
-    continueCastsInTx(tx, created.map((c, k) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true, continueAs: owners[k] })), book),
+    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book),
   ]);
   if (fit < pending.length) book.pause(set.id);
   return { chains, moreUncast: uncast.length > count };

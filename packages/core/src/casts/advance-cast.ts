@@ -65,7 +65,10 @@ export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep
     keys.push(s.session.id);
   }
   const chains = await continueCastsInTx(tx, work, book);
-  await refillWindows(tx, book, work, chains);
+  await refillWindows(tx, book, work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() })), (i, jobs) => {
+    const chain = chains[i] ?? emptyChain();
+    chains[i] = { ...chain, next: [...chain.next, ...jobs] };
+  });
   markFlips(chains, await book.flush());
   keys.forEach((key, i) => out.set(key, chains[i] ?? emptyChain()));
   return out;
@@ -75,50 +78,35 @@ const isEnded = (status: ChainResult["castStatus"]) => status === "completed" ||
 
 /**
  * Each cast of a caption run that ended here frees a place in its set's window: as many images
- * are cast in the same transaction (locks held: account, casts, sets). The job that ended a cast
- * goes on with one new cast's first step (created running for it, `chains[i].continued`), as it
- * goes on with a cast's next step: no enqueue, fetch or "running" transition between casts
- * either. The first steps no such job takes are queued, their jobs on the first ended cast's chain.
+ * are cast in the same transaction (locks held: account, casts, sets). Their first steps' jobs
+ * are handed to `addJobs` with the index of one of the ended casts, so its worker enqueues them.
  */
-async function refillWindows(tx: DbOrTx, book: SetBook, work: readonly Continuation[], chains: ChainResult[]): Promise<void> {
+async function refillWindows(
+  tx: DbOrTx,
+  book: SetBook,
+  moved: ReadonlyArray<{ cast: CastRow; chain: ChainResult }>,
+  addJobs: (index: number, jobs: StepJob[]) => void,
+): Promise<void> {
   const endedBySet = new Map<string, number[]>();
-  work.forEach(({ cast }, i) => {
-    if (!cast.captionSetId || !isEnded(chains[i]?.castStatus ?? null)) return;
+  moved.forEach(({ cast, chain }, i) => {
+    if (!cast.captionSetId || !isEnded(chain.castStatus)) return;
     endedBySet.set(cast.captionSetId, [...(endedBySet.get(cast.captionSetId) ?? []), i]);
   });
   for (const [setId, ended] of endedBySet) {
     const set = book.row(setId);
     const first = ended[0];
     if (!set || set.status !== "in_progress" || first === undefined) continue;
-    const owners = ended.map((i) => {
-      const owner = work[i]?.continueAs;
-      return owner?.takeNewCast ? owner : undefined;
-    });
-    const refills = await castMoreLike(tx, book, set, work[first]?.cast, owners.length, owners);
-    const queued: StepJob[] = [];
-    refills.forEach((refill, k) => {
-      const i = ended[k];
-      const chain = i === undefined ? undefined : chains[i];
-      if (i !== undefined && chain && refill.continued) chains[i] = { ...chain, continued: refill.continued };
-      queued.push(...refill.next);
-    });
-    const chain = chains[first];
-    if (chain && queued.length > 0) chains[first] = { ...chain, next: [...chain.next, ...queued] };
+    const jobs = await castNextImagesInTx(tx, book, set, ended.length, moved[first]?.cast);
+    if (jobs.length > 0) addJobs(first, jobs);
   }
 }
 
-/** Casts up to `count` more images of `set` with the spell and options `like` was cast with (`owners`: see castImagesInTx). */
-async function castMoreLike(
-  tx: DbOrTx,
-  book: SetBook,
-  set: CaptionSetRow,
-  like: CastRow | undefined,
-  count: number,
-  owners: ReadonlyArray<ContinueAs | undefined> = [],
-): Promise<ChainResult[]> {
+/** Casts up to `count` more images of `set` with the spell and options `like` was cast with. */
+async function castNextImagesInTx(tx: DbOrTx, book: SetBook, set: CaptionSetRow, count: number, like: CastRow | undefined): Promise<StepJob[]> {
   if (!like?.spellId) return [];
   const { steps, options } = castInputOf(like);
-  return (await castImagesInTx(tx, book, set, count, { steps, spellId: like.spellId, options }, owners)).chains;
+  const { chains } = await castImagesInTx(tx, book, set, count, { steps, spellId: like.spellId, options });
+  return chains.flatMap((c) => c.next);
 }
 
 /** Step `session` failed for good: the cast fails with its error details; its caption is counted failed. */
@@ -140,7 +128,7 @@ export async function failCastInTx(tx: DbOrTx, session: SessionRow): Promise<Cha
   if (counted.set.status !== "in_progress") return { ...emptyChain(), castStatus: cast.status };
   const book = await lockSetBook(tx, [set.id]);
   const row = book.row(set.id);
-  const next = row ? (await castMoreLike(tx, book, row, cast, 1)).flatMap((c) => c.next) : [];
+  const next = row ? await castNextImagesInTx(tx, book, row, 1, cast) : [];
   await book.flush();
   return { ...emptyChain(), next, castStatus: cast.status };
 }

@@ -113,7 +113,7 @@ describe("cancelCast", () => {
     const userId = await userWith(10);
     const { cast, first } = await twoStepCast(userId);
     await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
-    const done = await completeSession(db, { sessionId: first.sessionId, outputs: text("one"), continueAs: { jobId: "gen_owner", deadlineMs: 60_000, takeNewCast: false } });
+    const done = await completeSession(db, { sessionId: first.sessionId, outputs: text("one"), continueAs: { jobId: "gen_owner", deadlineMs: 60_000 } });
     const second = done.chain.continued?.job.sessionId;
     expect(second).toBeDefined();
     const result = await cancelCast(db, { userId, castId: cast.id });

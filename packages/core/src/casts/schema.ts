@@ -81,11 +81,6 @@ export interface ContinueAs {
   jobId: string;
   /** How long the created step may run before the sweeper presumes its worker dead. */
   deadlineMs: number;
-  /**
-   * When the step ends its cast in a caption run, the job may also go on with the first step of
-   * the image cast in its place (see `refillWindows`); false leaves that step to the queue.
-   */
-  takeNewCast: boolean;
 }
 
 /** A step created `running` for the job that completed the step before it (see `ContinueAs`). */
