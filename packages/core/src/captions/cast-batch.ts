@@ -8,10 +8,11 @@ import { captions, casts, generationSessions } from "@spellcast/db";
 import { anyOf } from "../lib/any-of";
 import type { Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
-import { lockAccountInTx } from "../casts/lock-account";
 import { hasNoOpenStep } from "../casts/open-steps";
 import type { CastInput, ChainResult, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
+import type { LedgerBatch } from "../credits/ledger-batch";
+import { createLedgerBatch } from "../credits/ledger-batch";
 import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
 import { recordset } from "../lib/any-of";
@@ -67,7 +68,8 @@ export async function castPendingBatch(
   params: { userId: string; setId: string; limit: number; steps: SpellStep[]; spellId: string; options: StepOptions },
 ): Promise<BatchResult> {
   return db.transaction((tx) => withEventsLast(tx, async () => {
-    await lockAccountInTx(tx, params.userId);
+    const ledger = createLedgerBatch(tx);
+    await ledger.lock([params.userId]);
     const book = await lockSetBook(tx, [params.setId]);
     const locked = book.row(params.setId);
     if (!locked) throw new DomainError("NOT_FOUND", "Caption set not found");
@@ -75,12 +77,13 @@ export async function castPendingBatch(
     // One more than the batch takes of each: whether another batch is needed, without a transaction to find out.
     const allWaiting = await findWaitingCasts(tx, locked.id, params.limit + 1);
     const waiting = await continuationsOf(tx, allWaiting.slice(0, params.limit));
-    const chains = await continueCastsInTx(tx, waiting, book);
+    const chains = await continueCastsInTx(tx, waiting, book, ledger);
     // Counted after the waiting casts moved on: one that finished there frees its place.
     const take = Math.min(params.limit, Math.max(0, locked.castWindow - (await countActiveCasts(tx, locked.id))));
-    const casting = await castImagesInTx(tx, book, locked, take, params);
+    const casting = await castImagesInTx(tx, book, ledger, locked, take, params);
     chains.push(...casting.chains);
-    markFlips(chains, await book.flush());
+    const [flips] = await Promise.all([book.flush(), ledger.write()]);
+    markFlips(chains, flips);
     const set = book.row(locked.id) ?? locked;
     // Another batch only while this one was full (not cut short by the window) and more wait.
     const more = (casting.moreUncast && take === params.limit) || allWaiting.length > params.limit;
@@ -97,13 +100,14 @@ export interface CastTemplate {
 
 /**
  * Casts up to `count` images of the locked set (account and set locks held, `book` its book)
- * that have neither a caption nor an active cast: as many as the budget and credits allow (if
- * fewer, the set pauses), each with its first paid step reserved. `moreUncast`: images beyond
- * `count` are still waiting for a cast.
+ * that have neither a caption nor an active cast: as many as the budget and the credits `ledger`
+ * leaves allow (if fewer, the set pauses), each with its first paid step's hold decided there
+ * (the caller writes it). `moreUncast`: images beyond `count` are still waiting for a cast.
  */
 export async function castImagesInTx(
   tx: DbOrTx,
   book: SetBook,
+  ledger: LedgerBatch,
   set: CaptionSetRow,
   count: number,
   template: CastTemplate,
@@ -111,16 +115,16 @@ export async function castImagesInTx(
   if (count <= 0) return { chains: [], moreUncast: false };
   const cost = firstPaidCost(template.steps);
   // Pipelined: one more image than it takes (whether another batch is needed, without a
-  // transaction to find out), and the account's credits (its lock is already this transaction's).
-  const [uncast, account] = await Promise.all([findUncastCaptions(tx, set.id, count + 1), cost > 0 ? lockAccountInTx(tx, set.userId) : null]);
+  // transaction to find out), and the credits left after the holds this transaction decided.
+  const [uncast, available] = await Promise.all([findUncastCaptions(tx, set.id, count + 1), cost > 0 ? ledger.available(set.userId) : 0]);
   const pending = uncast.slice(0, count);
-  const fit = await howManyFit(book, set, { wanted: pending.length, cost, available: account ? account.balance - account.held : 0 });
+  const fit = await howManyFit(book, set, { wanted: pending.length, cost, available });
   const casting = pending.slice(0, fit);
   const created = newCasts(set, casting, template);
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
   const [, chains] = await Promise.all([
     linkCaptions(tx, casting, created),
-    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book),
+    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book, ledger),
   ]);
   if (fit < pending.length) book.pause(set.id);
   return { chains, moreUncast: uncast.length > count };

@@ -5,6 +5,8 @@ import { failCaptionInTx } from "../captions/land-caption";
 import type { SetBook } from "../captions/set-book";
 import { lockSetBook } from "../captions/set-book";
 import type { CaptionSetRow } from "../captions/snapshot";
+import type { LedgerBatch } from "../credits/ledger-batch";
+import { createLedgerBatch } from "../credits/ledger-batch";
 import { lockCaptionSet } from "../captions/snapshot";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
@@ -45,9 +47,15 @@ export async function lockCastsAndSets(tx: DbOrTx, castIds: readonly string[]): 
 /**
  * Steps of casts just completed (same transaction, their sessions, accounts, casts and sets
  * locked: `locks`): counts their charges on the sets and moves each cast on (next step, or end
- * and caption), all casts of the batch at once. Returns the chain per completed session id.
+ * and caption), all casts of the batch at once; the holds go into `ledger`, written here with the
+ * sets' counters. Returns the chain per completed session id.
  */
-export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep[], locks: CastLocks): Promise<Map<string, ChainResult>> {
+export async function advanceCastsInTx(
+  tx: DbOrTx,
+  steps: readonly CompletedStep[],
+  locks: CastLocks,
+  ledger: LedgerBatch,
+): Promise<Map<string, ChainResult>> {
   const out = new Map<string, ChainResult>();
   if (!steps.some((s) => s.session.castId)) return out;
   const { casts: locked, book } = locks;
@@ -64,12 +72,13 @@ export async function advanceCastsInTx(tx: DbOrTx, steps: readonly CompletedStep
     work.push({ cast, fromStep: s.session.stepIndex ?? 0, stored: stored.success ? stored.data : null, snapshot: s.snapshot, continueAs: s.continueAs });
     keys.push(s.session.id);
   }
-  const chains = await continueCastsInTx(tx, work, book);
-  await refillWindows(tx, book, work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() })), (i, jobs) => {
+  const chains = await continueCastsInTx(tx, work, book, ledger);
+  await refillWindows(tx, book, ledger, work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() })), (i, jobs) => {
     const chain = chains[i] ?? emptyChain();
     chains[i] = { ...chain, next: [...chain.next, ...jobs] };
   });
-  markFlips(chains, await book.flush());
+  const [flips] = await Promise.all([book.flush(), ledger.write()]);
+  markFlips(chains, flips);
   keys.forEach((key, i) => out.set(key, chains[i] ?? emptyChain()));
   return out;
 }
@@ -84,6 +93,7 @@ const isEnded = (status: ChainResult["castStatus"]) => status === "completed" ||
 async function refillWindows(
   tx: DbOrTx,
   book: SetBook,
+  ledger: LedgerBatch,
   moved: ReadonlyArray<{ cast: CastRow; chain: ChainResult }>,
   addJobs: (index: number, jobs: StepJob[]) => void,
 ): Promise<void> {
@@ -96,16 +106,23 @@ async function refillWindows(
     const set = book.row(setId);
     const first = ended[0];
     if (!set || set.status !== "in_progress" || first === undefined) continue;
-    const jobs = await castNextImagesInTx(tx, book, set, ended.length, moved[first]?.cast);
+    const jobs = await castNextImagesInTx(tx, book, ledger, set, ended.length, moved[first]?.cast);
     if (jobs.length > 0) addJobs(first, jobs);
   }
 }
 
 /** Casts up to `count` more images of `set` with the spell and options `like` was cast with. */
-async function castNextImagesInTx(tx: DbOrTx, book: SetBook, set: CaptionSetRow, count: number, like: CastRow | undefined): Promise<StepJob[]> {
+async function castNextImagesInTx(
+  tx: DbOrTx,
+  book: SetBook,
+  ledger: LedgerBatch,
+  set: CaptionSetRow,
+  count: number,
+  like: CastRow | undefined,
+): Promise<StepJob[]> {
   if (!like?.spellId) return [];
   const { steps, options } = castInputOf(like);
-  const { chains } = await castImagesInTx(tx, book, set, count, { steps, spellId: like.spellId, options });
+  const { chains } = await castImagesInTx(tx, book, ledger, set, count, { steps, spellId: like.spellId, options });
   return chains.flatMap((c) => c.next);
 }
 
@@ -128,8 +145,9 @@ export async function failCastInTx(tx: DbOrTx, session: SessionRow): Promise<Cha
   if (counted.set.status !== "in_progress") return { ...emptyChain(), castStatus: cast.status };
   const book = await lockSetBook(tx, [set.id]);
   const row = book.row(set.id);
-  const next = row ? await castNextImagesInTx(tx, book, row, 1, cast) : [];
-  await book.flush();
+  const ledger = createLedgerBatch(tx);
+  const next = row ? await castNextImagesInTx(tx, book, ledger, row, 1, cast) : [];
+  await Promise.all([book.flush(), ledger.write()]);
   return { ...emptyChain(), next, castStatus: cast.status };
 }
 

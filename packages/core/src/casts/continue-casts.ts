@@ -7,7 +7,7 @@ import { generationSessions } from "@spellcast/db";
 
 import { landCaptionsInTx } from "../captions/land-caption";
 import type { SetBook } from "../captions/set-book";
-import { applyOps } from "../credits/apply-ops";
+import type { LedgerBatch } from "../credits/ledger-batch";
 import { toReserveOp } from "../credits/reserve-credits";
 import { recordset } from "../lib/any-of";
 import type { ErrorDetails } from "../sessions/error-details";
@@ -59,16 +59,16 @@ interface Plan {
 /**
  * Moves a batch of casts on, in the caller's transaction (account lock, cast and set locks held):
  * local steps run right here, each cast gets its next paid step as a queued session (or one
- * running for the completing job, `continueAs`) with its own hold (one ledger call for the whole
- * batch), or — after its last step — completes and lands its caption. Sessions, casts and
- * captions are written with one statement each for the whole batch; set counters go through
- * `book` (the caller flushes it). Results are in the order of `work`.
+ * running for the completing job, `continueAs`) with its own hold (decided in `ledger` for the
+ * whole batch; the caller writes it), or — after its last step — completes and lands its caption.
+ * Sessions, casts and captions are written with one statement each for the whole batch; set
+ * counters go through `book` (the caller flushes it). Results are in the order of `work`.
  */
-export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[], book: SetBook): Promise<ChainResult[]> {
+export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[], book: SetBook, ledger: LedgerBatch): Promise<ChainResult[]> {
   if (work.length === 0) return [];
   const plans: Plan[] = [];
   for (const w of work) plans.push(await planCast(w, book));
-  await reservePaid(tx, plans, book);
+  await reservePaid(ledger, plans, book);
   const landings = plans.flatMap((p) => (p.finish ? [{ cast: p.work.cast, text: p.finish.stored?.kind === "text" ? p.finish.stored.text : "" }] : []));
   // Pipelined: sessions, casts and captions go out together (in this order: a caption's cost
   // counts the sessions inserted before it).
@@ -149,25 +149,26 @@ function claimedBy(session: NewSession, owner: ContinueAs): NewSession {
 }
 
 /**
- * One hold per paid step, all in one ledger call. A hold refused for lack of credits
- * leaves that cast waiting and pauses its set; a cast outside a set has nothing to wait in, so it
- * fails at that step (its earlier steps stay completed and charged). Any other refusal throws.
+ * One hold per paid step, all in one ledger decision (keyed by the new session's own id, so
+ * nothing to look up: `fresh`). A hold refused for lack of credits leaves that cast waiting and
+ * pauses its set; a cast outside a set has nothing to wait in, so it fails at that step (its
+ * earlier steps stay completed and charged). Any other refusal throws.
  */
-async function reservePaid(tx: DbOrTx, plans: Plan[], book: SetBook): Promise<void> {
+async function reservePaid(ledger: LedgerBatch, plans: Plan[], book: SetBook): Promise<void> {
   const paying = plans.filter((p): p is Plan & { paid: NewSession } => p.paid !== null && p.paid.cost > 0);
   if (paying.length === 0) return;
   const holdMs = (p: Plan) => castInputOf(p.work.cast).options.holdMs;
-  const outcomes = await applyOps(
-    tx,
-    paying.map((p) =>
-      toReserveOp({
+  const outcomes = await ledger.decide(
+    paying.map((p) => ({
+      ...toReserveOp({
         userId: p.work.cast.userId,
         amount: p.paid.cost,
         subject: { type: "session", id: p.paid.id },
         key: `session:${p.paid.id}`,
         expiresAt: new Date(Date.now() + holdMs(p)),
       }),
-    ),
+      fresh: true,
+    })),
   );
   paying.forEach((p, i) => {
     const outcome = outcomes[i];

@@ -10,6 +10,7 @@ import { getSpell } from "../spells/manage-spells";
 import type { CastSnapshot, SpellSnapshot } from "../spells/schema";
 import { stepCost } from "../spells/tools";
 import { lockSetBook } from "../captions/set-book";
+import { createLedgerBatch } from "../credits/ledger-batch";
 import { continueCastsInTx } from "./continue-casts";
 import { isLocalStep } from "./steps";
 import { lockAccountInTx } from "./lock-account";
@@ -112,9 +113,10 @@ export async function createCast(
         if (!winner) throw new Error("cast insert returned no row");
         return { cast: toCastSnapshot(winner), jobs: [], created: false };
       }
-      const [chain] = await continueCastsInTx(tx, [{ cast: inserted, fromStep: -1, stored: null, snapshot: null }], await lockSetBook(tx, []));
+      const ledger = createLedgerBatch(tx);
+      const [chain] = await continueCastsInTx(tx, [{ cast: inserted, fromStep: -1, stored: null, snapshot: null }], await lockSetBook(tx, []), ledger);
       const jobs: StepJob[] = chain?.next ?? [];
-      const cast = await lockCast(tx, inserted.id);
+      const [cast] = await Promise.all([lockCast(tx, inserted.id), ledger.write()]);
       // A cast that ran to its end here (local steps only) already wrote its terminal event.
       if (isActiveCast(cast.status)) await emitCastEvent(tx, cast);
       return { cast: toCastSnapshot(cast), jobs, created: true };

@@ -6,7 +6,7 @@ import { creditAccounts, ledgerEntries, reservations } from "@spellcast/db";
 import { anyOf } from "../lib/any-of";
 import { DomainError } from "../errors";
 import { grantKey, keyOf, planOps } from "./plan-ops";
-import type { LedgerOp, OpOutcome, SettleOp } from "./types";
+import type { LedgerOp, OpOutcome, Reservation, ReserveOp, SettleOp } from "./types";
 import { writePlan } from "./write-plan";
 
 /*
@@ -38,18 +38,8 @@ export async function applyOps(tx: DbOrTx, ops: readonly LedgerOp[], at = new Da
   const grantOps = live.flatMap((op) => (op.kind === "grant" ? [op] : []));
   const readRows = () =>
     Promise.all([
-      settleIds.length ? tx.select().from(reservations).where(anyOf(reservations.id, settleIds)) : [],
-      reserveOps.length
-        ? tx
-            .select()
-            .from(reservations)
-            .where(
-              and(
-                anyOf(reservations.userId, reserveOps.map((o) => o.userId)),
-                anyOf(reservations.idempotencyKey, reserveOps.map((o) => o.key)),
-              ),
-            )
-        : [],
+      readReservations(tx, settleIds),
+      readReservationsByKey(tx, reserveOps),
       grantOps.length
         ? tx
             .select()
@@ -126,17 +116,35 @@ async function resolveOwnersOf(tx: DbOrTx, ops: readonly LedgerOp[], early: Map<
   });
 }
 
+/** The reservations with these ids (to settle). */
+export async function readReservations(tx: DbOrTx, ids: readonly string[]): Promise<Reservation[]> {
+  return ids.length ? tx.select().from(reservations).where(anyOf(reservations.id, ids)) : [];
+}
+
+/** Existing reservations under the keys of these reserve ops (a replay returns its first hold); fresh keys are not looked up. */
+export async function readReservationsByKey(tx: DbOrTx, ops: readonly ReserveOp[]): Promise<Reservation[]> {
+  const keyed = ops.filter((o) => !o.fresh);
+  if (keyed.length === 0) return [];
+  return tx
+    .select()
+    .from(reservations)
+    .where(and(anyOf(reservations.userId, keyed.map((o) => o.userId)), anyOf(reservations.idempotencyKey, keyed.map((o) => o.key))));
+}
+
+/** Locks the accounts in id order and returns their figures (an account with no row is absent). */
+export async function lockAccountRows(tx: DbOrTx, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return tx
+    .select({ userId: creditAccounts.userId, balance: creditAccounts.balance, held: creditAccounts.held })
+    .from(creditAccounts)
+    .where(anyOf(creditAccounts.userId, ids))
+    .orderBy(asc(creditAccounts.userId))
+    .for("update");
+}
+
 /** Locks the accounts in id order; creates missing accounts of existing users that get a grant. */
 async function lockAccounts(tx: DbOrTx, ids: readonly string[], ops: readonly LedgerOp[]) {
-  const lock = (which: readonly string[]) =>
-    which.length === 0
-      ? Promise.resolve([])
-      : tx
-          .select({ userId: creditAccounts.userId, balance: creditAccounts.balance, held: creditAccounts.held })
-          .from(creditAccounts)
-          .where(anyOf(creditAccounts.userId, which))
-          .orderBy(asc(creditAccounts.userId))
-          .for("update");
+  const lock = (which: readonly string[]) => lockAccountRows(tx, which);
   const rows = await lock(ids);
   const accounts = new Map(rows.map((r) => [r.userId, { balance: r.balance, held: r.held }]));
   const missing = [...new Set(ops.flatMap((op) => (op.kind === "grant" ? [op.userId] : [])))].filter(

@@ -70,6 +70,11 @@ export interface ReserveOp {
   subject: CreditSubject;
   key: string;
   expiresAt: Date;
+  /**
+   * The key was made for this op (a new session's own id): no earlier reservation can hold it, so
+   * it is not looked up. The unique key per account still refuses a duplicate at write.
+   */
+  fresh?: boolean;
 }
 
 export interface SettleOp {

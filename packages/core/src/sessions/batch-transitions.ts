@@ -5,10 +5,10 @@ import { generationSessions } from "@spellcast/db";
 
 import { anyOf, recordset } from "../lib/any-of";
 import { advanceCastsInTx, lockCastsAndSets } from "../casts/advance-cast";
-import { lockAccountsInTx } from "../casts/lock-account";
 import type { ChainResult, ContinueAs } from "../casts/schema";
 import { emptyChain } from "../casts/schema";
-import { applyOps } from "../credits/apply-ops";
+import type { LedgerBatch } from "../credits/ledger-batch";
+import { createLedgerBatch } from "../credits/ledger-batch";
 import { inTransaction } from "../credits/run-op";
 import { toCaptureOp } from "../credits/settle-reservation";
 import { withEventsLast } from "../events/append-event";
@@ -109,10 +109,12 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
   // waiting for the other's.
   const accounts = [...new Set(rows.filter((r) => r.castId || isPaid(r)).map((r) => r.userId))].sort();
   const castIds = [...new Set(rows.flatMap((r) => (r.castId ? [r.castId] : [])))];
-  // Pipelined, in lock order: the accounts, the ledger's own statements, then the casts and their sets.
+  // The batch's ledger work is decided as it goes and written once, at its end (ledger-batch.ts).
+  const ledger = createLedgerBatch(tx);
+  // Pipelined, in lock order: the accounts, the reservations to capture, then the casts and their sets.
   const [, charged, completed, castLocks] = await Promise.all([
-    lockAccountsInTx(tx, accounts),
-    capture(tx, live, current),
+    ledger.lock(accounts),
+    capture(ledger, live, current),
     storeOutputs(tx, live),
     lockCastsAndSets(tx, castIds),
   ]);
@@ -124,7 +126,10 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
       return { session, charged: charged.get(session.id) ?? 0, snapshot: input?.outputs, continueAs: input?.continueAs };
     }),
     castLocks,
+    ledger,
   );
+  // Written with the casts' last statements when the batch had any; otherwise here.
+  await ledger.write();
   return items.map((item) => {
     const done = winners.get(item.sessionId) === item ? completed.get(item.sessionId) : undefined;
     if (done) return { session: toSessionSnapshot(done), completed: true, chain: chains.get(done.id) ?? emptyChain() };
@@ -136,15 +141,14 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
 /** A session whose completion captures a hold (its account is locked first, with the casts' users). */
 const isPaid = (row: SessionRow): row is SessionRow & { reservationId: string } => row.reservationId !== null && row.cost > 0;
 
-/** Captures every paid session's hold in one ledger call; returns the credits moved per session. */
-async function capture(tx: DbOrTx, live: readonly CompleteInput[], current: ReadonlyMap<string, SessionRow>): Promise<Map<string, number>> {
+/** Decides the capture of every paid session's hold (written with the batch's ledger); returns the credits moved per session. */
+async function capture(ledger: LedgerBatch, live: readonly CompleteInput[], current: ReadonlyMap<string, SessionRow>): Promise<Map<string, number>> {
   const paid = live.flatMap((item) => {
     const row = current.get(item.sessionId);
     return row && isPaid(row) ? [{ row, reservationId: row.reservationId, amount: Math.min(item.actualCost ?? row.cost, row.cost) }] : [];
   });
   if (paid.length === 0) return new Map();
-  const outcomes = await applyOps(
-    tx,
+  const outcomes = await ledger.decide(
     paid.map((p) => toCaptureOp({ reservationId: p.reservationId, userId: p.row.userId, actualAmount: p.amount, reason: "Generation completed" })),
   );
   const charged = new Map<string, number>();
