@@ -23,8 +23,16 @@ import type { SetBook } from "./set-book";
 import { lockSetBook } from "./set-book";
 import type { CaptionSetRow } from "./snapshot";
 
+/** A pending caption with no active cast. */
+export interface UncastCaption {
+  id: string;
+  imageId: string;
+  imageIndex: number;
+  castId: string | null;
+}
+
 /** Pending captions of the set with no active cast: the images a start, resume or re-run must cast. */
-export async function findUncastCaptions(tx: DbOrTx, setId: string, limit: number) {
+export async function findUncastCaptions(tx: DbOrTx, setId: string, limit: number): Promise<UncastCaption[]> {
   return tx
     .select({ id: captions.id, imageId: captions.imageId, imageIndex: captions.imageIndex, castId: captions.castId })
     .from(captions)
@@ -111,12 +119,14 @@ export async function castImagesInTx(
   set: CaptionSetRow,
   count: number,
   template: CastTemplate,
+  /** At least `count` + 1 of `findUncastCaptions`, when the caller read them ahead. */
+  uncastAhead?: Promise<UncastCaption[]>,
 ): Promise<{ chains: ChainResult[]; moreUncast: boolean }> {
   if (count <= 0) return { chains: [], moreUncast: false };
   const cost = firstPaidCost(template.steps);
   // Pipelined: one more image than it takes (whether another batch is needed, without a
   // transaction to find out), and the credits left after the holds this transaction decided.
-  const [uncast, available] = await Promise.all([findUncastCaptions(tx, set.id, count + 1), cost > 0 ? ledger.available(set.userId) : 0]);
+  const [uncast, available] = await Promise.all([uncastAhead ?? findUncastCaptions(tx, set.id, count + 1), cost > 0 ? ledger.available(set.userId) : 0]);
   const pending = uncast.slice(0, count);
   const fit = await howManyFit(book, set, { wanted: pending.length, cost, available });
   const casting = pending.slice(0, fit);

@@ -1,13 +1,14 @@
 import type { DbOrTx } from "@spellcast/db";
 
-import { castImagesInTx } from "../captions/cast-batch";
+import type { UncastCaption } from "../captions/cast-batch";
+import { castImagesInTx, findUncastCaptions } from "../captions/cast-batch";
 import { failCaptionInTx } from "../captions/land-caption";
 import type { SetBook } from "../captions/set-book";
 import { lockSetBook } from "../captions/set-book";
 import type { CaptionSetRow } from "../captions/snapshot";
+import { lockCaptionSet } from "../captions/snapshot";
 import type { LedgerBatch } from "../credits/ledger-batch";
 import { createLedgerBatch } from "../credits/ledger-batch";
-import { lockCaptionSet } from "../captions/snapshot";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SessionRow } from "../sessions/snapshot";
 import type { Continuation } from "./continue-casts";
@@ -16,6 +17,7 @@ import type { ChainResult, ContinueAs, StepJob } from "./schema";
 import { emptyChain } from "./schema";
 import type { CastRow } from "./snapshot";
 import { castInputOf, emitCastEvent, isActiveCast, lockCast, lockCasts, updateCast } from "./snapshot";
+import { isLocalStep } from "./steps";
 
 export interface CompletedStep {
   /** The step's session as just stored (completed, outputs written). */
@@ -72,8 +74,9 @@ export async function advanceCastsInTx(
     work.push({ cast, fromStep: s.session.stepIndex ?? 0, stored: stored.success ? stored.data : null, snapshot: s.snapshot, continueAs: s.continueAs });
     keys.push(s.session.id);
   }
+  const uncast = readNextImages(tx, book, work);
   const chains = await continueCastsInTx(tx, work, book, ledger);
-  await refillWindows(tx, book, ledger, work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() })), (i, jobs) => {
+  await refillWindows(tx, book, ledger, uncast, work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() })), (i, jobs) => {
     const chain = chains[i] ?? emptyChain();
     chains[i] = { ...chain, next: [...chain.next, ...jobs] };
   });
@@ -81,6 +84,28 @@ export async function advanceCastsInTx(
   markFlips(chains, flips);
   keys.forEach((key, i) => out.set(key, chains[i] ?? emptyChain()));
   return out;
+}
+
+/**
+ * The images each running set will cast next, read now, in the same round trip as the casts'
+ * writes rather than after them: as many as the batch's casts that end here (every step after
+ * the completed one is local), plus one. A cast still running here keeps its image out of the
+ * list, before and after those writes alike.
+ */
+function readNextImages(tx: DbOrTx, book: SetBook, work: readonly Continuation[]): Map<string, Promise<UncastCaption[]>> {
+  const ending = new Map<string, number>();
+  for (const { cast, fromStep } of work) {
+    const setId = cast.captionSetId;
+    if (!setId || book.row(setId)?.status !== "in_progress") continue;
+    if (castInputOf(cast).steps.slice(fromStep + 1).every(isLocalStep)) ending.set(setId, (ending.get(setId) ?? 0) + 1);
+  }
+  return new Map(
+    [...ending].map(([setId, n]) => {
+      const rows = findUncastCaptions(tx, setId, n + 1);
+      rows.catch(() => undefined); // awaited by the refill; a set that no longer refills never reads it
+      return [setId, rows] as const;
+    }),
+  );
 }
 
 const isEnded = (status: ChainResult["castStatus"]) => status === "completed" || status === "failed" || status === "canceled";
@@ -94,6 +119,7 @@ async function refillWindows(
   tx: DbOrTx,
   book: SetBook,
   ledger: LedgerBatch,
+  uncast: ReadonlyMap<string, Promise<UncastCaption[]>>,
   moved: ReadonlyArray<{ cast: CastRow; chain: ChainResult }>,
   addJobs: (index: number, jobs: StepJob[]) => void,
 ): Promise<void> {
@@ -106,7 +132,7 @@ async function refillWindows(
     const set = book.row(setId);
     const first = ended[0];
     if (!set || set.status !== "in_progress" || first === undefined) continue;
-    const jobs = await castNextImagesInTx(tx, book, ledger, set, ended.length, moved[first]?.cast);
+    const jobs = await castNextImagesInTx(tx, book, ledger, set, ended.length, moved[first]?.cast, uncast.get(setId));
     if (jobs.length > 0) addJobs(first, jobs);
   }
 }
@@ -119,10 +145,11 @@ async function castNextImagesInTx(
   set: CaptionSetRow,
   count: number,
   like: CastRow | undefined,
+  uncast?: Promise<UncastCaption[]>,
 ): Promise<StepJob[]> {
   if (!like?.spellId) return [];
   const { steps, options } = castInputOf(like);
-  const { chains } = await castImagesInTx(tx, book, ledger, set, count, { steps, spellId: like.spellId, options });
+  const { chains } = await castImagesInTx(tx, book, ledger, set, count, { steps, spellId: like.spellId, options }, uncast);
   return chains.flatMap((c) => c.next);
 }
 
