@@ -6,7 +6,7 @@ import type { DbOrTx } from "@spellcast/db";
 import { captions, casts, generationSessions } from "@spellcast/db";
 
 import { anyOf } from "../lib/any-of";
-import type { Continuation } from "../casts/continue-casts";
+import type { ContinueOptions, Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
 import { hasNoOpenStep } from "../casts/open-steps";
 import type { CastInput, ChainResult, StepJob, StepOptions } from "../casts/schema";
@@ -119,14 +119,16 @@ export async function castImagesInTx(
   set: CaptionSetRow,
   count: number,
   template: CastTemplate,
-  /** At least `count` + 1 of `findUncastCaptions`, when the caller read them ahead. */
-  uncastAhead?: Promise<UncastCaption[]>,
+  ahead: {
+    /** At least `count` + 1 of `findUncastCaptions`, when the caller read them ahead. */
+    uncast?: Promise<UncastCaption[]>;
+  } & ContinueOptions = {},
 ): Promise<{ chains: ChainResult[]; moreUncast: boolean }> {
   if (count <= 0) return { chains: [], moreUncast: false };
   const cost = firstPaidCost(template.steps);
   // Pipelined: one more image than it takes (whether another batch is needed, without a
   // transaction to find out), and the credits left after the holds this transaction decided.
-  const [uncast, available] = await Promise.all([uncastAhead ?? findUncastCaptions(tx, set.id, count + 1), cost > 0 ? ledger.available(set.userId) : 0]);
+  const [uncast, available] = await Promise.all([ahead.uncast ?? findUncastCaptions(tx, set.id, count + 1), cost > 0 ? ledger.available(set.userId) : 0]);
   const pending = uncast.slice(0, count);
   const fit = await howManyFit(book, set, { wanted: pending.length, cost, available });
   const casting = pending.slice(0, fit);
@@ -134,7 +136,7 @@ export async function castImagesInTx(
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
   const [, chains] = await Promise.all([
     linkCaptions(tx, casting, created),
-    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book, ledger),
+    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book, ledger, { alongside: ahead.alongside }),
   ]);
   if (fit < pending.length) book.pause(set.id);
   return { chains, moreUncast: uncast.length > count };

@@ -76,11 +76,14 @@ export async function advanceCastsInTx(
   }
   const uncast = readNextImages(tx, book, work);
   const chains = await continueCastsInTx(tx, work, book, ledger);
-  await refillWindows(tx, book, ledger, uncast, work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() })), (i, jobs) => {
+  // The sets' counters and the ledger go last: with the refill's writes when there is one.
+  const finish = once(() => Promise.all([book.flush(), ledger.write()]));
+  const moved = work.map((w, i) => ({ cast: w.cast, chain: chains[i] ?? emptyChain() }));
+  await refillWindows(tx, book, ledger, { uncast, finish }, moved, (i, jobs) => {
     const chain = chains[i] ?? emptyChain();
     chains[i] = { ...chain, next: [...chain.next, ...jobs] };
   });
-  const [flips] = await Promise.all([book.flush(), ledger.write()]);
+  const [flips] = await finish();
   markFlips(chains, flips);
   keys.forEach((key, i) => out.set(key, chains[i] ?? emptyChain()));
   return out;
@@ -108,6 +111,12 @@ function readNextImages(tx: DbOrTx, book: SetBook, work: readonly Continuation[]
   );
 }
 
+/** `fn` run at its first call only; later calls return that first promise. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let run: Promise<T> | undefined;
+  return () => (run ??= fn());
+}
+
 const isEnded = (status: ChainResult["castStatus"]) => status === "completed" || status === "failed" || status === "canceled";
 
 /**
@@ -119,7 +128,7 @@ async function refillWindows(
   tx: DbOrTx,
   book: SetBook,
   ledger: LedgerBatch,
-  uncast: ReadonlyMap<string, Promise<UncastCaption[]>>,
+  ahead: { uncast: ReadonlyMap<string, Promise<UncastCaption[]>>; finish: () => Promise<unknown> },
   moved: ReadonlyArray<{ cast: CastRow; chain: ChainResult }>,
   addJobs: (index: number, jobs: StepJob[]) => void,
 ): Promise<void> {
@@ -128,11 +137,15 @@ async function refillWindows(
     if (!cast.captionSetId || !isEnded(chain.castStatus)) return;
     endedBySet.set(cast.captionSetId, [...(endedBySet.get(cast.captionSetId) ?? []), i]);
   });
-  for (const [setId, ended] of endedBySet) {
+  const refilling = [...endedBySet].flatMap(([setId, ended]) => {
     const set = book.row(setId);
     const first = ended[0];
-    if (!set || set.status !== "in_progress" || first === undefined) continue;
-    const jobs = await castNextImagesInTx(tx, book, ledger, set, ended.length, moved[first]?.cast, uncast.get(setId));
+    return set && set.status === "in_progress" && first !== undefined ? [{ set, count: ended.length, first }] : [];
+  });
+  for (const [k, { set, count, first }] of refilling.entries()) {
+    // Only the last refill can take the caller's last statements along: each plans into the book.
+    const alongside = k === refilling.length - 1 ? ahead.finish : undefined;
+    const jobs = await castNextImagesInTx(tx, book, ledger, set, count, moved[first]?.cast, { uncast: ahead.uncast.get(set.id), alongside });
     if (jobs.length > 0) addJobs(first, jobs);
   }
 }
@@ -145,11 +158,11 @@ async function castNextImagesInTx(
   set: CaptionSetRow,
   count: number,
   like: CastRow | undefined,
-  uncast?: Promise<UncastCaption[]>,
+  ahead: Parameters<typeof castImagesInTx>[6] = {},
 ): Promise<StepJob[]> {
   if (!like?.spellId) return [];
   const { steps, options } = castInputOf(like);
-  const { chains } = await castImagesInTx(tx, book, ledger, set, count, { steps, spellId: like.spellId, options }, uncast);
+  const { chains } = await castImagesInTx(tx, book, ledger, set, count, { steps, spellId: like.spellId, options }, ahead);
   return chains.flatMap((c) => c.next);
 }
 

@@ -37,6 +37,15 @@ export interface Continuation {
   unsaved?: boolean;
 }
 
+export interface ContinueOptions {
+  /**
+   * The caller's last statements, which need the batch planned but not written (the book's and
+   * the ledger's writes): sent with the batch's own writes, one round trip less. It may not run
+   * (nothing to write, or captions land): the caller runs it after, so it must run once at most.
+   */
+  alongside?: () => Promise<unknown>;
+}
+
 /** A step session as `insertSessions` writes it: these columns, the rest take their defaults. */
 type NewSession = Pick<
   typeof generationSessions.$inferInsert,
@@ -64,18 +73,28 @@ interface Plan {
  * Sessions, casts and captions are written with one statement each for the whole batch; set
  * counters go through `book` (the caller flushes it). Results are in the order of `work`.
  */
-export async function continueCastsInTx(tx: DbOrTx, work: readonly Continuation[], book: SetBook, ledger: LedgerBatch): Promise<ChainResult[]> {
+export async function continueCastsInTx(
+  tx: DbOrTx,
+  work: readonly Continuation[],
+  book: SetBook,
+  ledger: LedgerBatch,
+  options: ContinueOptions = {},
+): Promise<ChainResult[]> {
   if (work.length === 0) return [];
   const plans: Plan[] = [];
   for (const w of work) plans.push(await planCast(w, book));
   await reservePaid(ledger, plans, book);
   const landings = plans.flatMap((p) => (p.finish ? [{ cast: p.work.cast, text: p.finish.stored?.kind === "text" ? p.finish.stored.text : "" }] : []));
+  // Once planned, the caller's own last statements may go with these (not when captions land:
+  // their counts reach the book only when the landing returns).
+  const alongside = landings.length === 0 ? options.alongside : undefined;
   // Pipelined: sessions, casts and captions go out together (in this order: a caption's cost
   // counts the sessions inserted before it).
   const [sessions, updated, captionIds] = await Promise.all([
     insertSessions(tx, plans),
     writeCasts(tx, plans.map(castChangeOf)),
     landCaptionsInTx(tx, book, landings),
+    alongside?.(),
   ]);
   for (const p of plans) {
     const cast = updated.get(p.work.cast.id);
