@@ -47,7 +47,9 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     await expect(page.getByTestId("dataset-image-count")).toHaveText("5 images");
 
     await expect(page.getByTestId("caption-estimate")).toHaveText("5 images × 3 credits = 15 credits");
-    await slowJoyCaption(2_500);
+    // Long enough for the page to load and show the run in progress on a busy machine (2.5 s was
+    // not, once, in a full run).
+    await slowJoyCaption(8_000);
     await page.getByRole("button", { name: "Start captioning" }).click();
     await page.waitForURL(/\/datasets\/[0-9a-f-]+\/captions\?set=/);
     const status = page.getByTestId("caption-set-status");

@@ -211,9 +211,12 @@ test("a step the provider refuses fails the cast with its message and refund; a 
 });
 
 test("the text limit is checked before sending; a cast lists its own steps after its spell is edited; the casts list and a cast's page poll while the stream is down", async ({ page }, testInfo) => {
-  // The first step is held up, so the second is still to come while the spell changes.
+  // The first step is held up, so the second is still to come while the spell changes — and
+  // until the end, where the cast is canceled: long enough for a slow machine to get there (the
+  // list's fallback poll alone may take 10 s; a 20 s hold ran out once in a full run).
+  test.setTimeout(120_000);
   const held = uniqueToken("castplan");
-  await addSimFaults([{ match: { promptContains: held }, delayMs: 20_000 }]);
+  await addSimFaults([{ match: { promptContains: held }, delayMs: 60_000 }]);
   await signUp(page, newUser("Plan Keeper"));
   await createSpell(page, "Polish then tidy", [{ tool: "chatgpt", prompt: "Polish this: {{input}}" }, { tool: "rewrite" }]);
 
