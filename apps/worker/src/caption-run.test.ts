@@ -95,4 +95,19 @@ describe("caption runs", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await h.balance(userId)).held).toBe(0);
   });
+
+  it("budget cap with a small window: the cast that would pass the cap is never made, and the set pauses there", async () => {
+    const userId = await h.userWith(1000);
+    const datasetId = await c.datasetWith(userId, 10);
+    // A window of 2: every image after the first two is cast by the batch that ends a cast, which
+    // finds the budget spent and must pause the set in that same transaction.
+    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID, 9, 2);
+    const paused = await c.waitForSet(userId, started.id, ["paused"], 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
+    expect(set).toMatchObject({ status: "paused", done: paused.set.done });
+    expect(set.spent).toBeLessThanOrEqual(9);
+    expect(set.done).toBeLessThan(10);
+    expect(await h.balance(userId)).toEqual({ balance: 1000 - set.spent, held: 0 });
+  });
 });

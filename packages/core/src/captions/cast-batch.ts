@@ -120,17 +120,20 @@ export async function castImagesInTx(
   count: number,
   template: CastTemplate,
   ahead: {
-    /** At least `count` + 1 of `findUncastCaptions`, when the caller read them ahead. */
-    uncast?: Promise<UncastCaption[]>;
+    /** `findUncastCaptions` with this limit, when the caller read them ahead (used if it covers `count` + 1). */
+    uncast?: { limit: number; rows: Promise<UncastCaption[]> };
   } & ContinueOptions = {},
 ): Promise<{ chains: ChainResult[]; moreUncast: boolean }> {
   if (count <= 0) return { chains: [], moreUncast: false };
   const cost = firstPaidCost(template.steps);
   // Pipelined: one more image than it takes (whether another batch is needed, without a
   // transaction to find out), and the credits left after the holds this transaction decided.
-  const [uncast, available] = await Promise.all([ahead.uncast ?? findUncastCaptions(tx, set.id, count + 1), cost > 0 ? ledger.available(set.userId) : 0]);
+  const uncastRows = ahead.uncast && ahead.uncast.limit > count ? ahead.uncast.rows : findUncastCaptions(tx, set.id, count + 1);
+  const [uncast, available] = await Promise.all([uncastRows, cost > 0 ? ledger.available(set.userId) : 0]);
   const pending = uncast.slice(0, count);
   const fit = await howManyFit(book, set, { wanted: pending.length, cost, available });
+  // Before the writes: the caller's last statements (the book's flush) may go with them.
+  if (fit < pending.length) book.pause(set.id);
   const casting = pending.slice(0, fit);
   const created = newCasts(set, casting, template);
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
@@ -138,7 +141,6 @@ export async function castImagesInTx(
     linkCaptions(tx, casting, created),
     continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book, ledger, { alongside: ahead.alongside }),
   ]);
-  if (fit < pending.length) book.pause(set.id);
   return { chains, moreUncast: uncast.length > count };
 }
 

@@ -95,7 +95,7 @@ export async function advanceCastsInTx(
  * the completed one is local), plus one. A cast still running here keeps its image out of the
  * list, before and after those writes alike.
  */
-function readNextImages(tx: DbOrTx, book: SetBook, work: readonly Continuation[]): Map<string, Promise<UncastCaption[]>> {
+function readNextImages(tx: DbOrTx, book: SetBook, work: readonly Continuation[]): Map<string, { limit: number; rows: Promise<UncastCaption[]> }> {
   const ending = new Map<string, number>();
   for (const { cast, fromStep } of work) {
     const setId = cast.captionSetId;
@@ -106,7 +106,7 @@ function readNextImages(tx: DbOrTx, book: SetBook, work: readonly Continuation[]
     [...ending].map(([setId, n]) => {
       const rows = findUncastCaptions(tx, setId, n + 1);
       rows.catch(() => undefined); // awaited by the refill; a set that no longer refills never reads it
-      return [setId, rows] as const;
+      return [setId, { limit: n + 1, rows }] as const;
     }),
   );
 }
@@ -128,7 +128,7 @@ async function refillWindows(
   tx: DbOrTx,
   book: SetBook,
   ledger: LedgerBatch,
-  ahead: { uncast: ReadonlyMap<string, Promise<UncastCaption[]>>; finish: () => Promise<unknown> },
+  ahead: { uncast: ReadonlyMap<string, { limit: number; rows: Promise<UncastCaption[]> }>; finish: () => Promise<unknown> },
   moved: ReadonlyArray<{ cast: CastRow; chain: ChainResult }>,
   addJobs: (index: number, jobs: StepJob[]) => void,
 ): Promise<void> {
