@@ -1,9 +1,7 @@
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { creditAccounts } from "@spellcast/db";
-
-import { anyOf } from "../lib/any-of";
 
 /**
  * Takes the user's account row lock. Every transaction that touches casts or caption sets takes
@@ -17,16 +15,4 @@ export async function lockAccountInTx(tx: DbOrTx, userId: string): Promise<{ bal
     .where(eq(creditAccounts.userId, userId))
     .for("update");
   return row ?? null;
-}
-
-/** `lockAccountInTx` for several users at once, in user-id order (the order every batch uses). */
-export async function lockAccountsInTx(tx: DbOrTx, userIds: readonly string[]): Promise<Map<string, { balance: number; held: number }>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await tx
-    .select({ userId: creditAccounts.userId, balance: creditAccounts.balance, held: creditAccounts.held })
-    .from(creditAccounts)
-    .where(anyOf(creditAccounts.userId, userIds))
-    .orderBy(asc(creditAccounts.userId))
-    .for("update");
-  return new Map(rows.map((r) => [r.userId, { balance: r.balance, held: r.held }]));
 }
