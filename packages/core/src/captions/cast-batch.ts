@@ -132,15 +132,17 @@ export async function castImagesInTx(
   const [uncast, available] = await Promise.all([uncastRows, cost > 0 ? ledger.available(set.userId) : 0]);
   const pending = uncast.slice(0, count);
   const fit = await howManyFit(book, set, { wanted: pending.length, cost, available });
-  // Before the writes: the caller's last statements (the book's flush) may go with them.
-  if (fit < pending.length) book.pause(set.id);
   const casting = pending.slice(0, fit);
+  // A set short of budget or credits pauses once its casts are planned (a paused set admits
+  // none): then the caller's last statements (the book's flush) wait for that, not go along.
+  const short = fit < pending.length;
   const created = newCasts(set, casting, template);
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
   const [, chains] = await Promise.all([
     linkCaptions(tx, casting, created),
-    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book, ledger, { alongside: ahead.alongside }),
+    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book, ledger, { alongside: short ? undefined : ahead.alongside }),
   ]);
+  if (short) book.pause(set.id);
   return { chains, moreUncast: uncast.length > count };
 }
 
