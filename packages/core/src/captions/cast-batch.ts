@@ -31,6 +31,15 @@ export interface UncastCaption {
   castId: string | null;
 }
 
+/** `findUncastCaptions(…, limit)` sent ahead of need, with the limit it was sent with. */
+export interface UncastAhead {
+  limit: number;
+  rows: Promise<UncastCaption[]>;
+}
+
+/** What a caller sent ahead of a `castImagesInTx`: the uncast images it read, its own last statements. */
+export type CastAhead = { uncast?: UncastAhead } & ContinueOptions;
+
 /** Pending captions of the set with no active cast: the images a start, resume or re-run must cast. */
 export async function findUncastCaptions(tx: DbOrTx, setId: string, limit: number): Promise<UncastCaption[]> {
   return tx
@@ -119,10 +128,8 @@ export async function castImagesInTx(
   set: CaptionSetRow,
   count: number,
   template: CastTemplate,
-  ahead: {
-    /** `findUncastCaptions` with this limit, when the caller read them ahead (used if it covers `count` + 1). */
-    uncast?: { limit: number; rows: Promise<UncastCaption[]> };
-  } & ContinueOptions = {},
+  /** The uncast images are used if their limit covers `count` + 1. */
+  ahead: CastAhead = {},
 ): Promise<{ chains: ChainResult[]; moreUncast: boolean }> {
   if (count <= 0) return { chains: [], moreUncast: false };
   const cost = firstPaidCost(template.steps);

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "@spellcast/db";
 
-import type { UncastCaption } from "../captions/cast-batch";
+import type { CastAhead, UncastAhead } from "../captions/cast-batch";
 import { castImagesInTx, findUncastCaptions } from "../captions/cast-batch";
 import { failCaptionInTx } from "../captions/land-caption";
 import type { SetBook } from "../captions/set-book";
@@ -95,7 +95,7 @@ export async function advanceCastsInTx(
  * the completed one is local), plus one. A cast still running here keeps its image out of the
  * list, before and after those writes alike.
  */
-function readNextImages(tx: DbOrTx, book: SetBook, work: readonly Continuation[]): Map<string, { limit: number; rows: Promise<UncastCaption[]> }> {
+function readNextImages(tx: DbOrTx, book: SetBook, work: readonly Continuation[]): Map<string, UncastAhead> {
   const ending = new Map<string, number>();
   for (const { cast, fromStep } of work) {
     const setId = cast.captionSetId;
@@ -128,7 +128,7 @@ async function refillWindows(
   tx: DbOrTx,
   book: SetBook,
   ledger: LedgerBatch,
-  ahead: { uncast: ReadonlyMap<string, { limit: number; rows: Promise<UncastCaption[]> }>; finish: () => Promise<unknown> },
+  ahead: { uncast: ReadonlyMap<string, UncastAhead>; finish: () => Promise<unknown> },
   moved: ReadonlyArray<{ cast: CastRow; chain: ChainResult }>,
   addJobs: (index: number, jobs: StepJob[]) => void,
 ): Promise<void> {
@@ -158,7 +158,7 @@ async function castNextImagesInTx(
   set: CaptionSetRow,
   count: number,
   like: CastRow | undefined,
-  ahead: Parameters<typeof castImagesInTx>[6] = {},
+  ahead: CastAhead = {},
 ): Promise<StepJob[]> {
   if (!like?.spellId) return [];
   const { steps, options } = castInputOf(like);

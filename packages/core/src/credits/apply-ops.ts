@@ -144,8 +144,7 @@ export async function lockAccountRows(tx: DbOrTx, ids: readonly string[]) {
 
 /** Locks the accounts in id order; creates missing accounts of existing users that get a grant. */
 async function lockAccounts(tx: DbOrTx, ids: readonly string[], ops: readonly LedgerOp[]) {
-  const lock = (which: readonly string[]) => lockAccountRows(tx, which);
-  const rows = await lock(ids);
+  const rows = await lockAccountRows(tx, ids);
   const accounts = new Map(rows.map((r) => [r.userId, { balance: r.balance, held: r.held }]));
   const missing = [...new Set(ops.flatMap((op) => (op.kind === "grant" ? [op.userId] : [])))].filter(
     (id) => !accounts.has(id),
@@ -156,7 +155,7 @@ async function lockAccounts(tx: DbOrTx, ids: readonly string[], ops: readonly Le
       select id from users where id in (select jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))
       order by id
       on conflict do nothing`);
-    for (const r of await lock(missing.sort())) accounts.set(r.userId, { balance: r.balance, held: r.held });
+    for (const r of await lockAccountRows(tx, missing.sort())) accounts.set(r.userId, { balance: r.balance, held: r.held });
   }
   return accounts;
 }
