@@ -30,6 +30,8 @@ import { deleteKeysWithPrefix } from "../tooling/test/redis-keys";
 // connections during the first), BENCH_CAPTIONS_RUNS runs (default 3) over the same dataset,
 // median reported.
 // Bound: images ÷ concurrency × per-cast provider time (2 calls × latency).
+// The worker runs in this process, so `npm run bench` starts node with the worker's flags
+// (WORKER_NODE_ARGS in scripts/lib/processes.mjs).
 
 const IMAGES = Number(process.env.BENCH_CAPTIONS_IMAGES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CAPTIONS_CONCURRENCY ?? 50);

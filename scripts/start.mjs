@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { loadEnvFile } from "./lib/env-file.mjs";
 import { ensureInstalled } from "./lib/install.mjs";
 import { ensureServices } from "./lib/services.mjs";
-import { startProcess, waitForHttp } from "./lib/processes.mjs";
+import { startProcess, waitForHttp, WORKER_NODE_ARGS } from "./lib/processes.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -39,7 +39,7 @@ if (!dev) {
 const port = env.PORT ?? "3000";
 const children = [
   startProcess("sim", "node", ["--import", "tsx", "apps/sim/src/main.ts"], { cwd: root, env }),
-  startProcess("worker", "node", ["--import", "tsx", "apps/worker/src/main.ts"], { cwd: root, env }),
+  startProcess("worker", "node", WORKER_NODE_ARGS, { cwd: root, env }),
   startProcess("web", "npx", ["next", dev ? "dev" : "start", "-p", port], { cwd: path.join(root, "apps/web"), env }),
 ];
 

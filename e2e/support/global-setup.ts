@@ -4,7 +4,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 
 import { dropDatabase, migrateDatabase } from "../../packages/db/src/migrate";
-import { freePort, startProcess, waitForHttp } from "../../scripts/lib/processes.mjs";
+import { freePort, startProcess, waitForHttp, WORKER_NODE_ARGS } from "../../scripts/lib/processes.mjs";
 import { deleteKeysWithPrefix } from "../../tooling/test/redis-keys";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -48,7 +48,7 @@ export default async function globalSetup() {
   const quiet = !process.env.E2E_VERBOSE;
   const children = [
     startProcess("sim", "node", ["--import", "tsx", "apps/sim/src/main.ts"], { cwd: root, env, quiet }),
-    startProcess("worker", "node", ["--import", "tsx", "apps/worker/src/main.ts"], { cwd: root, env, quiet }),
+    startProcess("worker", "node", WORKER_NODE_ARGS, { cwd: root, env, quiet }),
     startProcess("web", "npx", ["next", "start", "-p", String(webPort), "-H", "127.0.0.1"], {
       cwd: path.join(root, "apps/web"),
       env,
