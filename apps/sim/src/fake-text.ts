@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 const COLOURS = [
   "crimson", "amber", "ochre", "olive", "emerald", "teal", "cobalt", "indigo",
@@ -9,7 +9,7 @@ const MOODS = ["calm", "vivid", "muted", "warm", "cool", "striking", "soft", "ba
 
 /** JoyCaption's stand-in: a stable caption per distinct image. */
 export function captionForImage(image: Uint8Array): string {
-  const h = createHash("sha256").update(image).digest();
+  const h = hash("sha256", image, "buffer");
   const pick = <T>(list: readonly T[], i: number): T => list[(h[i] ?? 0) % list.length] as T;
   let second = pick(COLOURS, 1);
   if (second === pick(COLOURS, 0)) second = COLOURS[((h[1] ?? 0) + 1) % COLOURS.length] as string;

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 
 import type { Logger } from "pino";
 
@@ -17,6 +16,7 @@ import { CONTROL_PREFIX, handleControl } from "./routes/control";
 import { imagesRoute } from "./routes/images";
 import type { ProviderRoute } from "./routes/provider-route";
 import { SimState } from "./sim-state";
+import { CallWait } from "./call-wait";
 
 export type SimLogger = Pick<Logger, "info" | "warn" | "error">;
 
@@ -49,7 +49,7 @@ const FILE_PATH = /^\/files\/([a-f0-9]+)\.png$/;
 export async function startSim(options: StartSimOptions = {}): Promise<SimServer> {
   const host = options.host ?? "127.0.0.1";
   const state = new SimState(options.latencyMs ?? 0, options.callLogSize);
-  const inflight = new Set<AbortController>();
+  const inflight = new Set<CallWait>();
   const logger = options.logger;
 
   const server = createServer((req, res) => {
@@ -93,11 +93,12 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimServer
     if (method !== "POST") return sendError(res, 405, requestId, { code: "MethodNotAllowed", message: `Use POST for ${path}.` });
 
     const entry = state.calls.start({ method, path, requestId });
-    const abort = trackCall(res, entry);
+    const wait = trackCall(res, entry);
     if (json === INVALID) {
       return sendError(res, 400, requestId, { message: "We could not parse the JSON body of your request." });
     }
-    const facts = { path, bodyHash: createHash("sha256").update(raw).digest("hex"), ...route.describe(json) };
+    const call = route.read(json);
+    const facts = { path, bodyHash: hash("sha256", raw), ...call.facts };
     state.calls.describe(entry, facts);
 
     const fromHeaders = state.faults.fromHeaders(req.headers, facts);
@@ -106,13 +107,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimServer
     if (fault) entry.fault = fault.source;
 
     const delayMs = state.latencyMs + (fault?.delayMs ?? 0);
-    if (delayMs > 0) {
-      try {
-        await sleep(delayMs, undefined, { signal: abort.signal });
-      } catch {
-        return; // the client left or the sim is closing
-      }
-    }
+    if (delayMs > 0 && !(await wait.sleep(delayMs))) return; // the client left or the sim is closing
     if (fault) {
       const outcome = applyFault(fault, req, res, requestId);
       if (outcome !== "continue") {
@@ -121,18 +116,17 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimServer
       }
     }
     const origin = `http://${req.headers.host ?? `${host}:${port()}`}`;
-    route.handle({ json, requestId, res, origin, files: state.files });
+    call.answer({ requestId, res, origin, files: state.files });
   }
 
-  /** Finalises the log entry when the exchange ends, however it ends, and cancels pending sleeps. */
-  function trackCall(res: ServerResponse, entry: CallEntry): AbortController {
-    const controller = new AbortController();
-    inflight.add(controller);
+  /** Finalises the log entry when the exchange ends, however it ends, and ends its wait. */
+  function trackCall(res: ServerResponse, entry: CallEntry): CallWait {
+    const wait = new CallWait();
+    inflight.add(wait);
     const startedAt = performance.now();
     res.once("close", () => {
-      // Only a call still waiting has a sleep to cancel (an abort builds a DOMException each time).
-      if (!res.writableFinished) controller.abort();
-      inflight.delete(controller);
+      wait.end();
+      inflight.delete(wait);
       entry.durationMs = Math.round(performance.now() - startedAt);
       entry.status = res.headersSent ? res.statusCode : null;
       if (entry.outcome === "pending") {
@@ -143,7 +137,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimServer
         "sim call",
       );
     });
-    return controller;
+    return wait;
   }
 
   function port(): number {
@@ -191,8 +185,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function closeServer(server: Server, inflight: Set<AbortController>): Promise<void> {
-  for (const controller of inflight) controller.abort();
+function closeServer(server: Server, inflight: Set<CallWait>): Promise<void> {
+  for (const wait of inflight) wait.end();
   return new Promise((resolve, reject) => {
     server.close((err) => (err ? reject(err) : resolve()));
     // Hung and keep-alive connections would otherwise hold close() open forever.

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 
 import type { ChatCompletionResponse, ChatMessage } from "@spellcast/providers";
 import { CHAT_COMPLETIONS_PATH, chatCompletionRequestSchema, messageText, parseImageDataUrl } from "@spellcast/providers";
@@ -15,52 +16,58 @@ import { looseModel } from "./provider-route";
 export const chatRoute: ProviderRoute = {
   path: CHAT_COMPLETIONS_PATH,
 
-  describe(json) {
+  read(json) {
     const parsed = chatCompletionRequestSchema.safeParse(json);
     const prompt = parsed.success ? parsed.data.messages.map(messageText).join("\n") : "";
-    return { model: looseModel(json), prompt };
-  },
-
-  handle({ json, requestId, res }) {
-    const parsed = chatCompletionRequestSchema.safeParse(json);
-    if (!parsed.success) {
-      sendError(res, 400, requestId, { message: describeIssue(parsed.error.issues) });
-      return;
-    }
-    const { model, messages } = parsed.data;
-    const lastUser = messages.findLast((m) => m.role === "user");
-    if (!lastUser) {
-      sendError(res, 400, requestId, { message: "Invalid value for 'messages': at least one user message is required." });
-      return;
-    }
-    const imageUrl = findImageUrl(lastUser);
-    let content: string;
-    if (imageUrl !== undefined) {
-      const image = parseImageDataUrl(imageUrl);
-      if (!image || image.bytes.length === 0) {
-        sendError(res, 400, requestId, {
-          message: "Invalid value for 'image_url': expected a base64 data URL (data:image/png;base64,...).",
-        });
-        return;
-      }
-      content = captionForImage(image.bytes);
-    } else {
-      content = rewriteText(messageText(lastUser));
-    }
-    const promptTokens = countTokens(messages.map(messageText).join("\n")) + (imageUrl ? 729 : 0);
-    const completionTokens = countTokens(content);
-    const body: ChatCompletionResponse & { system_fingerprint: string } = {
-      id: `chatcmpl-${randomUUID().replaceAll("-", "")}`,
-      object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-      system_fingerprint: "fp_spellcast_sim",
+    return {
+      facts: { model: looseModel(json), prompt },
+      answer: ({ requestId, res }) => {
+        if (!parsed.success) {
+          sendError(res, 400, requestId, { message: describeIssue(parsed.error.issues) });
+          return;
+        }
+        answerChat(parsed.data, prompt, requestId, res);
+      },
     };
-    sendJson(res, 200, body);
   },
 };
+
+type ChatRequest = ReturnType<typeof chatCompletionRequestSchema.parse>;
+
+/** `prompt`: every message's text, one per line (what the usage counts). */
+function answerChat({ model, messages }: ChatRequest, prompt: string, requestId: string, res: ServerResponse): void {
+  const lastUser = messages.findLast((m) => m.role === "user");
+  if (!lastUser) {
+    sendError(res, 400, requestId, { message: "Invalid value for 'messages': at least one user message is required." });
+    return;
+  }
+  const imageUrl = findImageUrl(lastUser);
+  let content: string;
+  if (imageUrl !== undefined) {
+    const image = parseImageDataUrl(imageUrl);
+    if (!image || image.bytes.length === 0) {
+      sendError(res, 400, requestId, {
+        message: "Invalid value for 'image_url': expected a base64 data URL (data:image/png;base64,...).",
+      });
+      return;
+    }
+    content = captionForImage(image.bytes);
+  } else {
+    content = rewriteText(messageText(lastUser));
+  }
+  const promptTokens = countTokens(prompt) + (imageUrl ? 729 : 0);
+  const completionTokens = countTokens(content);
+  const body: ChatCompletionResponse & { system_fingerprint: string } = {
+    id: `chatcmpl-${randomUUID().replaceAll("-", "")}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    system_fingerprint: "fp_spellcast_sim",
+  };
+  sendJson(res, 200, body);
+}
 
 function findImageUrl(message: ChatMessage): string | undefined {
   if (typeof message.content === "string") return undefined;

@@ -3,7 +3,6 @@ import type { ServerResponse } from "node:http";
 import type { FileStore } from "../file-store";
 
 export interface ProviderCallContext {
-  json: unknown;
   requestId: string;
   res: ServerResponse;
   /** Scheme + host the client used to reach the sim, for URLs it hands back. */
@@ -11,11 +10,16 @@ export interface ProviderCallContext {
   files: FileStore;
 }
 
-/** One provider endpoint: how to summarise a call for faults and logs, and how to answer it. */
+/** One call as its route read it: what faults and logs see of it, and how to answer it. */
+export interface ProviderCall {
+  facts: { model?: string; prompt: string };
+  answer(ctx: ProviderCallContext): void;
+}
+
+/** One provider endpoint. `read` parses the body once, for the facts and for the answer. */
 export interface ProviderRoute {
   path: string;
-  describe(json: unknown): { model?: string; prompt: string };
-  handle(ctx: ProviderCallContext): void;
+  read(json: unknown): ProviderCall;
 }
 
 export function looseModel(json: unknown): string | undefined {
