@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { getTableColumns, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { generationSessions } from "@spellcast/db";
@@ -233,15 +233,20 @@ async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, Se
     deadline_at: s.deadlineAt?.toISOString() ?? null,
   }));
   // One statement text whatever the batch size; the CTE lets Drizzle map the rows it returns.
-  const inserted = tx.$with("inserted", getTableColumns(generationSessions)).as(sql`
+  // Only what the database made comes back: the rest of each row is what was just sent.
+  const made = { id: generationSessions.id, createdAt: generationSessions.createdAt, updatedAt: generationSessions.updatedAt };
+  const inserted = tx.$with("inserted", made).as(sql`
     insert into ${generationSessions} (id, job_id, user_id, tool, status, params, outputs, cost, attempts, max_attempts,
       reservation_id, cast_id, step_index, started_at, completed_at, deadline_at)
     select id, job_id, user_id, tool, status::session_status, params, outputs, cost, attempts, max_attempts,
       reservation_id, cast_id, step_index, started_at, completed_at, deadline_at
     from ${recordset(json, "v", "id uuid, job_id text, user_id text, tool text, status text, params jsonb, outputs jsonb, cost integer, attempts integer, max_attempts integer, reservation_id uuid, cast_id uuid, step_index integer, started_at timestamptz, completed_at timestamptz, deadline_at timestamptz")}
-    returning *`);
-  const rows = await tx.with(inserted).select().from(inserted);
-  const byId = new Map(rows.map((r) => [r.id, r]));
+    returning id, created_at, updated_at`);
+  const stamps = new Map((await tx.with(inserted).select().from(inserted)).map((r) => [r.id, r]));
+  const byId = new Map(values.flatMap((s) => {
+    const stamp = stamps.get(s.id);
+    return stamp ? [[s.id, insertedRow(s, stamp)] as const] : [];
+  }));
   for (const p of plans) {
     for (const s of p.sessions) {
       const row = byId.get(s.id);
@@ -255,6 +260,36 @@ async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, Se
     }
   }
   return byId;
+}
+
+/** The row `insertSessions` wrote for `s`: its values, the database's stamps, every other column's default. */
+function insertedRow(s: NewSession, stamp: { createdAt: Date; updatedAt: Date }): SessionRow {
+  return {
+    id: s.id,
+    userId: s.userId,
+    clientKey: null,
+    tool: s.tool,
+    status: s.status,
+    params: s.params,
+    outputs: s.outputs ?? null,
+    errorDetails: null,
+    cost: s.cost,
+    attempts: s.attempts ?? 0,
+    attemptLog: [],
+    jobId: s.jobId ?? null,
+    maxAttempts: s.maxAttempts,
+    reservationId: s.reservationId ?? null,
+    castId: s.castId ?? null,
+    stepIndex: s.stepIndex,
+    createdAt: stamp.createdAt,
+    startedAt: s.startedAt ?? null,
+    completedAt: s.completedAt ?? null,
+    updatedAt: stamp.updatedAt,
+    deadlineAt: s.deadlineAt ?? null,
+    replayOf: null,
+    discardedAt: null,
+    discardedBy: null,
+  };
 }
 
 /** Where each plan moves its cast, for `writeCasts`. */

@@ -115,7 +115,7 @@ export async function completeSessionsInTx(tx: DbOrTx, items: readonly CompleteI
   const [, charged, completed, castLocks] = await Promise.all([
     ledger.lock(accounts),
     capture(ledger, live, current),
-    storeOutputs(tx, live),
+    storeOutputs(tx, live, current),
     lockCastsAndSets(tx, castIds),
   ]);
   for (const row of completed.values()) await emitSessionEvent(tx, "session_completed", row);
@@ -161,18 +161,30 @@ async function capture(ledger: LedgerBatch, live: readonly CompleteInput[], curr
   return charged;
 }
 
-async function storeOutputs(tx: DbOrTx, live: readonly CompleteInput[]): Promise<Map<string, SessionRow>> {
+/**
+ * Marks the live sessions completed with their outputs. Only the columns it sets come back: the
+ * rest of each row is the one this transaction locked, which nothing else can have changed.
+ */
+async function storeOutputs(tx: DbOrTx, live: readonly CompleteInput[], current: ReadonlyMap<string, SessionRow>): Promise<Map<string, SessionRow>> {
   if (live.length === 0) return new Map();
   const rows = await tx
     .update(generationSessions)
     .set({ status: "completed", outputs: sql`v.outputs`, completedAt: new Date(), deadlineAt: null, updatedAt: sql`now()` })
     .from(recordset(live.map((i) => ({ id: i.sessionId, outputs: i.outputs })), "v", "id uuid, outputs jsonb"))
     .where(sql`${generationSessions.id} = v.id`)
-    .returning(getTableColumns(generationSessions));
+    .returning({
+      id: generationSessions.id,
+      status: generationSessions.status,
+      outputs: generationSessions.outputs,
+      completedAt: generationSessions.completedAt,
+      deadlineAt: generationSessions.deadlineAt,
+      updatedAt: generationSessions.updatedAt,
+    });
   // Statement order, not input order: keep the order the inputs came in (events in that order).
   const byId = new Map(rows.map((r) => [r.id, r]));
   return new Map(live.flatMap((i) => {
-    const row = byId.get(i.sessionId);
-    return row ? [[row.id, row] as const] : [];
+    const changed = byId.get(i.sessionId);
+    const locked = current.get(i.sessionId);
+    return changed && locked ? [[changed.id, { ...locked, ...changed }] as const] : [];
   }));
 }
