@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 
 import { applyFault } from "./apply-fault";
 import type { CallEntry, CallsSnapshot } from "./call-log";
+import { CallWait } from "./call-wait";
 import type { FaultRule } from "./fault-schema";
 import { faultRuleSchema } from "./fault-schema";
 import type { ResolvedFault } from "./fault-store";
@@ -16,7 +17,6 @@ import { CONTROL_PREFIX, handleControl } from "./routes/control";
 import { imagesRoute } from "./routes/images";
 import type { ProviderRoute } from "./routes/provider-route";
 import { SimState } from "./sim-state";
-import { CallWait } from "./call-wait";
 
 export type SimLogger = Pick<Logger, "info" | "warn" | "error">;
 
