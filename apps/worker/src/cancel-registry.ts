@@ -5,24 +5,45 @@ import type { Logger } from "./logger";
 
 /** Abort controllers of the sessions this process is running, by session id. */
 export interface CancelRegistry {
-  /** Track a running session; `signal` aborts when a cancel for it arrives. Call `release` when done. */
-  register(sessionId: string): { signal: AbortSignal; release(): void };
+  /**
+   * Track a running session. `signal` aborts when a cancel for it arrives, or when `parent` (the
+   * worker's shutdown signal) does: one signal for the step's whole work, rather than a second
+   * one linking the two at every step; `canceled()` tells a cancel apart. Call `release` when done.
+   */
+  register(sessionId: string, parent?: AbortSignal): RegisteredSession;
   /** Abort the running work of `sessionId`; false when this process runs nothing for it. */
   abort(sessionId: string): boolean;
 }
 
+export interface RegisteredSession {
+  signal: AbortSignal;
+  /** True once a cancel for the session arrived (whatever else aborted the signal first). */
+  canceled(): boolean;
+  release(): void;
+}
+
+interface Entry {
+  controller: AbortController;
+  canceled: boolean;
+}
+
 export function createCancelRegistry(): CancelRegistry {
-  const running = new Map<string, Set<AbortController>>();
+  const running = new Map<string, Set<Entry>>();
   return {
-    register(sessionId) {
-      const controller = new AbortController();
-      const set = running.get(sessionId) ?? new Set<AbortController>();
-      set.add(controller);
+    register(sessionId, parent) {
+      const entry: Entry = { controller: new AbortController(), canceled: false };
+      const onParentAbort = () => entry.controller.abort(parent?.reason);
+      if (parent?.aborted) onParentAbort();
+      else parent?.addEventListener("abort", onParentAbort, { once: true });
+      const set = running.get(sessionId) ?? new Set<Entry>();
+      set.add(entry);
       running.set(sessionId, set);
       return {
-        signal: controller.signal,
+        signal: entry.controller.signal,
+        canceled: () => entry.canceled,
         release: () => {
-          set.delete(controller);
+          parent?.removeEventListener("abort", onParentAbort);
+          set.delete(entry);
           if (set.size === 0 && running.get(sessionId) === set) running.delete(sessionId);
         },
       };
@@ -30,7 +51,10 @@ export function createCancelRegistry(): CancelRegistry {
     abort(sessionId) {
       const set = running.get(sessionId);
       if (!set) return false;
-      for (const controller of set) controller.abort(new Error(`session ${sessionId} canceled`));
+      for (const entry of set) {
+        entry.canceled = true;
+        entry.controller.abort(new Error(`session ${sessionId} canceled`));
+      }
       return true;
     },
   };

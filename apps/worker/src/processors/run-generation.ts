@@ -1,6 +1,6 @@
 import { findJobOwnedStep, getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
 import type { ChainResult, ContinueAs, ContinuedStep, SessionSnapshot } from "@spellcast/core";
-import { isProviderError, linkedSignal } from "@spellcast/providers";
+import { isProviderError } from "@spellcast/providers";
 import { runGenerationPayloadSchema } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
 import type { Job } from "bullmq";
@@ -72,8 +72,9 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
   const attempt = job.attemptsMade + 1;
   // deps.logger already carries queue, job name, jobId and attempt.
   const log = deps.logger.child({ userId, sessionId, ...castMeta });
-  // Registered before marking running, so a cancel published from then on reaches this call.
-  const cancel = deps.cancels.register(sessionId);
+  // Registered before marking running, so a cancel published from then on reaches this call; its
+  // signal also aborts on shutdown, and is the one the tool's work runs under.
+  const cancel = deps.cancels.register(sessionId, deps.signal);
   const startedAt = performance.now();
   const slotTimes: SlotTimes = { waitMs: 0, callMs: 0 };
   try {
@@ -89,19 +90,17 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
     progress.report(5, "calling provider");
     const ticking = progress.tickDuring(5, 85, deps.env.PROVIDER_TIMEOUT_MS, "generating");
     let result: ToolResult;
-    const link = linkedSignal([deps.signal, cancel.signal]);
     try {
-      const signal = link.signal;
+      const signal = cancel.signal;
       const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots.run(jobKeyOf(job), signal, call, slotTimes);
       result = await handler({ deps, session, userId, signal, log: sessionLog, inProviderSlot });
     } catch (err) {
       await claimed?.pointed; // canceled, failed or handed back: the job must name this step
-      if (cancel.signal.aborted) return await endCanceled(deps, { sessionId, userId }, log, err);
+      if (cancel.canceled()) return await endCanceled(deps, { sessionId, userId }, log, err);
       if (deps.signal.aborted) throw err; // handed back on shutdown: not a failed attempt
       if (err instanceof FatalGenerationError) throw err;
       throw await attemptError(job, deps, sessionLog, { sessionId, attempt }, err);
     } finally {
-      link.dispose();
       ticking.stop();
     }
     progress.report(90, "storing");
