@@ -17,7 +17,9 @@ let colorIndex = 0;
  * How the worker's node runs. A 64 MB young generation (V8's default is 16 MB): a completion
  * batch's rows, events and snapshots are short-lived, and with 50 jobs in flight a small young
  * generation promotes them to the old one before they die. Measured with the captions bench on
- * this 2-core machine: 0.3–0.7 ms less worker CPU per image (bench/README).
+ * this 2-core machine: 0.3–0.7 ms less worker CPU per image (bench/README). package.json files
+ * cannot import this list: apps/worker's `start` and the root's `bench` (whose process hosts the
+ * worker) spell the same flag; change them with it.
  */
 export const WORKER_NODE_ARGS = ["--max-semi-space-size=64", "--import", "tsx", "apps/worker/src/main.ts"];
 
