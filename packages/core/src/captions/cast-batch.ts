@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 
-import type { DbOrTx } from "@spellcast/db";
+import type { Database, DbOrTx } from "@spellcast/db";
 import { captions, casts, generationSessions } from "@spellcast/db";
 
 import { anyOf } from "../lib/any-of";
@@ -73,18 +73,28 @@ export interface BatchResult {
   set: CaptionSetRow;
 }
 
+export interface CastBatchParams {
+  userId: string;
+  setId: string;
+  limit: number;
+  steps: SpellStep[];
+  spellId: string;
+  options: StepOptions;
+}
+
+/** `castPendingBatchInTx` in a transaction of its own. */
+export function castPendingBatch(db: Database, params: CastBatchParams): Promise<BatchResult> {
+  return db.transaction((tx) => castPendingBatchInTx(tx, params));
+}
+
 /**
- * One transaction: continues waiting casts, then casts up to `limit` images that have neither a
- * caption nor an active cast (one cast per image, its first paid step reserved), as many as the
- * set's cast window, the budget and the credits allow (if the money runs short, the set turns
- * `paused`). Every table is written with one statement for the whole batch. Account lock, then
- * set lock.
+ * Continues waiting casts, then casts up to `limit` images that have neither a caption nor an
+ * active cast (one cast per image, its first paid step reserved), as many as the set's cast
+ * window, the budget and the credits allow (if the money runs short, the set turns `paused`).
+ * Every table is written with one statement for the whole batch. Account lock, then set lock.
  */
-export async function castPendingBatch(
-  db: DbOrTx,
-  params: { userId: string; setId: string; limit: number; steps: SpellStep[]; spellId: string; options: StepOptions },
-): Promise<BatchResult> {
-  return db.transaction((tx) => withEventsLast(tx, async () => {
+export async function castPendingBatchInTx(tx: DbOrTx, params: CastBatchParams): Promise<BatchResult> {
+  return withEventsLast(tx, async () => {
     const ledger = createLedgerBatch(tx);
     await ledger.lock([params.userId]);
     const book = await lockSetBook(tx, [params.setId]);
@@ -105,7 +115,7 @@ export async function castPendingBatch(
     // Another batch only while this one was full (not cut short by the window) and more wait.
     const more = (casting.moreUncast && take === params.limit) || allWaiting.length > params.limit;
     return { jobs: chains.flatMap((c) => c.next), more: set.status === "in_progress" && more, set };
-  }));
+  });
 }
 
 /** What new casts copy: the run's frozen spell steps and step options. */

@@ -10,7 +10,8 @@ import { DomainError } from "../errors";
 import { assertUuid, getSpell } from "../spells/manage-spells";
 import type { SpellSnapshot } from "../spells/schema";
 import { stepCost } from "../spells/tools";
-import { castPendingBatch } from "./cast-batch";
+import { castPendingBatch, castPendingBatchInTx } from "./cast-batch";
+import type { CastBatchParams } from "./cast-batch";
 import type { CaptionSetSnapshot } from "./schema";
 import type { CaptionSetRow } from "./snapshot";
 import { emitCaptionSetEvent, lockCaptionSet, toCaptionSetSnapshot, updateCaptionSet } from "./snapshot";
@@ -62,9 +63,10 @@ export async function estimateCaptionRun(db: Database, params: { userId: string;
 }
 
 /**
- * Starts a caption run: the set (`in_progress`) with one pending caption per image commits first,
- * so readers see it at once; casts are then created in batches and each batch's first steps are
- * enqueued after its commit.
+ * Starts a caption run: the set (`in_progress`) with one pending caption per image commits with
+ * its first batch of casts, so readers see the whole run at once and its first steps reach the
+ * queue one transaction sooner; the rest of the window is cast in batches, each batch's first
+ * steps enqueued after its commit.
  */
 export async function startCaptionRun(
   db: Database,
@@ -81,7 +83,7 @@ export async function startCaptionRun(
   if (budget !== null && (!Number.isInteger(budget) || budget < 1)) throw new DomainError("INVALID_INPUT", "budget: a whole number of credits, at least 1");
   const castWindow = options.castWindow ?? CAST_WINDOW;
   if (!Number.isInteger(castWindow) || castWindow < 1) throw new DomainError("INVALID_INPUT", "castWindow: a whole number, at least 1");
-  const set = await db.transaction(async (tx) => {
+  const first = await db.transaction(async (tx) => {
     const account = await lockAccountInTx(tx, params.userId);
     if ((account ? account.balance - account.held : 0) < firstCost) {
       throw new DomainError("INSUFFICIENT_CREDITS", "Not enough credits to start this run");
@@ -97,24 +99,32 @@ export async function startCaptionRun(
     const total = inserted.count;
     const updated = await updateCaptionSet(tx, row.id, { total });
     await emitCaptionSetEvent(tx, updated);
-    return updated;
+    const size = firstBatchSize(options);
+    return { set: updated, size, batch: await castPendingBatchInTx(tx, batchParams(updated, spell, options, size)) };
   });
-  await castAll(db, set, spell, options, enqueue);
-  return readSet(db, set.id);
+  if (first.batch.jobs.length > 0) await enqueue(first.batch.jobs);
+  if (first.batch.more) await castAll(db, first.set, spell, options, enqueue, nextBatchSize(options, first.size));
+  return readSet(db, first.set.id);
 }
 
-async function castAll(db: Database, set: CaptionSetRow, spell: SpellSnapshot, options: RunOptions, enqueue: EnqueueSteps) {
-  const most = options.batchSize ?? DEFAULT_BATCH;
-  for (let size = Math.min(FIRST_BATCH, most); ; size = Math.min(most, size * 2)) {
-    const batch = await castPendingBatch(db, {
-      userId: set.userId,
-      setId: set.id,
-      limit: size,
-      steps: spell.steps,
-      spellId: spell.id,
-      // What each cast keeps of the options: how its steps run, not how the run was batched.
-      options: { maxAttempts: options.maxAttempts, holdMs: options.holdMs },
-    });
+const firstBatchSize = (options: RunOptions) => Math.min(FIRST_BATCH, options.batchSize ?? DEFAULT_BATCH);
+const nextBatchSize = (options: RunOptions, size: number) => Math.min(options.batchSize ?? DEFAULT_BATCH, size * 2);
+
+function batchParams(set: CaptionSetRow, spell: SpellSnapshot, options: RunOptions, limit: number): CastBatchParams {
+  return {
+    userId: set.userId,
+    setId: set.id,
+    limit,
+    steps: spell.steps,
+    spellId: spell.id,
+    // What each cast keeps of the options: how its steps run, not how the run was batched.
+    options: { maxAttempts: options.maxAttempts, holdMs: options.holdMs },
+  };
+}
+
+async function castAll(db: Database, set: CaptionSetRow, spell: SpellSnapshot, options: RunOptions, enqueue: EnqueueSteps, from = firstBatchSize(options)) {
+  for (let size = from; ; size = nextBatchSize(options, size)) {
+    const batch = await castPendingBatch(db, batchParams(set, spell, options, size));
     if (batch.jobs.length > 0) await enqueue(batch.jobs);
     if (!batch.more) return;
   }
