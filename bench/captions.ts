@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 
 import { eq, sql } from "drizzle-orm";
 import sharp from "sharp";
 
-import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createDataset, grantStartingCredits, startCaptionRun } from "@spellcast/core";
-import { captionSets, casts, createDb, dropDatabase, generationSessions, migrateDatabase, users } from "@spellcast/db";
+import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createDataset, createEventHub, grantStartingCredits, startCaptionRun } from "@spellcast/core";
+import type { EventHub } from "@spellcast/core";
+import { casts, createDb, dropDatabase, generationSessions, migrateDatabase, users } from "@spellcast/db";
 import { createProducers, createRedisConnection, enqueueGenerations, waitForRedisReady } from "@spellcast/queue";
 import { createLocalStorage } from "@spellcast/storage";
 
@@ -19,6 +19,7 @@ import type { CpuGroups, MachineCpu } from "./machine-cpu";
 import { startMachineCpu } from "./machine-cpu";
 import { measureProviderBusy } from "./provider-busy";
 import { measureQueueFloor } from "./queue-floor";
+import { waitForSetEnd } from "./set-end";
 import { startSimProcess } from "./sim-process";
 import { deleteKeysWithPrefix } from "../tooling/test/redis-keys";
 
@@ -60,6 +61,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
   // The call log holds a whole run's calls (two per image), for the provider-busy figure.
   const sim = await startSimProcess(LATENCY_MS, 2 * IMAGES + 100);
   const app = createDb(databaseUrl, { max: 10, appName: "bench-captions" });
+  const hub = createEventHub({ sql: app.sql, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
   const producers = createProducers({ redisUrl, prefix });
   const storage = createLocalStorage(storageDir);
   const worker = await startWorker({
@@ -94,7 +96,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
 
     const boundS = (IMAGES / CONCURRENCY) * ((2 * LATENCY_MS) / 1000);
     const cpuGroups: CpuGroups = { simPid: sim.pid, redisPid: await redisPid(redisUrl) };
-    const runOnce = () => captionOnce({ app, producers, userId, datasetId: dataset.id, redisUrl, simUrl: sim.url, boundS, cpuGroups });
+    const runOnce = () => captionOnce({ app, producers, userId, datasetId: dataset.id, redisUrl, simUrl: sim.url, boundS, cpuGroups, hub });
     const warmups: RunResult[] = [];
     for (let run = 1; run <= WARMUP_RUNS; run++) {
       warmups.push(await runOnce());
@@ -132,6 +134,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
       },
     };
   } finally {
+    await hub.close();
     await worker.stop("bench done");
     await producers.close();
     // Every queue of the run lives under its prefix (obliterating each queue had left a meta key).
@@ -172,6 +175,7 @@ async function captionOnce(ctx: {
   simUrl: string;
   boundS: number;
   cpuGroups: CpuGroups;
+  hub: EventHub;
 }): Promise<RunResult> {
   const { app, producers, userId, boundS } = ctx;
   const machine = await startMachineCpu(ctx.cpuGroups);
@@ -187,12 +191,7 @@ async function captionOnce(ctx: {
     },
   );
   const startedS = (performance.now() - t0) / 1000;
-  let status = set.status;
-  while (status === "in_progress" && performance.now() - t0 < TIMEOUT_MS) {
-    await sleep(20);
-    const [row] = await app.db.select({ status: captionSets.status }).from(captionSets).where(eq(captionSets.id, set.id));
-    status = row?.status ?? status;
-  }
+  const status = await waitForSetEnd(ctx.hub, app.db, { userId, setId: set.id, timeoutMs: TIMEOUT_MS - (performance.now() - t0) });
   const wallS = (performance.now() - t0) / 1000;
   const endedAt = Date.now();
   const cpu = await machine?.stop();
