@@ -83,6 +83,7 @@ export async function startCaptionRun(
   if (budget !== null && (!Number.isInteger(budget) || budget < 1)) throw new DomainError("INVALID_INPUT", "budget: a whole number of credits, at least 1");
   const castWindow = options.castWindow ?? CAST_WINDOW;
   if (!Number.isInteger(castWindow) || castWindow < 1) throw new DomainError("INVALID_INPUT", "castWindow: a whole number, at least 1");
+  const firstSize = firstBatchSize(options);
   const first = await db.transaction(async (tx) => {
     const account = await lockAccountInTx(tx, params.userId);
     if ((account ? account.balance - account.held : 0) < firstCost) {
@@ -99,11 +100,10 @@ export async function startCaptionRun(
     const total = inserted.count;
     const updated = await updateCaptionSet(tx, row.id, { total });
     await emitCaptionSetEvent(tx, updated);
-    const size = firstBatchSize(options);
-    return { set: updated, size, batch: await castPendingBatchInTx(tx, batchParams(updated, spell, options, size)) };
+    return { set: updated, batch: await castPendingBatchInTx(tx, batchParams(updated, spell, options, firstSize)) };
   });
   if (first.batch.jobs.length > 0) await enqueue(first.batch.jobs);
-  if (first.batch.more) await castAll(db, first.set, spell, options, enqueue, nextBatchSize(options, first.size));
+  if (first.batch.more) await castAll(db, first.set, spell, options, enqueue, nextBatchSize(options, firstSize));
   return readSet(db, first.set.id);
 }
 
