@@ -36,7 +36,10 @@ test("a new user gets 100 credits; an admin's grant reaches their header and his
     const admin = await adminContext.newPage();
     await signIn(admin, "admin@spellcast.local", "admin-password");
     await expect(admin.getByTestId("user-name")).toHaveText("Admin");
-    await admin.goto("/credits");
+    // The admin page leads to the grant form.
+    await admin.goto("/admin");
+    await admin.getByRole("link", { name: "Grant credits to any user by email" }).click();
+    await expect(admin).toHaveURL(/\/credits#grant-title$/);
     const form = admin.getByRole("form", { name: "Grant credits" });
     const submit = form.getByRole("button", { name: "Grant credits" });
 

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
-import { ComingSoon } from "~/components/coming-soon";
 import { PageHeader } from "~/components/page-header";
 import { RequireAdmin } from "~/components/require-admin";
 
@@ -10,7 +9,7 @@ export const metadata: Metadata = { title: "Admin" };
 export default function AdminPage() {
   return (
     <RequireAdmin>
-      <PageHeader title="Admin" lead="Operate Spellcast: queues, users and credit grants." />
+      <PageHeader title="Admin" lead="Operate Spellcast: queues, failed generations and credit grants." />
       <section className="stack" aria-label="Queues">
         <h2>Queues</h2>
         <p>
@@ -26,7 +25,13 @@ export default function AdminPage() {
           read the provider&apos;s full answer; replay, edit and replay, or discard.
         </p>
       </section>
-      <ComingSoon>Users and credit grants are on their way.</ComingSoon>
+      <section className="stack" aria-label="Credit grants">
+        <h2>Credit grants</h2>
+        <p>
+          <Link href="/credits#grant-title">Grant credits to any user by email</Link>: recorded in their history with
+          you as the granting admin; a retried grant is applied once.
+        </p>
+      </section>
     </RequireAdmin>
   );
 }
