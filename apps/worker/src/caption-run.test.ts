@@ -71,7 +71,7 @@ describe("caption runs", () => {
     expect(await h.balance(userId)).toEqual({ balance: 1000 - 36, held: 0 });
   });
 
-  it("budget cap: the run pauses at the cap (never spends past it), raising it resumes to completion; cancel releases holds", async () => {
+  it("budget cap: the run casts whole casts within the cap and pauses (every cast it started finishes), raising it resumes to completion; cancel releases holds", async () => {
     const userId = await h.userWith(1000);
     const datasetId = await c.datasetWith(userId, 10);
     const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID, 14);
@@ -79,11 +79,10 @@ describe("caption runs", () => {
     // Let in-flight steps settle, then check nothing passed the cap.
     await new Promise((r) => setTimeout(r, 500));
     const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
-    expect(set.status).toBe("paused");
-    expect(set.spent).toBeLessThanOrEqual(14);
     expect(paused.set.done).toBeLessThan(10);
-    const before = await h.balance(userId);
-    expect(before.balance).toBeGreaterThanOrEqual(1000 - 14);
+    // Whole casts only (3 credits each): four fit in 14, and every one it started finished.
+    expect(set).toMatchObject({ status: "paused", done: 4, spent: 12 });
+    expect(await h.balance(userId)).toEqual({ balance: 1000 - 12, held: 0 });
     await raiseCaptionBudget(h.db, { userId, setId: started.id, budget: 100 }, { maxAttempts: 3, holdMs: 3_600_000 }, c.enqueueJobs);
     const done = await c.waitForSet(userId, started.id, ["completed"]);
     expect(done.set).toMatchObject({ done: 10, spent: 30 });
@@ -105,9 +104,10 @@ describe("caption runs", () => {
     const paused = await c.waitForSet(userId, started.id, ["paused"], 10_000);
     await new Promise((r) => setTimeout(r, 500));
     const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
-    expect(set).toMatchObject({ status: "paused", done: paused.set.done });
-    expect(set.spent).toBeLessThanOrEqual(9);
-    expect(set.done).toBeLessThan(10);
+    // Three whole casts fit in 9; each finished, and no fourth was made.
+    expect(paused.set.done).toBeLessThanOrEqual(3);
+    expect(set).toMatchObject({ status: "paused", done: 3, spent: 9 });
+    expect(await h.db.select().from(casts).where(eq(casts.captionSetId, started.id))).toHaveLength(3);
     expect(await h.balance(userId)).toEqual({ balance: 1000 - set.spent, held: 0 });
   });
 });

@@ -11,6 +11,7 @@ import { createLocalStorage } from "@spellcast/storage";
 
 import type { StepJob } from "../casts/schema";
 import { castInputSchema } from "../casts/schema";
+import { grantCredits } from "../credits/grant-credits";
 import { getBalance } from "../credits/read-credits";
 import { createTestUsers, createUserWithCredits, openTestDb } from "../credits/test-support";
 import { addImagesToDataset } from "../datasets/add-images";
@@ -23,7 +24,7 @@ import { rewriteText } from "../spells/tools";
 import { cancelCaptionSet } from "./cancel-run";
 import { getCaptionSet, listCaptionSets } from "./read-captions";
 import { resumeStalledCaptionSets } from "./resume-stalled";
-import { estimateCaptionRun, raiseCaptionBudget, startCaptionRun } from "./run-captions";
+import { estimateCaptionRun, raiseCaptionBudget, resumeCaptionSet, startCaptionRun } from "./run-captions";
 
 const { db, close } = openTestDb(10);
 const dir = await mkdtemp(path.join(tmpdir(), "spellcast-captions-"));
@@ -90,49 +91,64 @@ describe("caption sets in core", () => {
     }
   });
 
-  it("budget cap: pauses before exceeding it; raising resumes; cancel releases open holds", async () => {
+  it("budget cap: admits whole casts only, pauses before one would exceed it; raising resumes; cancel releases open holds", async () => {
     const userId = await userWith(100);
     const datasetId = await datasetWith(userId, 6);
     const jobs: StepJob[] = [];
     const enqueue = async (j: StepJob[]) => void jobs.push(...j);
-    // Each cast: 2 (joycaption) + 1 (chatgpt). Budget 7: three first steps fit (6), not a fourth.
+    // Each cast: 2 (joycaption) + 1 (chatgpt). Budget 7: two whole casts fit (6), not a third.
     const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 7 }, options, enqueue);
     expect(set.status).toBe("paused");
-    expect(jobs).toHaveLength(3);
-    // One cast's joycaption completes: spent 2, held 4, its chatgpt (1) fits: 2 + 4 + 1 = 7.
+    expect(jobs).toHaveLength(2);
+    // A cast the run started finishes within the budget, paused or not: its chatgpt step comes next.
     const r1 = await completeStep(jobs[0] as StepJob, "a cat");
-    expect(r1.chain.next).toHaveLength(0); // paused: no new steps while paused
+    expect(r1.chain.next.map((j) => j.cast.stepIndex)).toEqual([2]);
+    const finished = await completeStep(r1.chain.next[0] as StepJob, "A cat.");
+    expect(finished.chain.castStatus).toBe("completed");
+    const paused = await getCaptionSet(db, { userId, setId: set.id });
+    expect(paused.set).toMatchObject({ status: "paused", done: 1, spent: 3 });
     const raised = await raiseCaptionBudget(db, { userId, setId: set.id, budget: 100 }, options, enqueue);
     expect(raised.status).toBe("in_progress");
-    // The waiting cast got its chatgpt step, and the three uncast images got casts.
-    expect(jobs).toHaveLength(3 + 1 + 3);
-    expect(await getBalance(db, { userId })).toMatchObject({ held: 2 * 2 + 1 + 3 * 2 });
+    // The four uncast images got casts; the second cast still holds its first step.
+    expect(jobs).toHaveLength(2 + 4);
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 97, held: 5 * 2 });
     const canceled = await cancelCaptionSet(db, { userId, setId: set.id });
     expect(canceled.set.status).toBe("canceled");
-    expect(canceled.canceled).toHaveLength(6);
-    expect(await getBalance(db, { userId })).toMatchObject({ balance: 98, held: 0 });
+    expect(canceled.canceled).toHaveLength(5);
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 97, held: 0 });
     const afterCancel = await completeStep(jobs[1] as StepJob, "late answer");
     expect(afterCancel.completed).toBe(false);
-    expect(await getBalance(db, { userId })).toMatchObject({ balance: 98, held: 0 });
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 97, held: 0 });
+  });
+
+  it("a budget below one cast's cost casts nothing: the run pauses at its start, spending nothing", async () => {
+    const userId = await userWith(100);
+    const datasetId = await datasetWith(userId, 3);
+    const jobs: StepJob[] = [];
+    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 2 }, options, async (j) => void jobs.push(...j));
+    expect(set).toMatchObject({ status: "paused", spent: 0 });
+    expect(jobs).toHaveLength(0);
+    expect(await getBalance(db, { userId })).toMatchObject({ balance: 100, held: 0 });
   });
 
   it("a run and a resume larger than one batch: every image cast, every waiting cast continued, batch by batch", async () => {
-    const userId = await userWith(100);
+    // Credits for the five first steps (2 each), none left for the chatgpt steps after them.
+    const userId = await userWith(10);
     const datasetId = await datasetWith(userId, 5);
     const batches: StepJob[][] = [];
     const enqueue = async (j: StepJob[]) => void batches.push(j);
     const small = { ...options, batchSize: 2 };
-    // Budget 10: the five joycaption steps (2 each) fit, no chatgpt step after them.
-    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 10 }, small, enqueue);
+    const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, small, enqueue);
     expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
     const first = batches.flat();
     const results = await Promise.all(first.map((j) => completeStep(j, "a square")));
     expect(results.flatMap((r) => r.chain.next)).toHaveLength(0);
     expect((await getCaptionSet(db, { userId, setId: set.id })).set.status).toBe("paused");
 
-    // Five casts wait between steps; the resume continues them two at a time.
+    // Five casts wait between steps; with credits again, the resume continues them two at a time.
     batches.length = 0;
-    await raiseCaptionBudget(db, { userId, setId: set.id, budget: 100 }, small, enqueue);
+    await grantCredits(db, { userId, amount: 100, reason: "top-up", subject: { type: "admin_grant", id: "test" }, key: `topup-${set.id}` });
+    await resumeCaptionSet(db, { userId, setId: set.id }, small, enqueue);
     expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
     expect(new Set(batches.flat().map((j) => j.cast.castId)).size).toBe(5);
     expect(batches.flat().every((j) => j.cast.stepIndex === 2)).toBe(true);
@@ -207,8 +223,8 @@ describe("caption sets in core", () => {
       const datasetId = await datasetWith(userId, 4);
       const jobs: StepJob[] = [];
       const enqueue = async (j: StepJob[]) => void jobs.push(...j);
-      // Budget 2: one first step (joycaption, 2) fits; raising it casts the other three in one batch.
-      const set = await startCaptionRun(one.db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 2 }, options, enqueue);
+      // Budget 3: one whole cast (2 + 1) fits; raising it casts the other three in one batch.
+      const set = await startCaptionRun(one.db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 3 }, options, enqueue);
       expect(jobs).toHaveLength(1);
       await raiseCaptionBudget(one.db, { userId, setId: set.id, budget: 100 }, options, enqueue);
       expect(jobs).toHaveLength(4);

@@ -18,7 +18,7 @@ import { withEventsLast } from "../events/append-event";
 import { recordset } from "../lib/any-of";
 import { sessionOutputsSchema } from "../sessions/schema";
 import type { SpellStep } from "../spells/schema";
-import { stepCost } from "../spells/tools";
+import { spellCost, stepCost } from "../spells/tools";
 import type { SetBook } from "./set-book";
 import { lockSetBook } from "./set-book";
 import type { CaptionSetRow } from "./snapshot";
@@ -148,9 +148,9 @@ export async function castImagesInTx(
   const uncastRows = ahead.uncast && ahead.uncast.limit > count ? ahead.uncast.rows : findUncastCaptions(tx, set.id, count + 1);
   const [uncast, available] = await Promise.all([uncastRows, cost > 0 ? ledger.available(set.userId) : 0]);
   const pending = uncast.slice(0, count);
-  const fit = await howManyFit(book, set, { wanted: pending.length, cost, available });
+  const fit = await howManyFit(book, set, { wanted: pending.length, cost, castCost: spellCost(template.steps), available });
   const casting = pending.slice(0, fit);
-  // A set short of budget or credits pauses once its casts are planned (a paused set admits
+  // A set short of budget or credits pauses once its casts are planned (a paused set casts
   // none): then the caller's last statements (the book's flush) wait for that, not go along.
   const short = fit < pending.length;
   const created = newCasts(set, casting, template);
@@ -192,11 +192,21 @@ async function continuationsOf(tx: DbOrTx, waiting: CastRow[]): Promise<Continua
 /** The cost of the first step that needs a hold (0: the spell is free until its end). */
 const firstPaidCost = (steps: readonly SpellStep[]) => steps.map(stepCost).find((c) => c > 0) ?? 0;
 
-/** How many new casts the credits (`available`, holds this transaction took counted) and the budget allow. */
-async function howManyFit(book: SetBook, set: CaptionSetRow, need: { wanted: number; cost: number; available: number }): Promise<number> {
-  const { wanted, cost, available } = need;
-  if (cost === 0 || wanted === 0) return wanted;
-  return Math.max(0, Math.min(wanted, Math.floor(available / cost), Math.floor((await book.room(set.id)) / cost)));
+/**
+ * How many new casts the credits (`available`, holds this transaction took counted: each needs
+ * its first paid step's hold) and the budget allow (each needs its whole cost: a cast started is
+ * one the budget lets finish). Takes their budget from the book.
+ */
+async function howManyFit(
+  book: SetBook,
+  set: CaptionSetRow,
+  need: { wanted: number; cost: number; castCost: number; available: number },
+): Promise<number> {
+  const { wanted, cost, castCost, available } = need;
+  if (castCost === 0 || wanted === 0) return wanted;
+  const fit = Math.max(0, Math.min(wanted, cost > 0 ? Math.floor(available / cost) : wanted, Math.floor((await book.room(set.id)) / castCost)));
+  book.admit(set.id, fit * castCost);
+  return fit;
 }
 
 /**

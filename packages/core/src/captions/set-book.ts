@@ -3,7 +3,9 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@spellcast/db";
 import { captionSets, casts, generationSessions } from "@spellcast/db";
 
+import { castInputSchema } from "../casts/schema";
 import { anyOf } from "../lib/any-of";
+import { spellCost } from "../spells/tools";
 import type { CaptionRow, CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, updateCaptionSet } from "./snapshot";
 
@@ -14,9 +16,9 @@ interface SetEntry {
   row: CaptionSetRow;
   charged: number;
   landed: CaptionRow[];
-  /** Credits held for the set's open steps when first asked (null: not asked yet). */
-  held: number | null;
-  /** Holds this transaction admitted on top of `held`. */
+  /** What the set's active casts may still charge when first asked (null: not asked yet). */
+  committed: number | null;
+  /** Budget this transaction gave new casts on top of `committed`. */
   admitted: number;
   pause: boolean;
 }
@@ -31,12 +33,16 @@ export interface SetBook {
   row(setId: string): CaptionSetRow | null;
   /** Counts credits captured for a step of one of the set's casts. */
   charge(setId: string, amount: number): void;
-  /** Credits a new hold may still take within the budget (Infinity without one); 0 unless in progress. */
+  /**
+   * Credits new casts may still take within the budget (Infinity without one; 0 unless in
+   * progress): the budget less what was spent and what the active casts may still charge. A cast
+   * is admitted whole, so the casts a run starts can always finish within its budget.
+   */
   room(setId: string): Promise<number>;
-  /** Takes `cost` of the room for a step about to be created; false (nothing taken) if it does not fit. */
-  admit(setId: string, cost: number): Promise<boolean>;
-  /** Gives back what `admit` took (the ledger refused the hold). */
-  unadmit(setId: string, cost: number): void;
+  /** Takes `amount` of the room for new casts (their whole cost). */
+  admit(setId: string, amount: number): void;
+  /** The set's active casts may take their next steps: it is in progress, or paused (no new casts). */
+  open(setId: string): boolean;
   /** The set turns `paused` at the end (if it is still in progress). */
   pause(setId: string): void;
   landed(setId: string, caption: CaptionRow): void;
@@ -52,7 +58,7 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
       ? inArray(captionSets.id, tx.select({ id: casts.captionSetId }).from(casts).where(anyOf(casts.id, which.ofCasts)))
       : null;
   const rows = filter ? await tx.select().from(captionSets).where(filter).orderBy(asc(captionSets.id)).for("update") : [];
-  const entries = new Map<string, SetEntry>(rows.map((row) => [row.id, { row, charged: 0, landed: [], held: null, admitted: 0, pause: false }]));
+  const entries = new Map<string, SetEntry>(rows.map((row) => [row.id, { row, charged: 0, landed: [], committed: null, admitted: 0, pause: false }]));
   const entry = (setId: string) => {
     const e = entries.get(setId);
     if (!e) throw new Error(`caption set ${setId} is not locked by this transaction`);
@@ -62,8 +68,8 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
     const e = entry(setId);
     if (e.row.status !== "in_progress" || e.pause) return 0;
     if (e.row.budget === null) return Number.POSITIVE_INFINITY;
-    e.held ??= await heldForSet(tx, setId);
-    return e.row.budget - (e.row.spent + e.charged) - e.held - e.admitted;
+    e.committed ??= await committedForSet(tx, setId);
+    return e.row.budget - (e.row.spent + e.charged) - e.committed - e.admitted;
   };
   return {
     row: (setId) => entries.get(setId)?.row ?? null,
@@ -71,17 +77,10 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
       entry(setId).charged += amount;
     },
     room,
-    async admit(setId, cost) {
-      const e = entry(setId);
-      if (e.row.status !== "in_progress" || e.pause) return false;
-      if (cost === 0) return true;
-      if ((await room(setId)) < cost) return false;
-      e.admitted += cost;
-      return true;
+    admit: (setId, amount) => {
+      entry(setId).admitted += amount;
     },
-    unadmit: (setId, cost) => {
-      entry(setId).admitted -= cost;
-    },
+    open: (setId) => isOpenSet(entry(setId).row.status),
     pause: (setId) => {
       entry(setId).pause = true;
     },
@@ -120,12 +119,18 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
   };
 }
 
-/** Credits on hold for the set's open steps (queued or running sessions of its casts). */
-export async function heldForSet(tx: DbOrTx, setId: string): Promise<number> {
-  const [row] = await tx
-    .select({ held: sql<string>`coalesce(sum(${generationSessions.cost}), 0)` })
-    .from(generationSessions)
-    .innerJoin(casts, eq(casts.id, generationSessions.castId))
-    .where(and(eq(casts.captionSetId, setId), inArray(generationSessions.status, ["queued", "running"])));
-  return Number(row?.held ?? 0);
+/**
+ * What the set's active casts (queued or running, waiting between steps included) may still
+ * charge: each one's whole cost less its steps already completed. Read only for a set with a
+ * budget, when it casts more images.
+ */
+export async function committedForSet(tx: DbOrTx, setId: string): Promise<number> {
+  const completedCost = sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)`;
+  const rows = await tx
+    .select({ input: casts.input, completedCost })
+    .from(casts)
+    .leftJoin(generationSessions, eq(generationSessions.castId, casts.id))
+    .where(and(eq(casts.captionSetId, setId), inArray(casts.status, ["queued", "running"])))
+    .groupBy(casts.id);
+  return rows.reduce((sum, r) => sum + Math.max(0, spellCost(castInputSchema.parse(r.input).steps) - Number(r.completedCost)), 0);
 }

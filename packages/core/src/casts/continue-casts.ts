@@ -58,7 +58,7 @@ interface Plan {
   sessions: NewSession[];
   /** That paid step: `queued` for the queue, or `running` for the completing job (`continueAs`). */
   paid: NewSession | null;
-  /** The next paid step could not start (budget, credits, set no longer running): the cast waits there. */
+  /** The next paid step could not start (credits short, or its set ended): the cast waits there. */
   waitAt: number | null;
   finish: { stored: SessionOutputs | null; snapshot: unknown } | null;
   /** A cast outside a caption set cannot wait for credits: it fails at the step it cannot pay for. */
@@ -149,9 +149,8 @@ async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
       step += 1;
       continue;
     }
-    if (setId && !(await book.admit(setId, session.cost))) {
+    if (setId && !book.open(setId)) {
       plan.waitAt = step + 1;
-      book.pause(setId);
       return plan;
     }
     const paid = work.continueAs ? claimedBy(session, work.continueAs) : session;
@@ -200,7 +199,6 @@ async function reservePaid(ledger: LedgerBatch, plans: Plan[], book: SetBook): P
     const plan: Plan = p;
     const setId = p.work.cast.captionSetId;
     if (setId) {
-      book.unadmit(setId, p.paid.cost);
       book.pause(setId);
     } else {
       plan.fail = unaffordableStep(p.paid, outcome.error.message);
