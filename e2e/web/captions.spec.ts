@@ -16,13 +16,13 @@ async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
 }
 
 /** Slows only JoyCaption calls (no other spec uses them), so the run is visibly in progress for a while. */
-async function slowJoyCaption(delayMs: number) {
+async function slowJoyCaption(delayMs: number, times = 5) {
   const simUrl = process.env.E2E_SIM_URL;
   if (!simUrl) throw new Error("E2E_SIM_URL is not set (global setup)");
   const res = await fetch(`${simUrl}/__sim/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ match: { model: "joycaption-alpha-two" }, delayMs, times: 5 }),
+    body: JSON.stringify({ match: { model: "joycaption-alpha-two" }, delayMs, times }),
   });
   if (!res.ok) throw new Error(`sim fault: ${res.status}`);
 }
@@ -55,6 +55,10 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     const status = page.getByTestId("caption-set-status");
     await expect(status).toHaveAttribute("data-status", "in_progress");
     await expect(page.getByTestId("caption-row")).toHaveCount(5);
+    // The run names its dataset and spell; with nothing finished yet, no time left is made up.
+    await expect(page.locator(".breadcrumb").getByRole("link", { name: "E2E captions" })).toBeVisible();
+    await expect(page.getByTestId("caption-set-origin")).toContainText("Caption · started");
+    await expect(page.getByTestId("caption-progress")).toContainText("estimating time left");
     await attachScreenshot(page, testInfo, "captions-in-progress");
 
     await expect(page.getByTestId("caption-progress-count")).toHaveText("5/5", { timeout: 30_000 });
@@ -77,6 +81,79 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     const entries = unzipSync(new Uint8Array(await readFile(saved)));
     expect(Object.keys(entries).sort()).toEqual(["photo_1.txt", "photo_2.txt", "photo_3.txt", "photo_4.txt", "photo_5.txt"]);
     expect(strFromU8(entries[firstName.replace(/\.png$/, ".txt")] ?? new Uint8Array())).toBe("a bright square, edited by hand");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** A dataset of `count` small PNGs, uploaded through the dataset page; returns the page's URL. */
+async function datasetWithImages(page: Page, dir: string, name: string, count: number): Promise<string> {
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const file = path.join(dir, `square_${i + 1}.png`);
+    await sharp({ create: { width: 64 + i, height: 64, channels: 3, background: "#64748b" } }).png().toFile(file);
+    files.push(file);
+  }
+  await page.goto("/datasets");
+  await page.getByLabel("Dataset name").fill(name);
+  await page.getByRole("button", { name: "Create dataset" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await page.getByLabel("Add images").setInputFiles(files);
+  await expect(page.getByTestId("dataset-image-count")).toHaveText(`${count} images`);
+  return page.url();
+}
+
+test("a budget pauses the run, a bad raise is explained, a good one finishes it; cancel asks first and gives the holds back", async ({ page }, testInfo) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-budget-"));
+  try {
+    await signUp(page, newUser("Budget Keeper"));
+    const datasetUrl = await datasetWithImages(page, dir, "E2E budget", 4);
+
+    // 3 credits an image: a budget of 7 pays for two.
+    await page.getByLabel("Budget (credits, optional)").fill("7");
+    await page.getByRole("button", { name: "Start captioning" }).click();
+    await page.waitForURL(/\/captions\?set=/);
+    const status = page.getByTestId("caption-set-status");
+    await expect(status).toHaveAttribute("data-status", "paused", { timeout: 30_000 });
+    await expect(page.getByTestId("caption-progress-count")).toHaveText("2/4");
+    await expect(page.getByTestId("caption-progress")).toContainText("6 credits spent of 7 budget");
+    await expect(page.getByTestId("caption-paused-reason")).toContainText("the next image would go over the budget");
+
+    const budget = page.getByRole("form", { name: "Budget" });
+    const input = budget.getByLabel("New budget");
+    await input.fill("lots");
+    await budget.getByRole("button", { name: "Raise budget" }).click();
+    await expect(budget.getByTestId("budget-error")).toHaveText("Use a whole number of credits, like 500");
+    await input.fill("5");
+    await budget.getByRole("button", { name: "Raise budget" }).click();
+    await expect(budget.getByTestId("budget-error")).toHaveText("Raise it above the current 7 credits");
+    await expect(status).toHaveAttribute("data-status", "paused");
+    await attachScreenshot(page, testInfo, "captions-paused-at-budget");
+    await input.fill("12");
+    await budget.getByRole("button", { name: "Raise budget" }).click();
+    await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    await expect(page.getByTestId("caption-progress")).toContainText("4/4 captioned · 12 credits spent of 12 budget");
+
+    // A second run, slowed so it is still running when canceled.
+    await slowJoyCaption(15_000, 4);
+    await page.goto(datasetUrl);
+    await page.getByRole("button", { name: "Start captioning" }).click();
+    await page.waitForURL(/\/captions\?set=/);
+    await expect(status).toHaveAttribute("data-status", "in_progress");
+    const balance = page.getByTestId("credit-balance");
+    await expect(balance).toContainText("held");
+    await page.getByRole("button", { name: "Cancel run" }).click();
+    const dialog = page.getByRole("dialog", { name: "Cancel this caption run?" });
+    await expect(dialog).toContainText("4 images not captioned yet will not be");
+    await dialog.getByRole("button", { name: "Keep running" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(status).toHaveAttribute("data-status", "in_progress");
+    await page.getByRole("button", { name: "Cancel run" }).click();
+    await dialog.getByRole("button", { name: "Yes, cancel run" }).click();
+    await expect(status).toHaveAttribute("data-status", "canceled");
+    await expect(balance).toContainText("88 credits");
+    await expect(balance).not.toContainText("held");
+    await attachScreenshot(page, testInfo, "captions-canceled");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

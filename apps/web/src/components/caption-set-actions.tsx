@@ -7,28 +7,66 @@ import type { CaptionSetSnapshot } from "@spellcast/core/captions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
+import { CaptionBudgetForm } from "./caption-budget-form";
+import { ConfirmDialog } from "./confirm-dialog";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 
-/** Resume, re-run failed, cancel and raise the budget; each answer patches the set's cache. */
+const plural = (n: number, one: string) => `${n.toLocaleString("en")} ${one}${n === 1 ? "" : "s"}`;
+
+/** Resume, re-run failed, cancel (after a confirmation) and the budget; each answer refreshes the set. */
 export function CaptionSetActions({ set }: { set: CaptionSetSnapshot }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [budget, setBudget] = useState("");
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.captions.get.queryKey({ setId: set.id }) });
-  const opts = { onSuccess: refresh };
-  const resume = useMutation(trpc.captions.resume.mutationOptions(opts));
-  const rerun = useMutation(trpc.captions.rerunFailed.mutationOptions(opts));
-  const cancel = useMutation(trpc.captions.cancel.mutationOptions(opts));
-  const raise = useMutation(trpc.captions.raiseBudget.mutationOptions({ onSuccess: () => (setBudget(""), refresh()) }));
+  const resume = useMutation(
+    trpc.captions.resume.mutationOptions({
+      onSuccess: (after) => {
+        setNotice(
+          after.status === "paused"
+            ? "Still paused: the next image would go over the budget. Raise it to go on."
+            : "Resumed: images with neither a caption nor a running cast are queued again; none is charged twice.",
+        );
+        return refresh();
+      },
+    }),
+  );
+  const rerun = useMutation(trpc.captions.rerunFailed.mutationOptions({ onSuccess: refresh }));
+  const cancel = useMutation(
+    trpc.captions.cancel.mutationOptions({
+      onSuccess: () => {
+        setConfirmCancel(false);
+        return refresh();
+      },
+    }),
+  );
   const open = set.status === "in_progress" || set.status === "paused";
-  const error = resume.error ?? rerun.error ?? cancel.error ?? raise.error;
-  const pending = resume.isPending || rerun.isPending || cancel.isPending || raise.isPending;
+  const waiting = set.total - set.done - set.failed;
+  const error = resume.error ?? rerun.error;
+  const pending = resume.isPending || rerun.isPending || cancel.isPending;
   return (
     <div className="stack">
+      {set.status === "paused" && (
+        <p className="muted" data-testid="caption-paused-reason">
+          {set.budget === null
+            ? "Paused: your credits ran out. Add credits, then resume."
+            : "Paused: the next image would go over the budget, or your credits ran out. Images already started still finish; raise the budget (or add credits) to go on."}
+        </p>
+      )}
       <div className="caption-actions">
         {open && (
-          <button type="button" className="button" disabled={pending} onClick={() => resume.mutate({ setId: set.id })}>
+          <button
+            type="button"
+            className="button"
+            disabled={pending}
+            title="Queues again the images that have neither a caption nor a running cast. A run also resumes by itself after a crash."
+            onClick={() => {
+              setNotice(null);
+              resume.mutate({ setId: set.id });
+            }}
+          >
             Resume
           </button>
         )}
@@ -38,30 +76,33 @@ export function CaptionSetActions({ set }: { set: CaptionSetSnapshot }) {
           </button>
         )}
         {open && (
-          <button type="button" className="button button--danger-outline" disabled={pending} onClick={() => cancel.mutate({ setId: set.id })}>
+          <button type="button" className="button button--danger-outline" disabled={pending} onClick={() => setConfirmCancel(true)}>
             Cancel run
           </button>
         )}
-        {open && (
-          <form
-            className="caption-actions"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const value = Number(budget);
-              if (Number.isInteger(value) && value > 0) raise.mutate({ setId: set.id, budget: value });
-            }}
-          >
-            <label className="visually-hidden" htmlFor="raise-budget">
-              New budget
-            </label>
-            <input id="raise-budget" className="input" inputMode="numeric" placeholder={set.budget === null ? "Set a budget" : `Above ${set.budget}`} value={budget} onChange={(e) => setBudget(e.target.value)} style={{ width: "10rem" }} />
-            <button type="submit" className="button" disabled={pending || budget.trim() === ""}>
-              {set.budget === null ? "Set budget" : "Raise budget"}
-            </button>
-          </form>
-        )}
+        {open && <CaptionBudgetForm set={set} onChanged={refresh} />}
       </div>
-      {error && <FormAlert message={toUserMessage(error)} />}
+      {notice && open && (
+        <p className="muted" role="status">
+          {notice}
+        </p>
+      )}
+      <FormAlert message={error ? toUserMessage(error) : null} />
+      <ConfirmDialog
+        open={confirmCancel && open}
+        title="Cancel this caption run?"
+        confirmLabel="Yes, cancel run"
+        dismissLabel="Keep running"
+        pending={cancel.isPending}
+        error={cancel.error ? toUserMessage(cancel.error) : null}
+        onConfirm={() => cancel.mutate({ setId: set.id })}
+        onCancel={() => setConfirmCancel(false)}
+      >
+        <p>
+          {plural(waiting, "image")} not captioned yet will not be, and the credits held for them come back. The{" "}
+          {plural(set.done, "caption")} already written stay.
+        </p>
+      </ConfirmDialog>
     </div>
   );
 }

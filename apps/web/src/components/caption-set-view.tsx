@@ -13,6 +13,7 @@ import { CaptionRow } from "./caption-row";
 import { CaptionSetActions } from "./caption-set-actions";
 import { CaptionTools } from "./caption-tools";
 import { useCaptionLiveUpdates } from "./caption-live-updates";
+import { DateTime } from "./date-time";
 import { toUserMessage } from "./error-message";
 import { PageHeader } from "./page-header";
 
@@ -31,10 +32,13 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
   const id = setId ?? runs.data?.[0]?.id ?? null;
   const data = useQuery({ ...trpc.captions.get.queryOptions({ setId: id ?? "" }), enabled: id !== null, retry: false });
   useCaptionLiveUpdates(id);
+  // Names for the breadcrumb and the header (both lists are small, and cached across pages).
+  const datasetName = useQuery(trpc.datasets.list.queryOptions()).data?.find((d) => d.id === datasetId)?.name;
+  const spells = useQuery(trpc.spells.list.queryOptions()).data;
 
   const back = (
     <p className="breadcrumb">
-      <Link href="/datasets">Datasets</Link> / <Link href={`/datasets/${datasetId}`}>Dataset</Link> /
+      <Link href="/datasets">Datasets</Link> / <Link href={`/datasets/${datasetId}`}>{datasetName ?? "Dataset"}</Link> /
     </p>
   );
   if (setId === null && runs.data && runs.data.length === 0) {
@@ -63,15 +67,21 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
   }
   if (!data.data) return <div className="skeleton-line" aria-busy="true" />;
   const { set, captions } = data.data;
+  const spellName = spells?.find((s) => s.id === set.spellId)?.name;
   return (
     <>
       {back}
       <PageHeader
         title="Captions"
         lead={
-          <span className={`badge ${statusBadge[set.status]}`} data-testid="caption-set-status" data-status={set.status}>
-            {set.status.replace(/_/g, " ")}
-          </span>
+          <>
+            <span className={`badge ${statusBadge[set.status]}`} data-testid="caption-set-status" data-status={set.status}>
+              {set.status.replace(/_/g, " ")}
+            </span>{" "}
+            <span className="muted" data-testid="caption-set-origin">
+              {spellName ? <>{spellName} · </> : null}started <DateTime value={new Date(set.createdAt)} />
+            </span>
+          </>
         }
       />
       <div className="stack">

@@ -10,6 +10,8 @@ interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The button that closes it with nothing done ("Cancel" unless that would read as the action). */
+  dismissLabel?: string;
   pending: boolean;
   error?: string | null;
   onConfirm: () => void;
@@ -17,7 +19,7 @@ interface ConfirmDialogProps {
 }
 
 /** A modal <dialog>: focus is trapped, Escape cancels, the page behind is inert. */
-export function ConfirmDialog({ open, title, children, confirmLabel, pending, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, dismissLabel = "Cancel", pending, error, onConfirm, onCancel }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -45,7 +47,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, pending, er
       <FormAlert message={error} />
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onCancel} disabled={pending} autoFocus>
-          Cancel
+          {dismissLabel}
         </button>
         <button type="button" className="button button--danger" onClick={onConfirm} disabled={pending} aria-busy={pending || undefined}>
           {pending && <span className="spinner" aria-hidden="true" />}
