@@ -96,6 +96,9 @@ export const eventsRouter = {
       });
 
       if (cursor === null) {
+        // A fresh stream starts at the latest id: nothing before it is owed, and anything
+        // committed after this read notifies (LISTEN is up), so no read of the log is due yet.
+        logPending = false;
         cursor = (await guardRead(ctx, userId, readLatestEventId(ctx.db, userId))) ?? 0n;
         const event: CursorStreamEvent = { id: String(cursor), type: "cursor" };
         yield tracked(event.id, event);
