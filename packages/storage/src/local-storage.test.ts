@@ -21,6 +21,21 @@ describe("local storage", () => {
     expect(await storage.get("sessions/abc.png")).toBeNull();
   });
 
+  it("reads a file whole on both paths: below the synchronous-read size and above it", async () => {
+    const small = createLocalStorage(dir, { syncReadMaxBytes: 16 });
+    const tiny = new Uint8Array([9, 8, 7]);
+    const large = new Uint8Array(300_000).map((_, i) => i % 251);
+    await small.put("reads/tiny.bin", tiny, "application/octet-stream");
+    await small.put("reads/large.bin", large, "application/octet-stream");
+    const [readTiny, readLarge] = await Promise.all([small.get("reads/tiny.bin"), small.get("reads/large.bin")]);
+    expect(readTiny).toEqual(tiny);
+    expect(readLarge).toEqual(large);
+    expect(readLarge?.byteLength).toBe(300_000);
+    // A plain Uint8Array (not a Buffer): callers compare and hand it on as such.
+    expect(Object.getPrototypeOf(readTiny)).toBe(Uint8Array.prototype);
+    expect(await small.get("reads/none.bin")).toBeNull();
+  });
+
   it("refuses keys that would escape the root or hide files", async () => {
     for (const key of ["../etc/passwd", "/abs/path", "a/../../b", "a/.hidden", "", "a//b", "a\\b"]) {
       await expect(storage.put(key, new Uint8Array([1]), "text/plain")).rejects.toThrow(/storage key/);
