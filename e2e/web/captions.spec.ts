@@ -16,15 +16,35 @@ async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
 }
 
 /** Slows only JoyCaption calls (no other spec uses them), so the run is visibly in progress for a while. */
-async function slowJoyCaption(delayMs: number, times = 5) {
-  const simUrl = process.env.E2E_SIM_URL;
-  if (!simUrl) throw new Error("E2E_SIM_URL is not set (global setup)");
-  const res = await fetch(`${simUrl}/__sim/faults`, {
+function simUrl(): string {
+  const url = process.env.E2E_SIM_URL;
+  if (!url) throw new Error("E2E_SIM_URL is not set (global setup)");
+  return url;
+}
+
+/** Slows the next `times` JoyCaption calls; returns the rule's id. */
+async function slowJoyCaption(delayMs: number, times = 5): Promise<string> {
+  const res = await fetch(`${simUrl()}/__sim/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ match: { model: "joycaption-alpha-two" }, delayMs, times }),
   });
   if (!res.ok) throw new Error(`sim fault: ${res.status}`);
+  const { ids } = (await res.json()) as { ids: string[] };
+  const [id] = ids;
+  if (!id) throw new Error("sim fault: no rule id");
+  return id;
+}
+
+/** Until the rule has fired `times` times: spent, so it can slow no other spec's calls. */
+async function untilFaultSpent(id: string, times: number) {
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${simUrl()}/__sim/calls`);
+      const { calls } = (await res.json()) as { calls: Array<{ fault?: string }> };
+      return calls.filter((c) => c.fault === id).length;
+    })
+    .toBe(times);
 }
 
 test("caption a 5-image dataset: estimate, start, live progress to 5/5 and completed, edit a caption, download the export", async ({ page }, testInfo) => {
@@ -135,11 +155,12 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await expect(page.getByTestId("caption-progress")).toContainText("4/4 captioned · 12 credits spent of 12 budget");
 
     // A second run, slowed so it is still running when canceled.
-    await slowJoyCaption(15_000, 4);
+    const slow = await slowJoyCaption(15_000, 4);
     await page.goto(datasetUrl);
     await page.getByRole("button", { name: "Start captioning" }).click();
     await page.waitForURL(/\/captions\?set=/);
     await expect(status).toHaveAttribute("data-status", "in_progress");
+    await untilFaultSpent(slow, 4);
     const balance = page.getByTestId("credit-balance");
     await expect(balance).toContainText("held");
     await page.getByRole("button", { name: "Cancel run" }).click();
