@@ -11,8 +11,7 @@ import { CaptionBudgetForm } from "./caption-budget-form";
 import { ConfirmDialog } from "./confirm-dialog";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
-
-const plural = (n: number, one: string) => `${n.toLocaleString("en")} ${one}${n === 1 ? "" : "s"}`;
+import { formatCount } from "./format-count";
 
 /** Resume, re-run failed, cancel (after a confirmation) and the budget; each answer refreshes the set. */
 export function CaptionSetActions({ set }: { set: CaptionSetSnapshot }) {
@@ -99,8 +98,8 @@ export function CaptionSetActions({ set }: { set: CaptionSetSnapshot }) {
         onCancel={() => setConfirmCancel(false)}
       >
         <p>
-          {plural(waiting, "image")} not captioned yet will not be, and the credits held for them come back. The{" "}
-          {plural(set.done, "caption")} already written stay.
+          {formatCount(waiting, "image")} not captioned yet will not be, and the credits held for them come back. The{" "}
+          {formatCount(set.done, "caption")} already written stay.
         </p>
       </ConfirmDialog>
     </div>

@@ -10,6 +10,7 @@ import { datasetImageUrl } from "./dataset-image-grid";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { LoadMoreButton } from "./load-more-button";
+import { formatCount } from "./format-count";
 
 const PAGE_SIZE = 48;
 
@@ -55,7 +56,7 @@ export function CastImagePicker({ value, onChange }: { value: PickedImage | null
         >
           {withImages.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name} ({d.imageCount === 1 ? "1 image" : `${d.imageCount.toLocaleString("en")} images`})
+              {d.name} ({formatCount(d.imageCount, "image")})
             </option>
           ))}
         </select>

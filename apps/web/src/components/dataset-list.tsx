@@ -4,6 +4,7 @@ import type { DatasetSummary } from "@spellcast/core/datasets/schema";
 
 import { DateTime } from "./date-time";
 import { FolderIcon } from "./icons";
+import { formatCount } from "./format-count";
 
 export function DatasetList({ datasets }: { datasets: readonly DatasetSummary[] }) {
   if (datasets.length === 0) {
@@ -22,7 +23,7 @@ export function DatasetList({ datasets }: { datasets: readonly DatasetSummary[] 
             <FolderIcon className="dataset-list__icon" />
             <span className="dataset-list__name">{dataset.name}</span>
             <span className="dataset-list__meta">
-              {dataset.imageCount === 1 ? "1 image" : `${dataset.imageCount.toLocaleString("en")} images`} · updated{" "}
+              {formatCount(dataset.imageCount, "image")} · updated{" "}
               <DateTime value={dataset.updatedAt} />
             </span>
           </Link>

@@ -18,6 +18,7 @@ import { UploadProgressList } from "./upload-progress-list";
 import { UploadRejections } from "./upload-rejections";
 import { useImageUploads } from "./use-image-uploads";
 import { LoadMoreButton } from "./load-more-button";
+import { formatCount } from "./format-count";
 
 const PAGE_SIZE = 200;
 
@@ -87,7 +88,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
         title={dataset.name}
         lead={
           <span data-testid="dataset-image-count">
-            {dataset.imageCount === 1 ? "1 image" : `${dataset.imageCount.toLocaleString("en")} images`}
+            {formatCount(dataset.imageCount, "image")}
           </span>
         }
       />
