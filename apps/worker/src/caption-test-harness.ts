@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { addImagesToDataset, createDataset, getCaptionSet, startCaptionRun } from "@spellcast/core";
+import { addImagesToDataset, createDataset, getCaptionSet, rerunFailedCaptions, startCaptionRun } from "@spellcast/core";
 import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core";
 import { createSeedreamAdapter } from "@spellcast/providers";
 import { enqueueGeneration } from "@spellcast/queue";
@@ -13,6 +13,7 @@ import type { GenerationHarness } from "./generation-test-harness";
 export interface CaptionHarness {
   datasetWith(userId: string, images: number): Promise<string>;
   start(userId: string, datasetId: string, spellId: string, budget?: number, castWindow?: number): Promise<CaptionSetSnapshot>;
+  rerunFailed(userId: string, setId: string): Promise<CaptionSetSnapshot>;
   enqueueJobs: (jobs: Parameters<typeof enqueueGeneration>[1][]) => Promise<void>;
   waitForSet(userId: string, setId: string, statuses: readonly string[], timeoutMs?: number): Promise<{ set: CaptionSetSnapshot; captions: CaptionSnapshot[] }>;
 }
@@ -23,6 +24,7 @@ export function captionHarness(h: GenerationHarness): CaptionHarness {
   const enqueueJobs = async (jobs: Parameters<typeof enqueueGeneration>[1][]) => {
     for (const job of jobs) await enqueueGeneration(h.producers, job);
   };
+  const options = { maxAttempts: 3, holdMs: 3_600_000, batchSize: 50 };
   return {
     enqueueJobs,
     async datasetWith(userId, images) {
@@ -37,7 +39,8 @@ export function captionHarness(h: GenerationHarness): CaptionHarness {
       return dataset.id;
     },
     start: (userId, datasetId, spellId, budget, castWindow) =>
-      startCaptionRun(h.db, { userId, datasetId, spellId, budget }, { maxAttempts: 3, holdMs: 3_600_000, batchSize: 50, castWindow }, enqueueJobs),
+      startCaptionRun(h.db, { userId, datasetId, spellId, budget }, { ...options, castWindow }, enqueueJobs),
+    rerunFailed: (userId, setId) => rerunFailedCaptions(h.db, { userId, setId }, options, enqueueJobs),
     async waitForSet(userId, setId, statuses, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       let last: Awaited<ReturnType<typeof getCaptionSet>> | undefined;

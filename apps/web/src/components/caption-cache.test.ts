@@ -28,6 +28,7 @@ const caption = (i: number, status: CaptionSnapshot["status"], updatedAt: string
   text: status === "done" ? `caption ${i}` : null,
   castId: null,
   creditsCharged: status === "done" ? 3 : 0,
+  failure: null,
   updatedAt,
 });
 

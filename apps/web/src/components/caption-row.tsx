@@ -2,7 +2,9 @@
 
 import type { CaptionSnapshot } from "@spellcast/core/captions/schema";
 
+import { CaptionFailure } from "./caption-failure";
 import { datasetImageUrl } from "./dataset-image-grid";
+import { formatCredits } from "./format-credits";
 
 const badge: Record<CaptionSnapshot["status"], string> = { pending: "badge--neutral", done: "badge--success", failed: "badge--danger" };
 
@@ -14,14 +16,14 @@ export function CaptionRow({ caption, datasetId, children }: { caption: CaptionS
       <div className="caption-row__body">
         <p className="caption-row__head">
           <span className="caption-row__name">{caption.fileName}</span> <span className={`badge ${badge[caption.status]}`}>{caption.status}</span>
-          {caption.status === "done" && <span className="muted"> · {caption.creditsCharged} credits</span>}
+          {caption.status === "done" && <span className="muted"> · {formatCredits(caption.creditsCharged)}</span>}
         </p>
         {caption.status === "done" && (
           <p className="caption-row__text" data-testid="caption-text">
             {caption.text}
           </p>
         )}
-        {caption.status === "failed" && <p className="caption-row__text muted">This image failed; its credits were returned. Re-run failed to try again.</p>}
+        {caption.status === "failed" && <CaptionFailure caption={caption} />}
         {children}
       </div>
     </li>

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
@@ -31,6 +32,18 @@ export async function countCaptionInTx(
   return { set: row, flipped: finish };
 }
 
+/**
+ * What a cast cost: the credits its completed steps captured (this transaction's included). A
+ * caption adds it to what earlier casts of the image kept (a failed cast's completed steps stay
+ * charged, and its re-run charges again). The status goes in a FILTER, not the WHERE: with it
+ * there, the planner ANDed in the (then full) status index, reading every completed session of
+ * every user for each caption.
+ */
+function chargedBy(castId: SQL) {
+  return sql`(select coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)::int
+    from ${generationSessions} where ${generationSessions.castId} = ${castId})`;
+}
+
 export interface Landing {
   cast: CastRow;
   text: string;
@@ -50,14 +63,10 @@ export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: read
   }
   if (byKey.size === 0) return new Map();
   const rows = [...byKey.values()].map((l) => ({ set_id: l.cast.captionSetId, image_id: l.cast.imageId, cast_id: l.cast.id, text: l.text }));
-  // What the caption cost: the credits its cast's completed steps captured (this transaction's included).
-  // The status goes in a FILTER, not the WHERE: with it there, the planner ANDed in the (then full)
-  // status index, reading every completed session of every user for each caption.
-  const charged = sql`(select coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)::int
-    from ${generationSessions} where ${generationSessions.castId} = v.cast_id)`;
+  const charged = chargedBy(sql`v.cast_id`);
   // One statement: the captions that land and their version 1 (the CTEs let Drizzle map the rows).
   const landedCte = tx.$with("landed", getTableColumns(captions)).as(sql`
-    update ${captions} set status = 'done', text = v.text, cast_id = v.cast_id, credits_charged = ${charged}, updated_at = clock_timestamp()
+    update ${captions} set status = 'done', text = v.text, cast_id = v.cast_id, credits_charged = ${captions.creditsCharged} + ${charged}, updated_at = clock_timestamp()
     from ${recordset(rows, "v", "set_id uuid, image_id uuid, cast_id uuid, text text")}
     where ${captions.captionSetId} = v.set_id and ${captions.imageId} = v.image_id and ${captions.status} = 'pending'
     returning ${captions}.*`);
@@ -75,7 +84,7 @@ export async function landCaptionsInTx(tx: DbOrTx, book: SetBook, landings: read
   return out;
 }
 
-/** Marks the cast's caption failed (its error is on the cast) and counts it. */
+/** Marks the cast's caption failed (its error is on the cast), keeps what its cast charged, and counts it. */
 export async function failCaptionInTx(
   tx: DbOrTx,
   params: { set: CaptionSetRow; cast: CastRow },
@@ -84,12 +93,17 @@ export async function failCaptionInTx(
   if (!cast.imageId) return { set: params.set, flipped: false };
   const [caption] = await tx
     .update(captions)
-    .set({ status: "failed", castId: cast.id, updatedAt: sql`clock_timestamp()` })
+    .set({
+      status: "failed",
+      castId: cast.id,
+      creditsCharged: sql`${captions.creditsCharged} + ${chargedBy(sql`${cast.id}::uuid`)}`,
+      updatedAt: sql`clock_timestamp()`,
+    })
     .where(and(eq(captions.captionSetId, params.set.id), eq(captions.imageId, cast.imageId), eq(captions.status, "pending")))
     .returning();
   if (!caption) return { set: params.set, flipped: false };
   const counted = await countCaptionInTx(tx, params.set, { done: 0, failed: 1 });
-  await emitCaptionEvent(tx, cast.userId, caption, counted.set);
+  await emitCaptionEvent(tx, cast.userId, caption, counted.set, cast);
   if (counted.flipped) await emitCaptionSetEvent(tx, counted.set);
   return counted;
 }

@@ -7,6 +7,7 @@ import { lockAccountInTx } from "../casts/lock-account";
 import type { StepJob, StepOptions } from "../casts/schema";
 import { getDatasetSummary } from "../datasets/manage-datasets";
 import { DomainError } from "../errors";
+import { withEventsLast } from "../events/append-event";
 import { assertUuid, getSpell } from "../spells/manage-spells";
 import type { SpellSnapshot } from "../spells/schema";
 import { stepCost } from "../spells/tools";
@@ -14,7 +15,7 @@ import { castPendingBatch, castPendingBatchInTx } from "./cast-batch";
 import type { CastBatchParams } from "./cast-batch";
 import type { CaptionSetSnapshot } from "./schema";
 import type { CaptionSetRow } from "./snapshot";
-import { emitCaptionSetEvent, lockCaptionSet, toCaptionSetSnapshot, updateCaptionSet } from "./snapshot";
+import { emitCaptionEvent, emitCaptionSetEvent, lockCaptionSet, toCaptionSetSnapshot, updateCaptionSet } from "./snapshot";
 
 export interface RunOptions extends StepOptions {
   /**
@@ -190,7 +191,11 @@ export async function raiseCaptionBudget(
   });
 }
 
-/** Failed captions go back to pending and get new casts; captions already done are untouched. */
+/**
+ * Failed captions go back to pending (each with its event, so every open page sees it) and get
+ * new casts; captions already done are untouched. What the failed casts charged stays on their
+ * captions, and the re-run adds its own.
+ */
 export async function rerunFailedCaptions(
   db: Database,
   params: { userId: string; setId: string },
@@ -203,7 +208,11 @@ export async function rerunFailedCaptions(
       .update(captions)
       .set({ status: "pending", updatedAt: sql`clock_timestamp()` })
       .where(and(eq(captions.captionSetId, set.id), eq(captions.status, "failed")))
-      .returning({ id: captions.id });
+      .returning();
+    // One insert for all of their events, however many failed.
+    await withEventsLast(tx, async () => {
+      for (const caption of reset) await emitCaptionEvent(tx, set.userId, caption, set);
+    });
     return { failed: set.failed - reset.length };
   });
 }

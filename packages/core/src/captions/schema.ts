@@ -21,6 +21,21 @@ export const captionSetSnapshotSchema = z.object({
 });
 export type CaptionSetSnapshot = z.infer<typeof captionSetSnapshotSchema>;
 
+/**
+ * Why a failed caption's cast stopped, as its row shows it: the step, the provider's message and
+ * the failed step's refund (the cast's page has the whole error details).
+ */
+export const captionFailureSchema = z.object({
+  /** 0-based index of the step that failed. */
+  step: z.number().int(),
+  tool: z.string().nullable(),
+  message: z.string(),
+  refundedCredits: z.number().int(),
+  /** The refund did not go through yet (the sweeper retries it). */
+  refundPending: z.boolean(),
+});
+export type CaptionFailure = z.infer<typeof captionFailureSchema>;
+
 export const captionSnapshotSchema = z.object({
   id: z.string().uuid(),
   captionSetId: z.string().uuid(),
@@ -30,7 +45,10 @@ export const captionSnapshotSchema = z.object({
   status: captionStatusSchema,
   text: z.string().nullable(),
   castId: z.string().uuid().nullable(),
+  /** Every credit this image's casts kept: a failed cast's completed steps count, and so does its re-run. */
   creditsCharged: z.number().int(),
+  /** Set when `status` is `failed`. */
+  failure: captionFailureSchema.nullable(),
   updatedAt: z.string(),
 });
 export type CaptionSnapshot = z.infer<typeof captionSnapshotSchema>;

@@ -3,9 +3,12 @@ import { eq, sql } from "drizzle-orm";
 import type { DbOrTx , captions } from "@spellcast/db";
 import { captionSets } from "@spellcast/db";
 
+import type { CastRow } from "../casts/snapshot";
+import { castInputOf } from "../casts/snapshot";
 import { DomainError } from "../errors";
 import { appendEvent } from "../events/append-event";
-import type { CaptionSetSnapshot, CaptionSnapshot } from "./schema";
+import { castSnapshotSchema } from "../spells/schema";
+import type { CaptionFailure, CaptionSetSnapshot, CaptionSnapshot } from "./schema";
 
 export type CaptionSetRow = typeof captionSets.$inferSelect;
 export type CaptionRow = typeof captions.$inferSelect;
@@ -27,7 +30,24 @@ export function toCaptionSetSnapshot(row: CaptionSetRow): CaptionSetSnapshot {
   };
 }
 
-export function toCaptionSnapshot(row: CaptionRow): CaptionSnapshot {
+const castErrorDetailsSchema = castSnapshotSchema.shape.errorDetails;
+
+/** The failed cast's step, message and refund, as a failed caption's row shows them. */
+export function captionFailureOf(cast: CastRow): CaptionFailure {
+  const parsed = castErrorDetailsSchema.safeParse(cast.errorDetails);
+  const details = parsed.success ? parsed.data : null;
+  const step = details?.failedStep ?? cast.currentStep;
+  return {
+    step,
+    tool: castInputOf(cast).steps[step]?.tool ?? null,
+    message: details?.providerMessage ?? "The cast failed without error details.",
+    refundedCredits: details?.refundedCredits ?? 0,
+    refundPending: Boolean(details?.refundError),
+  };
+}
+
+/** `failedCast`: the cast a failed caption points at (read with it); other statuses ignore it. */
+export function toCaptionSnapshot(row: CaptionRow, failedCast?: CastRow): CaptionSnapshot {
   return {
     id: row.id,
     captionSetId: row.captionSetId,
@@ -38,6 +58,7 @@ export function toCaptionSnapshot(row: CaptionRow): CaptionSnapshot {
     text: row.text,
     castId: row.castId,
     creditsCharged: row.creditsCharged,
+    failure: row.status === "failed" && failedCast ? captionFailureOf(failedCast) : null,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -76,11 +97,17 @@ export async function emitCaptionSetEvent(tx: DbOrTx, row: CaptionSetRow): Promi
   });
 }
 
-export async function emitCaptionEvent(tx: DbOrTx, userId: string, caption: CaptionRow, set: CaptionSetRow): Promise<void> {
+export async function emitCaptionEvent(
+  tx: DbOrTx,
+  userId: string,
+  caption: CaptionRow,
+  set: CaptionSetRow,
+  failedCast?: CastRow,
+): Promise<void> {
   await appendEvent(tx, {
     userId,
     type: "caption_updated",
     subjectId: caption.id,
-    payload: { caption: toCaptionSnapshot(caption), set: toCaptionSetSnapshot(set) },
+    payload: { caption: toCaptionSnapshot(caption, failedCast), set: toCaptionSetSnapshot(set) },
   });
 }

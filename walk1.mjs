@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+const shot = (n) => p.screenshot({ path: `/tmp/walk/${n}.png`, fullPage: true });
+await p.goto('http://localhost:3000/sign-in');
+await p.getByLabel(/email/i).fill('demo@spellcast.local');
+await p.getByLabel(/password/i).fill('demo-password');
+await p.getByRole('button', { name: /sign in/i }).click();
+await p.waitForTimeout(2000); await shot('01-home');
+await p.goto('http://localhost:3000/datasets'); await p.waitForTimeout(1500); await shot('02-datasets');
+await p.goto('http://localhost:3000/spells'); await p.waitForTimeout(1500); await shot('03-spells');
+await b.close();
