@@ -2,18 +2,14 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { Page, TestInfo } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
 import sharp from "sharp";
 
+import { addSimFaults, uniqueToken } from "../support/generations";
+import { attachScreenshot, createSpell } from "../support/pages";
 import { newUser, signUp } from "../support/users";
-
-async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
-  const shot = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: shot, fullPage: true });
-  await testInfo.attach(name, { path: shot, contentType: "image/png" });
-}
 
 /** Slows only JoyCaption calls (no other spec uses them), so the run is visibly in progress for a while. */
 function simUrl(): string {
@@ -175,6 +171,49 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await expect(balance).toContainText("88 credits");
     await expect(balance).not.toContainText("held");
     await attachScreenshot(page, testInfo, "captions-canceled");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("an image that fails says at which step and why, what came back and what was kept; re-run failed captions just that image", async ({ page }, testInfo) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-rerun-"));
+  try {
+    await signUp(page, newUser("Rerun Keeper"));
+    // The Caption spell's steps, with a ChatGPT prompt that only this test's fault matches.
+    const token = uniqueToken("rerun");
+    const spellName = `Caption ${token}`;
+    await createSpell(page, spellName, [{ tool: "joycaption" }, { tool: "rewrite" }, { tool: "chatgpt", prompt: `${token}: polish {{input}}` }]);
+    await addSimFaults([
+      {
+        match: { promptContains: token },
+        status: 400,
+        times: 1,
+        body: JSON.stringify({ error: { message: "Caption refused by the content policy", type: "invalid_request_error" } }),
+      },
+    ]);
+    await datasetWithImages(page, dir, "E2E rerun", 3);
+    await page.getByLabel("Spell").selectOption({ label: `${spellName} (joycaption → rewrite → chatgpt)` });
+    await page.getByRole("button", { name: "Start captioning" }).click();
+    await page.waitForURL(/\/captions\?set=/);
+    const status = page.getByTestId("caption-set-status");
+    await expect(status).toHaveAttribute("data-status", "completed_with_errors", { timeout: 30_000 });
+    // JoyCaption (2) ran and stays charged; ChatGPT's credit (1) came back: 3 + 3 + 2 spent.
+    await expect(page.getByTestId("caption-progress")).toContainText("2/3 captioned, 1 failed · 8 credits spent");
+    const failed = page.locator('[data-testid="caption-row"][data-status="failed"]');
+    await expect(failed.getByTestId("caption-failure")).toContainText("Step 3 (chatgpt) failed: Caption refused by the content policy");
+    await expect(failed.getByTestId("caption-failure-credits")).toContainText("1 credit refunded; 2 credits kept for the steps that ran.");
+    await expect(failed.getByRole("link", { name: "Details" })).toHaveAttribute("href", /^\/casts\/[0-9a-f-]{36}$/);
+    await attachScreenshot(page, testInfo, "captions-failed-image");
+
+    const failedName = (await failed.getAttribute("data-file-name")) ?? "";
+    await page.getByRole("button", { name: "Re-run failed (1)" }).click();
+    await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    await expect(page.locator('[data-testid="caption-row"][data-status="done"]')).toHaveCount(3);
+    await expect(page.getByTestId("caption-progress")).toContainText("3/3 captioned · 11 credits spent");
+    // The image's two casts: 2 kept from the one that failed, 3 for the one that landed.
+    await expect(page.locator(`[data-testid="caption-row"][data-file-name="${failedName}"]`)).toContainText("5 credits");
+    await expect(page.getByRole("button", { name: /Re-run failed/ })).toHaveCount(0);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

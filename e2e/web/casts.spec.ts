@@ -2,33 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { Page, TestInfo } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 
 import { addSimFaults, createGenerationOverHttp, uniqueToken, waitForStatus } from "../support/generations";
+import { attachScreenshot, createSpell } from "../support/pages";
 import { newUser, signUp } from "../support/users";
-
-async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
-  const shot = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: shot, fullPage: true });
-  await testInfo.attach(name, { path: shot, contentType: "image/png" });
-}
-
-/** Creates a spell through the Spells page's editor. */
-async function createSpell(page: Page, name: string, steps: Array<{ tool: string; prompt?: string }>) {
-  await page.goto("/spells");
-  await page.getByRole("button", { name: "New spell" }).click();
-  const editor = page.getByTestId("spell-editor");
-  await editor.getByLabel("Name").fill(name);
-  for (const [i, step] of steps.entries()) {
-    if (i > 0) await editor.getByRole("button", { name: "Add step" }).click();
-    await editor.getByLabel(`Step ${i + 1} tool`).selectOption(step.tool);
-    if (step.prompt) await editor.getByLabel(`Step ${i + 1} prompt`).fill(step.prompt);
-  }
-  await editor.getByRole("button", { name: "Save spell" }).click();
-  await expect(page.getByTestId("spell-card").filter({ hasText: name })).toBeVisible();
-}
 
 /** Opens the spell's cast page from its card on the Spells page, with the event stream up. */
 async function openCastPage(page: Page, spellName: string) {

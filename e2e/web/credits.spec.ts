@@ -1,13 +1,7 @@
-import type { Page, TestInfo } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 
+import { attachScreenshot } from "../support/pages";
 import { newUser, signIn, signUp } from "../support/users";
-
-async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
-  const shot = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: shot, fullPage: true });
-  await testInfo.attach(name, { path: shot, contentType: "image/png" });
-}
 
 test("a new user gets 100 credits; an admin's grant reaches their header and history live", async ({ browser }, testInfo) => {
   const userContext = await browser.newContext();

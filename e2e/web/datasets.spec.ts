@@ -2,17 +2,12 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { Page, TestInfo } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 
+import { attachScreenshot } from "../support/pages";
 import { newUser, signUp } from "../support/users";
-
-async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
-  const shot = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: shot, fullPage: true });
-  await testInfo.attach(name, { path: shot, contentType: "image/png" });
-}
 
 /** Real PNGs, each its own colour and shape, written to a fresh folder. */
 async function writeImages(dir: string) {
