@@ -207,7 +207,8 @@ test("an image that fails says at which step and why, what came back and what wa
     await attachScreenshot(page, testInfo, "captions-failed-image");
 
     const failedName = (await failed.getAttribute("data-file-name")) ?? "";
-    await page.getByRole("button", { name: "Re-run failed (1)" }).click();
+    // A re-run casts the image again, every step: one cast of the spell.
+    await page.getByRole("button", { name: "Re-run failed (1) · 3 credits" }).click();
     await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
     await expect(page.locator('[data-testid="caption-row"][data-status="done"]')).toHaveCount(3);
     await expect(page.getByTestId("caption-progress")).toContainText("3/3 captioned · 11 credits spent");

@@ -12,9 +12,13 @@ import { ConfirmDialog } from "./confirm-dialog";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { formatCount } from "./format-count";
+import { formatCredits } from "./format-credits";
 
-/** Resume, re-run failed, cancel (after a confirmation) and the budget; each answer refreshes the set. */
-export function CaptionSetActions({ set }: { set: CaptionSetSnapshot }) {
+/**
+ * Resume, re-run failed, cancel (after a confirmation) and the budget; each answer refreshes the set.
+ * `castCost`: what one image costs with the set's spell as it is now (a re-run casts it again).
+ */
+export function CaptionSetActions({ set, castCost }: { set: CaptionSetSnapshot; castCost: number | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -71,7 +75,7 @@ export function CaptionSetActions({ set }: { set: CaptionSetSnapshot }) {
         )}
         {set.failed > 0 && !open && (
           <button type="button" className="button" disabled={pending} onClick={() => rerun.mutate({ setId: set.id })}>
-            Re-run failed ({set.failed})
+            Re-run failed ({set.failed}){castCost === null ? null : <> · {formatCredits(set.failed * castCost)}</>}
           </button>
         )}
         {open && (

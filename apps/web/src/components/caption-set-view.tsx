@@ -67,7 +67,8 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
   }
   if (!data.data) return <div className="skeleton-line" aria-busy="true" />;
   const { set, captions } = data.data;
-  const spellName = spells?.find((s) => s.id === set.spellId)?.name;
+  const spell = spells?.find((s) => s.id === set.spellId);
+  const spellName = spell?.name;
   return (
     <>
       {back}
@@ -87,7 +88,7 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
       <div className="stack">
         <section className="card" aria-label="Progress">
           <CaptionProgress set={set} />
-          <CaptionSetActions set={set} />
+          <CaptionSetActions set={set} castCost={spell?.cost ?? null} />
         </section>
         <CaptionTools set={set} />
         <section className="card" aria-labelledby="captions-title">
