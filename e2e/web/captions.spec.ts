@@ -11,19 +11,22 @@ import { addSimFaults, uniqueToken } from "../support/generations";
 import { attachScreenshot, createSpell } from "../support/pages";
 import { newUser, signUp } from "../support/users";
 
-/** Slows only JoyCaption calls (no other spec uses them), so the run is visibly in progress for a while. */
 function simUrl(): string {
   const url = process.env.E2E_SIM_URL;
   if (!url) throw new Error("E2E_SIM_URL is not set (global setup)");
   return url;
 }
 
-/** Slows the next `times` JoyCaption calls; returns the rule's id. */
-async function slowJoyCaption(delayMs: number, times = 5): Promise<string> {
+/**
+ * Slows the next `times` JoyCaption calls, so a run is visibly in progress for a while; returns the
+ * rule's id. Other specs cast the built-in Caption spell too (one image at a time), so a test that
+ * must own every slowed call gives its spell's JoyCaption instruction a token and passes it here.
+ */
+async function slowJoyCaption(delayMs: number, times = 5, promptContains?: string): Promise<string> {
   const res = await fetch(`${simUrl()}/__sim/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ match: { model: "joycaption-alpha-two" }, delayMs, times }),
+    body: JSON.stringify({ match: { model: "joycaption-alpha-two", promptContains }, delayMs, times }),
   });
   if (!res.ok) throw new Error(`sim fault: ${res.status}`);
   const { ids } = (await res.json()) as { ids: string[] };
@@ -150,9 +153,13 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
     await expect(page.getByTestId("caption-progress")).toContainText("4/4 captioned · 12 credits spent of 12 budget");
 
-    // A second run, slowed so it is still running when canceled.
-    const slow = await slowJoyCaption(15_000, 4);
+    // A second run, slowed so it is still running when canceled: its spell's JoyCaption
+    // instruction carries a token, so the four slowed calls are all this run's.
+    const token = uniqueToken("slowcap");
+    await createSpell(page, `Slow caption ${token}`, [{ tool: "joycaption", prompt: `Describe the image. ${token}` }, { tool: "rewrite" }, { tool: "chatgpt" }]);
+    const slow = await slowJoyCaption(15_000, 4, token);
     await page.goto(datasetUrl);
+    await page.getByLabel("Spell").selectOption({ label: `Slow caption ${token} (joycaption → rewrite → chatgpt)` });
     await page.getByRole("button", { name: "Start captioning" }).click();
     await page.waitForURL(/\/captions\?set=/);
     await expect(status).toHaveAttribute("data-status", "in_progress");

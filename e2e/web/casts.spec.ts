@@ -225,7 +225,7 @@ test("the text limit is checked before sending; a cast lists its own steps after
   await page.getByTestId("spell-card").filter({ hasText: "Polish then tidy" }).getByRole("button", { name: "Edit" }).click();
   const editor = page.getByTestId("spell-editor");
   await editor.getByLabel("Name").fill("Just polish");
-  await editor.getByRole("button", { name: "Remove" }).nth(1).click();
+  await editor.getByRole("button", { name: "Remove step 2" }).click();
   await editor.getByRole("button", { name: "Save spell" }).click();
   await expect(page.getByTestId("spell-card").filter({ hasText: "Just polish" })).toContainText("chatgpt · text → text");
   await page.goto(`/casts/${castId}`);
@@ -257,4 +257,49 @@ test("the text limit is checked before sending; a cast lists its own steps after
   expect(cancel.status(), await cancel.text()).toBe(200);
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "canceled", { timeout: 20_000 });
   await expect(step(page, 1)).toHaveAttribute("data-status", "canceled", { timeout: 20_000 });
+});
+
+test("the spell editor explains a broken chain as it is picked and fixes it by moving a step; a used spell is deleted only after asking", async ({ page }, testInfo) => {
+  await signUp(page, newUser("Spell Gardener"));
+  await page.goto("/spells");
+  await page.getByRole("button", { name: "New spell" }).click();
+  const editor = page.getByTestId("spell-editor");
+  // Saved with no name: said on the field, nothing sent.
+  await editor.getByRole("button", { name: "Save spell" }).click();
+  await expect(editor.getByText("Name the spell")).toBeVisible();
+  await editor.getByLabel("Name").fill("Describe then polish");
+  await editor.getByLabel("Step 1 tool").selectOption("chatgpt");
+  await editor.getByRole("button", { name: "Add step" }).click();
+  await editor.getByLabel("Step 2 tool").selectOption("joycaption");
+  // Said as it is picked, on the step, before any save.
+  await expect(editor.getByRole("alert")).toHaveText("Step 2 (joycaption) takes an image, but step 1 (chatgpt) gives text");
+  await expect(editor.getByTestId("spell-step-hint").nth(1)).toContainText("image → text · 2 credits");
+  await attachScreenshot(page, testInfo, "spell-editor-broken-chain");
+  await editor.getByRole("button", { name: "Move step 2 up" }).click();
+  await expect(editor.getByRole("alert")).toHaveCount(0);
+  await expect(editor.getByTestId("spell-summary")).toHaveText("image → text · 3 credits per cast");
+  await editor.getByRole("button", { name: "Save spell" }).click();
+  const card = page.getByTestId("spell-card").filter({ hasText: "Describe then polish" });
+  await expect(card).toContainText("joycaption → chatgpt · image → text · 3 credits per cast");
+
+  // A spell that has been cast: "Keep it" keeps it; "Delete spell" removes it, and its cast stays readable.
+  await createSpell(page, "Tidy only", [{ tool: "rewrite" }]);
+  await openCastPage(page, "Tidy only");
+  await page.getByLabel("Text to cast on").fill("  a   tidy   fox ");
+  const castId = await submitCast(page);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed");
+  await page.goto("/spells");
+  const used = page.getByTestId("spell-card").filter({ hasText: "Tidy only" });
+  await used.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete “Tidy only”?" });
+  await expect(dialog).toContainText("Casts and caption runs already made with it keep their steps");
+  await dialog.getByRole("button", { name: "Keep it" }).click();
+  await expect(used).toBeVisible();
+  await used.getByRole("button", { name: "Delete" }).click();
+  await dialog.getByRole("button", { name: "Delete spell" }).click();
+  await expect(used).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Cast Tidy only" })).toHaveCount(0);
+  await page.goto(`/casts/${castId}`);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed");
+  await expect(page.getByTestId("cast-step")).toHaveCount(1);
 });

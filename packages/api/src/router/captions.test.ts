@@ -53,4 +53,22 @@ describe("captions and spells routers", () => {
     await expect(bob.caller.spells.delete({ id: mine.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await alice.caller.captions.cancel({ setId: set.id });
   });
+
+  it("deleting a used spell: gone from the list and from new runs; its paused run still resumes; no edit or second delete", async () => {
+    const owner = await api.signUp("Spell Pruner");
+    const datasetId = await datasetWith(owner, 2);
+    const spell = await owner.caller.spells.create({ name: "Short caption", steps: [{ tool: "joycaption", params: {} }] });
+    // Budget 2 buys one image of two: the run pauses with the spell in use.
+    const set = await owner.caller.captions.start({ datasetId, spellId: spell.id, budget: 2 });
+    await expect(owner.caller.spells.delete({ id: spell.id })).resolves.toEqual({ id: spell.id });
+    expect((await owner.caller.spells.list()).map((s) => s.id)).not.toContain(spell.id);
+    await expect(owner.caller.captions.start({ datasetId, spellId: spell.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(owner.caller.captions.estimate({ datasetId, spellId: spell.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(owner.caller.spells.update({ id: spell.id, spell: { name: "Back", steps: [{ tool: "joycaption", params: {} }] } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(owner.caller.spells.delete({ id: spell.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // The run made with it goes on: raising its budget casts the second image with the same spell.
+    await expect(owner.caller.captions.raiseBudget({ setId: set.id, budget: 4 })).resolves.toMatchObject({ status: "in_progress", budget: 4 });
+    await owner.caller.captions.cancel({ setId: set.id });
+    await expect(owner.caller.credits.balance()).resolves.toMatchObject({ held: 0 });
+  });
 });

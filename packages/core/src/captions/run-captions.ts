@@ -157,7 +157,8 @@ async function reopenAndCast(
   prepare: (tx: DbOrTx, set: CaptionSetRow) => Promise<Partial<typeof captionSets.$inferInsert>> = () => Promise.resolve({}),
 ): Promise<CaptionSetSnapshot> {
   const owned = await ownSet(db, params);
-  const spell = await getSpell(db, { userId: params.userId, spellId: owned.spellId });
+  // The run's own spell, even if its owner deleted it since: what was started still finishes.
+  const spell = await getSpell(db, { userId: params.userId, spellId: owned.spellId }, { includeDeleted: true });
   const set = await db.transaction(async (tx) => {
     await lockAccountInTx(tx, params.userId);
     const current = await lockCaptionSet(tx, owned.id);

@@ -32,7 +32,9 @@ export function toSpellSnapshot(row: SpellRow): SpellSnapshot {
   };
 }
 
-const visibleTo = (userId: string) => or(isNull(spells.userId), eq(spells.userId, userId));
+/** Built-ins and the user's own; a deleted spell only for the runs already made with it. */
+const visibleTo = (userId: string, opts: { deleted?: boolean } = {}) =>
+  and(or(isNull(spells.userId), eq(spells.userId, userId)), opts.deleted ? undefined : isNull(spells.deletedAt));
 
 /** Built-ins first, then the user's own, oldest first. */
 export async function listSpells(db: DbOrTx, params: { userId: string }): Promise<SpellSnapshot[]> {
@@ -45,9 +47,17 @@ export async function listSpells(db: DbOrTx, params: { userId: string }): Promis
 }
 
 /** A built-in or the caller's own spell; anyone else's is NOT_FOUND. */
-export async function getSpell(db: DbOrTx, params: { userId: string; spellId: string }): Promise<SpellSnapshot> {
+/** `includeDeleted`: for a run already made with the spell (resume, re-run), which outlives its deletion. */
+export async function getSpell(
+  db: DbOrTx,
+  params: { userId: string; spellId: string },
+  opts: { includeDeleted?: boolean } = {},
+): Promise<SpellSnapshot> {
   assertUuid(params.spellId);
-  const [row] = await db.select().from(spells).where(and(eq(spells.id, params.spellId), visibleTo(params.userId)));
+  const [row] = await db
+    .select()
+    .from(spells)
+    .where(and(eq(spells.id, params.spellId), visibleTo(params.userId, { deleted: opts.includeDeleted })));
   if (!row) throw new DomainError("NOT_FOUND", "Spell not found");
   return toSpellSnapshot(row);
 }
@@ -77,14 +87,13 @@ export async function updateSpell(
   return toSpellSnapshot(row);
 }
 
-/** Deletes the caller's own spell; one with runs keeps them (INVALID_STATE, nothing deleted). */
+/**
+ * Deletes the caller's own spell: it leaves their list and casts nothing new. The row stays (marked
+ * deleted) for the runs made with it, which keep their names and can still finish and re-run.
+ */
 export async function deleteSpell(db: DbOrTx, params: { userId: string; spellId: string }): Promise<{ id: string }> {
   await ownSpell(db, params);
-  try {
-    await db.delete(spells).where(eq(spells.id, params.spellId));
-  } catch {
-    throw new DomainError("INVALID_STATE", "This spell has runs; it cannot be deleted");
-  }
+  await db.update(spells).set({ deletedAt: sql`now()` }).where(eq(spells.id, params.spellId));
   return { id: params.spellId };
 }
 

@@ -27,6 +27,11 @@ export const spells = pgTable(
     builtIn: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set when its owner deletes it: gone from their list and from new casts, while the runs made
+     * with it keep their spell (a run in flight still finishes, resumes and re-runs its failures).
+     */
+    deletedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index().on(t.userId, t.createdAt)],
 );
