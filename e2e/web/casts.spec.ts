@@ -301,5 +301,10 @@ test("the spell editor explains a broken chain as it is picked and fixes it by m
   await expect(page.getByRole("link", { name: "Cast Tidy only" })).toHaveCount(0);
   await page.goto(`/casts/${castId}`);
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Cast of “Tidy only”");
   await expect(page.getByTestId("cast-step")).toHaveCount(1);
+  await expect(page.getByTestId("cast-spell-deleted")).toContainText("cannot be cast again");
+  await expect(page.getByRole("link", { name: "Cast this spell again" })).toHaveCount(0);
+  await page.goto("/casts");
+  await expect(page.getByText("Tidy only (deleted)")).toBeVisible();
 });

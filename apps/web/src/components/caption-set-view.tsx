@@ -34,7 +34,7 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
   useCaptionLiveUpdates(id);
   // Names for the breadcrumb and the header (both lists are small, and cached across pages).
   const datasetName = useQuery(trpc.datasets.list.queryOptions()).data?.find((d) => d.id === datasetId)?.name;
-  const spells = useQuery(trpc.spells.list.queryOptions()).data;
+  const spells = useQuery(trpc.spells.list.queryOptions({ includeDeleted: true })).data;
 
   const back = (
     <p className="breadcrumb">
@@ -68,7 +68,7 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
   if (!data.data) return <div className="skeleton-line" aria-busy="true" />;
   const { set, captions } = data.data;
   const spell = spells?.find((s) => s.id === set.spellId);
-  const spellName = spell?.name;
+  const spellName = spell && (spell.deletedAt ? `${spell.name} (deleted)` : spell.name);
   return (
     <>
       {back}

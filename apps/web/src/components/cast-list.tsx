@@ -14,8 +14,8 @@ import { LoadMoreButton } from "./load-more-button";
 export function CastList({ title, spellId }: { title: string; spellId?: string }) {
   const trpc = useTRPC();
   const list = useCastsList();
-  const spells = useQuery(trpc.spells.list.queryOptions());
-  const names = new Map((spells.data ?? []).map((s) => [s.id, s.name]));
+  const spells = useQuery(trpc.spells.list.queryOptions({ includeDeleted: true }));
+  const names = new Map((spells.data ?? []).map((s) => [s.id, s.deletedAt ? `${s.name} (deleted)` : s.name]));
   const casts = (list.data?.pages ?? []).flatMap((page) => page.items).filter((c) => !spellId || c.spellId === spellId);
 
   return (

@@ -37,7 +37,7 @@ export function CastView({ castId }: { castId: string }) {
     retry: false,
     refetchInterval: (q) => (q.state.data && isActiveCast(q.state.data.status) ? fallback : false),
   });
-  const spells = useQuery(trpc.spells.list.queryOptions());
+  const spells = useQuery(trpc.spells.list.queryOptions({ includeDeleted: true }));
   const cast = query.data;
   const steps = useCastStepSessions(cast?.stepGenerationIds ?? []);
 
@@ -107,9 +107,15 @@ export function CastView({ castId }: { castId: string }) {
         </section>
         {steps.error !== null && <FormAlert message={`Could not read a step: ${toUserMessage(steps.error)}`} />}
         <CastStepList cast={cast} steps={steps} />
-        <p>
-          <Link href={`/spells/${cast.spellId}/cast`}>Cast this spell again</Link>
-        </p>
+        {spell?.deletedAt ? (
+          <p className="muted" data-testid="cast-spell-deleted">
+            Its spell was deleted: this cast keeps its steps, but the spell cannot be cast again.
+          </p>
+        ) : (
+          <p>
+            <Link href={`/spells/${cast.spellId}/cast`}>Cast this spell again</Link>
+          </p>
+        )}
       </div>
     </>
   );

@@ -62,6 +62,9 @@ describe("captions and spells routers", () => {
     const set = await owner.caller.captions.start({ datasetId, spellId: spell.id, budget: 2 });
     await expect(owner.caller.spells.delete({ id: spell.id })).resolves.toEqual({ id: spell.id });
     expect((await owner.caller.spells.list()).map((s) => s.id)).not.toContain(spell.id);
+    // Still there to name the runs made with it, marked deleted.
+    const named = (await owner.caller.spells.list({ includeDeleted: true })).find((s) => s.id === spell.id);
+    expect(named).toMatchObject({ name: "Short caption", deletedAt: expect.any(String) });
     await expect(owner.caller.captions.start({ datasetId, spellId: spell.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(owner.caller.captions.estimate({ datasetId, spellId: spell.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(owner.caller.spells.update({ id: spell.id, spell: { name: "Back", steps: [{ tool: "joycaption", params: {} }] } })).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -10,7 +10,11 @@ const toolSchema = z.object({ name: z.string(), input: z.string(), output: z.str
 
 /** Built-in spells for everyone; each user creates, edits and deletes their own. */
 export const spellsRouter = {
-  list: protectedProcedure.output(z.array(spellSnapshotSchema)).query(({ ctx }) => listSpells(ctx.db, { userId: ctx.caller.id })),
+  /** The spells one can cast; `includeDeleted` adds the caller's deleted ones (`deletedAt` set), to name old runs. */
+  list: protectedProcedure
+    .input(z.object({ includeDeleted: z.boolean().optional() }).strict().optional())
+    .output(z.array(spellSnapshotSchema))
+    .query(({ ctx, input }) => listSpells(ctx.db, { userId: ctx.caller.id, includeDeleted: input?.includeDeleted })),
 
   tools: protectedProcedure.output(z.array(toolSchema)).query(() =>
     Object.values(tools).map((t) => ({ name: t.name, input: t.input, output: t.output, cost: t.cost({}), local: t.local, description: t.description })),

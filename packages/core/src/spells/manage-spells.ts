@@ -29,6 +29,7 @@ export function toSpellSnapshot(row: SpellRow): SpellSnapshot {
     output: last ? tools[last.tool].output : "text",
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
   };
 }
 
@@ -36,12 +37,15 @@ export function toSpellSnapshot(row: SpellRow): SpellSnapshot {
 const visibleTo = (userId: string, opts: { deleted?: boolean } = {}) =>
   and(or(isNull(spells.userId), eq(spells.userId, userId)), opts.deleted ? undefined : isNull(spells.deletedAt));
 
-/** Built-ins first, then the user's own, oldest first. */
-export async function listSpells(db: DbOrTx, params: { userId: string }): Promise<SpellSnapshot[]> {
+/**
+ * Built-ins first, then the user's own, oldest first. `includeDeleted`: also the ones the user
+ * deleted, for pages that name the runs made with them.
+ */
+export async function listSpells(db: DbOrTx, params: { userId: string; includeDeleted?: boolean }): Promise<SpellSnapshot[]> {
   const rows = await db
     .select()
     .from(spells)
-    .where(visibleTo(params.userId))
+    .where(visibleTo(params.userId, { deleted: params.includeDeleted }))
     .orderBy(sql`${spells.builtIn} desc`, asc(spells.createdAt));
   return rows.map(toSpellSnapshot);
 }

@@ -28,6 +28,8 @@ export const spellSnapshotSchema = z.object({
   output: dataKindSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Set once its owner deleted it (listed only to name the runs made with it). */
+  deletedAt: z.string().nullable(),
 });
 export type SpellSnapshot = z.infer<typeof spellSnapshotSchema>;
 
