@@ -100,6 +100,15 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     const entries = unzipSync(new Uint8Array(await readFile(saved)));
     expect(Object.keys(entries).sort()).toEqual(["photo_1.txt", "photo_2.txt", "photo_3.txt", "photo_4.txt", "photo_5.txt"]);
     expect(strFromU8(entries[firstName.replace(/\.png$/, ".txt")] ?? new Uint8Array())).toBe("a bright square, edited by hand");
+
+    // The edit is version 2; a trigger word on every caption is version 3, and the open list reads it.
+    await first.getByRole("button", { name: "Versions" }).click();
+    await expect(first.getByTestId("caption-version")).toHaveCount(2);
+    await page.getByLabel("Trigger word").fill("sks");
+    await page.getByRole("button", { name: "Prefix all" }).click();
+    await expect(first.getByTestId("caption-text")).toHaveText("sks, a bright square, edited by hand");
+    await expect(first.getByTestId("caption-version")).toHaveCount(3);
+    await expect(first.getByTestId("caption-version").nth(2)).toContainText("sks, a bright square, edited by hand");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { useState } from "react";
 
 import type { CaptionSnapshot } from "@spellcast/core/captions/schema";
 
-import { useTRPC } from "~/trpc/react";
+import { useTRPC, useTRPCClient } from "~/trpc/react";
 
 import type { CaptionSetData } from "./caption-cache";
 import { mergeCaption } from "./caption-cache";
@@ -17,10 +17,16 @@ export function CaptionEditor({ caption }: { caption: CaptionSnapshot }) {
   const queryClient = useQueryClient();
   const [text, setText] = useState<string | null>(null);
   const [showVersions, setShowVersions] = useState(false);
-  const versions = useQuery({ ...trpc.captions.versions.queryOptions({ captionId: caption.id }), enabled: showVersions });
+  // Keyed by the caption's `updatedAt` too: any change (this editor, a bulk replace or prefix, another
+  // tab) reaches the row as a new snapshot, and an open list of versions then reads the new one.
+  const trpcClient = useTRPCClient();
+  const versions = useQuery({
+    queryKey: [...trpc.captions.versions.queryKey({ captionId: caption.id }), { at: caption.updatedAt }],
+    queryFn: () => trpcClient.captions.versions.query({ captionId: caption.id }),
+    enabled: showVersions,
+  });
   const applied = (next: CaptionSnapshot) => {
     queryClient.setQueryData<CaptionSetData>(trpc.captions.get.queryKey({ setId: caption.captionSetId }), (old) => (old ? mergeCaption(old, next, null) : old));
-    void queryClient.invalidateQueries({ queryKey: trpc.captions.versions.queryKey({ captionId: caption.id }) });
     setText(null);
   };
   const edit = useMutation(trpc.captions.edit.mutationOptions({ onSuccess: applied }));
@@ -63,8 +69,12 @@ export function CaptionEditor({ caption }: { caption: CaptionSnapshot }) {
       {showVersions && versions.data && (
         <ol className="stack" aria-label="Versions">
           {versions.data.map((v) => (
-            <li key={v.version} className="caption-actions">
-              <span className="muted">v{v.version}{v.editedBy ? " (edited)" : " (spell)"}:</span> <span>{v.text}</span>
+            <li key={v.version} className="caption-version" data-testid="caption-version">
+              <span className="muted">
+                v{v.version}
+                {v.editedBy ? " (edited)" : " (spell)"}
+              </span>
+              <span>{v.text}</span>
               {v.text !== caption.text && (
                 <button type="button" className="button button--small" disabled={revert.isPending} onClick={() => revert.mutate({ captionId: caption.id, version: v.version })}>
                   Revert
