@@ -130,12 +130,16 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
         open={confirmDelete}
         title={`Delete “${dataset.name}”?`}
         confirmLabel="Yes, delete dataset"
+        dismissLabel="Keep it"
         pending={remove.isPending}
         error={remove.error ? toUserMessage(remove.error) : null}
         onConfirm={() => remove.mutate({ id: datasetId })}
         onCancel={() => setConfirmDelete(false)}
       >
-        <p>Its {dataset.imageCount.toLocaleString("en")} images and their thumbnails are removed. This cannot be undone.</p>
+        <p>
+          Its {formatCount(dataset.imageCount, "image")} and their thumbnails are removed, with its caption runs and their captions. A run still
+          going is canceled first, and the credits held for it come back. This cannot be undone.
+        </p>
       </ConfirmDialog>
     </>
   );

@@ -1,7 +1,10 @@
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
+import { and, eq, inArray } from "drizzle-orm";
+
 import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID } from "@spellcast/core";
+import { generationSessions } from "@spellcast/db";
 
 import { createApiHarness } from "../testing/api-harness";
 
@@ -73,5 +76,22 @@ describe("captions and spells routers", () => {
     await expect(owner.caller.captions.raiseBudget({ setId: set.id, budget: 4 })).resolves.toMatchObject({ status: "in_progress", budget: 4 });
     await owner.caller.captions.cancel({ setId: set.id });
     await expect(owner.caller.credits.balance()).resolves.toMatchObject({ held: 0 });
+  });
+
+  it("deleting a dataset mid-run cancels the run first: every hold released, every step canceled, nothing left held", async () => {
+    const owner = await api.signUp("Dataset Dropper");
+    const me = await owner.caller.me();
+    const datasetId = await datasetWith(owner, 3);
+    const set = await owner.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID });
+    // Three casts on their first step (JoyCaption, 2 credits each), held.
+    await expect(owner.caller.credits.balance()).resolves.toMatchObject({ balance: 100, held: 6 });
+    await expect(owner.caller.datasets.delete({ id: datasetId })).resolves.toEqual({ id: datasetId, deletedImages: 3 });
+    await expect(owner.caller.credits.balance()).resolves.toMatchObject({ balance: 100, held: 0 });
+    const open = await api.db
+      .select({ id: generationSessions.id })
+      .from(generationSessions)
+      .where(and(eq(generationSessions.userId, me.id), inArray(generationSessions.status, ["queued", "running"])));
+    expect(open).toEqual([]);
+    await expect(owner.caller.captions.get({ setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
 import {
+  cancelDatasetRuns,
   createDataset,
   datasetImageSchema,
   datasetNameSchema,
@@ -11,6 +12,7 @@ import {
   listDatasets,
 } from "@spellcast/core";
 
+import { stopCanceledJob } from "../jobs/stop-canceled-job";
 import { protectedProcedure } from "../trpc";
 
 /**
@@ -55,8 +57,14 @@ export const datasetsRouter = {
     .input(z.object({ id: z.string().uuid() }).strict())
     .output(z.object({ id: z.string().uuid(), deletedImages: z.number().int() }))
     .mutation(async ({ ctx, input }) => {
-      const deleted = await deleteDataset(ctx.db, ctx.storage, { userId: ctx.caller.id, datasetId: input.id });
-      ctx.logger.info({ userId: ctx.caller.id, datasetId: input.id, images: deleted.deletedImages }, "dataset.deleted");
+      const userId = ctx.caller.id;
+      // Runs still going on it end first (holds released, jobs removed or told to abort).
+      for (const step of await cancelDatasetRuns(ctx.db, { userId, datasetId: input.id })) {
+        await stopCanceledJob(ctx, { userId, ...step });
+      }
+      const { fileErrors, ...deleted } = await deleteDataset(ctx.db, ctx.storage, { userId, datasetId: input.id });
+      for (const { key, error } of fileErrors) ctx.logger.warn({ userId, datasetId: input.id, key, err: error }, "dataset.file.delete.failed");
+      ctx.logger.info({ userId, datasetId: input.id, images: deleted.deletedImages }, "dataset.deleted");
       return deleted;
     }),
 } satisfies TRPCRouterRecord;

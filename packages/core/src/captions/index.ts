@@ -1,3 +1,4 @@
+export * from "./cancel-dataset-runs";
 export * from "./cancel-run";
 export * from "./read-captions";
 export * from "./resume-stalled";

@@ -214,7 +214,7 @@ describe("dataset uploads", () => {
     const ds = await newDataset(userId);
     await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "x.png", bytes: await image("png", 8, 8) }] });
     expect(await storedFiles(ds.id)).toHaveLength(2);
-    await expect(deleteDataset(db, storage, { userId, datasetId: ds.id })).resolves.toEqual({ id: ds.id, deletedImages: 1 });
+    await expect(deleteDataset(db, storage, { userId, datasetId: ds.id })).resolves.toEqual({ id: ds.id, deletedImages: 1, fileErrors: [] });
     expect(await storedFiles(ds.id)).toHaveLength(0);
     expect(await imageRows(ds.id)).toBe(0);
     expect(await db.select().from(datasets).where(eq(datasets.id, ds.id))).toEqual([]);

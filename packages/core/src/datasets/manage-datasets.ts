@@ -1,7 +1,7 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
-import { datasetImages, datasets } from "@spellcast/db";
+import { casts, datasetImages, datasets } from "@spellcast/db";
 import type { Storage } from "@spellcast/storage";
 
 import { DomainError } from "../errors";
@@ -59,7 +59,7 @@ export async function deleteDataset(
   db: DbOrTx,
   storage: Storage,
   params: { userId: string; datasetId: string },
-): Promise<{ id: string; deletedImages: number }> {
+): Promise<{ id: string; deletedImages: number; fileErrors: Array<{ key: string; error: unknown }> }> {
   assertDatasetId(params.datasetId);
   const keys = await db.transaction(async (tx) => {
     // The row lock waits for an upload in flight, so its files are in the list below too.
@@ -69,6 +69,14 @@ export async function deleteDataset(
       .where(and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId)))
       .for("update");
     if (!owned) throw new DomainError("NOT_FOUND", "Dataset not found");
+    // Its rows would take their casts with them while steps still hold credits: the caller cancels
+    // the runs first (cancelDatasetRuns); one started since is refused here, nothing deleted.
+    const [active] = await tx
+      .select({ id: casts.id })
+      .from(casts)
+      .where(and(eq(casts.datasetId, owned.id), inArray(casts.status, ["queued", "running"])))
+      .limit(1);
+    if (active) throw new DomainError("INVALID_STATE", "A run on this dataset is still going: cancel it, then delete the dataset");
     const images = await tx
       .select({ storageKey: datasetImages.storageKey, thumbKey: datasetImages.thumbKey })
       .from(datasetImages)
@@ -76,6 +84,8 @@ export async function deleteDataset(
     await tx.delete(datasets).where(eq(datasets.id, owned.id));
     return images.flatMap((i) => [i.storageKey, i.thumbKey]);
   });
-  await Promise.allSettled(keys.map((key) => storage.delete(key)));
-  return { id: params.datasetId, deletedImages: keys.length / 2 };
+  // The rows are gone whatever happens to the files; a file left behind is reported, not fatal.
+  const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
+  const fileErrors = results.flatMap((r, i) => (r.status === "rejected" ? [{ key: keys[i] ?? "", error: r.reason as unknown }] : []));
+  return { id: params.datasetId, deletedImages: keys.length / 2, fileErrors };
 }
