@@ -66,6 +66,8 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     await expect(page.getByTestId("dataset-image-count")).toHaveText("5 images");
 
     await expect(page.getByTestId("caption-estimate")).toHaveText("5 images × 3 credits = 15 credits");
+    // 100 credits pay for all of it: no warning.
+    await expect(page.getByTestId("caption-shortfall")).toHaveCount(0);
     // Long enough for the page to load and show the run in progress on a busy machine (2.5 s was
     // not, once, in a full run).
     await slowJoyCaption(8_000);
@@ -137,8 +139,10 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await signUp(page, newUser("Budget Keeper"));
     const datasetUrl = await datasetWithImages(page, dir, "E2E budget", 4);
 
-    // 3 credits an image: a budget of 7 pays for two.
+    // 3 credits an image: a budget of 7 pays for two, as the form says before it starts.
     await page.getByLabel("Budget (credits, optional)").fill("7");
+    await expect(page.getByTestId("caption-shortfall")).toHaveText("A budget of 7 credits covers 2 of 4 images; the run then pauses until you raise it.");
+    await attachScreenshot(page, testInfo, "captions-budget-shortfall");
     await page.getByRole("button", { name: "Start captioning" }).click();
     await page.waitForURL(/\/captions\?set=/);
     const status = page.getByTestId("caption-set-status");

@@ -8,6 +8,8 @@ import { useState } from "react";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 
 import { toUserMessage } from "./error-message";
+import { runShortfall } from "./run-shortfall";
+import { useCreditBalance } from "./use-credit-balance";
 import { FormAlert } from "./form-alert";
 
 /** "Caption with…": pick a spell, see the estimate (images × step costs), optional budget, start. */
@@ -37,6 +39,10 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
   );
   const budgetValue = budget.trim() === "" ? null : Number(budget);
   const budgetError = budgetValue !== null && (!Number.isInteger(budgetValue) || budgetValue < 1) ? "A whole number of credits, at least 1" : null;
+  const available = useCreditBalance().data?.available ?? null;
+  const shortfall = estimate.data
+    ? runShortfall({ images: estimate.data.images, perImage: estimate.data.perImage, available, budget: budgetError ? null : budgetValue })
+    : null;
 
   return (
     <section className="card" aria-labelledby="caption-title" data-testid="caption-run-form">
@@ -50,7 +56,7 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
           if (spellId && !budgetError) start.mutate({ datasetId, spellId, budget: budgetValue });
         }}
       >
-        <div className="field">
+        <div className="field field--wide">
           <label className="field__label" htmlFor="caption-spell">
             Spell
           </label>
@@ -69,13 +75,20 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
           <input id="caption-budget" className="input" inputMode="numeric" value={budget} onChange={(e) => setBudget(e.target.value)} aria-invalid={budgetError ? true : undefined} />
           {budgetError && <p className="field__error">{budgetError}</p>}
         </div>
-        <p className="muted" data-testid="caption-estimate" aria-live="polite">
-          {estimate.data
-            ? `${estimate.data.images} images × ${estimate.data.perImage} credits = ${estimate.data.total} credits`
-            : imageCount === 0
-              ? "Upload images first"
-              : "Estimating…"}
-        </p>
+        <div aria-live="polite">
+          <p className="muted" data-testid="caption-estimate">
+            {estimate.data
+              ? `${estimate.data.images} images × ${estimate.data.perImage} credits = ${estimate.data.total} credits`
+              : imageCount === 0
+                ? "Upload images first"
+                : "Estimating…"}
+          </p>
+          {shortfall && (
+            <p className="field__hint" data-testid="caption-shortfall">
+              {shortfall}
+            </p>
+          )}
+        </div>
         <div className="inline-form__actions">
           <button type="submit" className="button button--primary" disabled={!spellId || imageCount === 0 || start.isPending || budgetError !== null}>
             {start.isPending && <span className="spinner" aria-hidden="true" />}
