@@ -235,6 +235,16 @@ test("an image that fails says at which step and why, what came back and what wa
     // The image's two casts: 2 kept from the one that failed, 3 for the one that landed.
     await expect(page.locator(`[data-testid="caption-row"][data-file-name="${failedName}"]`)).toContainText("5 credits");
     await expect(page.getByRole("button", { name: /Re-run failed/ })).toHaveCount(0);
+
+    // The credits page says what the refund was for: that image's ChatGPT step, linking to the run.
+    const runUrl = page.url();
+    await page.goto("/credits");
+    const release = page.locator('[data-testid="ledger-row"][data-kind="release"]');
+    await expect(release).toHaveCount(1);
+    await expect(release).toContainText(`Captions of E2E rerun · ${failedName} · step 3 (chatgpt)`);
+    await attachScreenshot(page, testInfo, "credits-name-the-caption-step");
+    await release.getByRole("link", { name: "Captions of E2E rerun" }).click();
+    await expect(page).toHaveURL(runUrl);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

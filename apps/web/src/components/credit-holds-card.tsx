@@ -47,7 +47,7 @@ export function CreditHoldsCard() {
                     {formatCredits(hold.amount)}
                   </th>
                   <td>
-                    <CreditSubject type={hold.subjectType} id={hold.subjectId} />
+                    <CreditSubject type={hold.subjectType} id={hold.subjectId} subject={hold.subject} />
                   </td>
                   <td>
                     <DateTime value={hold.createdAt} />

@@ -1,3 +1,7 @@
+import Link from "next/link";
+
+import type { LedgerSubject } from "@spellcast/core/credits/ledger-subjects";
+
 const SUBJECT_LABELS: Record<string, string> = {
   signup: "Sign-up",
   admin_grant: "Admin grant",
@@ -7,11 +11,30 @@ const SUBJECT_LABELS: Record<string, string> = {
   adjustment: "Adjustment",
 };
 
-/** What credits moved for: the subject's kind and id (shortened; the full id on hover). */
-export function CreditSubject({ type, id }: { type: string; id: string }) {
+/**
+ * What credits moved for. A generation session names what it was part of — a caption run's image
+ * and step (linking to the run), or a cast's step (linking to the cast); anything else shows its
+ * kind and id (shortened; the full id on hover).
+ */
+export function CreditSubject({ type, id, subject }: { type: string; id: string; subject?: LedgerSubject | null }) {
+  if (subject?.kind === "caption_step") {
+    return (
+      <span className="credit-subject" data-testid="credit-subject">
+        <Link href={`/datasets/${subject.datasetId}/captions?set=${subject.captionSetId}`}>Captions of {subject.datasetName}</Link>
+        {subject.fileName ? ` · ${subject.fileName}` : ""} · step {subject.step + 1} ({subject.tool})
+      </span>
+    );
+  }
+  if (subject?.kind === "cast_step") {
+    return (
+      <span className="credit-subject" data-testid="credit-subject">
+        <Link href={`/casts/${subject.castId}`}>{subject.spellName ? `Cast of ${subject.spellName}` : "Spell cast"}</Link> · step {subject.step + 1} ({subject.tool})
+      </span>
+    );
+  }
   const short = id.length > 14 ? `${id.slice(0, 12)}…` : id;
   return (
-    <span className="credit-subject">
+    <span className="credit-subject" data-testid="credit-subject">
       {SUBJECT_LABELS[type] ?? type}{" "}
       <code className="key-prefix" title={id}>
         {short}

@@ -1,3 +1,5 @@
+import type { LedgerSubject } from "@spellcast/core/credits/ledger-subjects";
+
 import { CreditSubject } from "./credit-subject";
 import { DateTime } from "./date-time";
 import { formatNumber, formatSigned } from "./format-credits";
@@ -11,6 +13,7 @@ export interface LedgerRowData {
   reason: string | null;
   subjectType: string;
   subjectId: string;
+  subject: LedgerSubject | null;
   createdAt: Date;
 }
 
@@ -37,7 +40,7 @@ export function LedgerRow({ entry }: { entry: LedgerRowData }) {
       <td className="muted">{entry.heldDelta === 0 ? "—" : formatSigned(entry.heldDelta)}</td>
       <td className="ledger-for">
         {entry.reason && <span className="ledger-for__reason">{entry.reason}</span>}
-        <CreditSubject type={entry.subjectType} id={entry.subjectId} />
+        <CreditSubject type={entry.subjectType} id={entry.subjectId} subject={entry.subject} />
       </td>
       <td>{formatNumber(entry.balanceAfter)}</td>
     </tr>

@@ -94,4 +94,30 @@ describe("captions and spells routers", () => {
     expect(open).toEqual([]);
     await expect(owner.caller.captions.get({ setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("the credits page names what each hold paid for: a caption run's image and step, a cast's step, a sign-up grant", async () => {
+    const owner = await api.signUp("Ledger Reader");
+    const datasetId = await datasetWith(owner, 2);
+    const set = await owner.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID });
+    const polish = await owner.caller.spells.create({ name: "Polish", steps: [{ tool: "chatgpt", params: { prompt: "Polish: {{input}}" } }] });
+    const cast = await owner.caller.casts.create({ spellId: polish.id, input: { kind: "text", text: "a red fox" } });
+
+    const holds = await owner.caller.credits.holds();
+    // Newest first: the cast's, then the run's two (made in one transaction, in either order).
+    const [castHold, ...captionHolds] = holds.map((h) => h.subject);
+    expect(castHold).toEqual({ kind: "cast_step", castId: cast.id, step: 0, tool: "chatgpt", spellName: "Polish" });
+    const runStep = { kind: "caption_step", captionSetId: set.id, datasetId, datasetName: "To caption", step: 0, tool: "joycaption" };
+    expect(captionHolds).toEqual(
+      expect.arrayContaining([
+        { ...runStep, fileName: "cat 0.png" },
+        { ...runStep, fileName: "cat 1.png" },
+      ]),
+    );
+    expect(captionHolds).toHaveLength(2);
+    const history = await owner.caller.credits.history({ limit: 10 });
+    expect(history.items.filter((e) => e.kind === "reserve").map((e) => e.subject?.kind)).toEqual(["cast_step", "caption_step", "caption_step"]);
+    expect(history.items.find((e) => e.kind === "grant")?.subject).toBeNull();
+    await owner.caller.captions.cancel({ setId: set.id });
+    await owner.caller.casts.cancel({ id: cast.id });
+  });
 });

@@ -53,6 +53,7 @@ describe("starting grant", () => {
         reason: "Welcome credits",
         subjectType: "signup",
         subjectId: user.id,
+        subject: null,
         actorId: null,
         createdAt: expect.any(Date),
       },
@@ -83,7 +84,7 @@ describe("credits.holds and balance", () => {
     });
     await expect(user.caller.credits.balance()).resolves.toEqual({ balance: 100, held: 30, available: 70 });
     await expect(user.caller.credits.holds()).resolves.toEqual([
-      { id: reservation.id, amount: 30, subjectType: "session", subjectId: "sess-1", createdAt: expect.any(Date), expiresAt },
+      { id: reservation.id, amount: 30, subjectType: "session", subjectId: "sess-1", subject: null, createdAt: expect.any(Date), expiresAt },
     ]);
     const { items } = await user.caller.credits.history({ limit: 1 });
     expect(items[0]).toMatchObject({ kind: "reserve", amount: 0, heldDelta: 30, balanceAfter: 100, heldAfter: 30 });

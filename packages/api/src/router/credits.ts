@@ -1,7 +1,9 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
-import { getBalance, ledgerEntryKindSchema, listLedgerEntries, listOpenHolds } from "@spellcast/core";
+import { describeLedgerSubjects, getBalance, ledgerEntryKindSchema, ledgerSubjectSchema, listLedgerEntries, listOpenHolds } from "@spellcast/core";
+
+import type { Database } from "@spellcast/db";
 
 import { protectedProcedure } from "../trpc";
 
@@ -24,6 +26,8 @@ export const ledgerEntryOutputSchema = z.object({
   reason: z.string().nullable(),
   subjectType: z.string(),
   subjectId: z.string(),
+  /** What a generation session paid for (a plain generation, a cast's step, a caption run's step); null for other subjects. */
+  subject: ledgerSubjectSchema.nullable().default(null),
   /** Who caused it when not the owner (the granting admin). */
   actorId: z.string().nullable(),
   createdAt: z.date(),
@@ -34,6 +38,7 @@ export const creditHoldOutputSchema = z.object({
   amount: z.number().int(),
   subjectType: z.string(),
   subjectId: z.string(),
+  subject: ledgerSubjectSchema.nullable(),
   createdAt: z.date(),
   expiresAt: z.date(),
 });
@@ -57,12 +62,19 @@ export const creditsRouter = {
   history: protectedProcedure
     .input(creditsHistoryInputSchema)
     .output(z.object({ items: z.array(ledgerEntryOutputSchema), nextCursor: z.number().int().nullable() }))
-    .query(({ ctx, input }) =>
-      listLedgerEntries(ctx.db, { userId: ctx.caller.id, limit: input.limit, cursor: input.cursor }),
-    ),
+    .query(async ({ ctx, input }) => {
+      const page = await listLedgerEntries(ctx.db, { userId: ctx.caller.id, limit: input.limit, cursor: input.cursor });
+      return { ...page, items: await withSubjects(ctx.db, ctx.caller.id, page.items) };
+    }),
 
   /** The caller's open reservations, newest first. */
   holds: protectedProcedure
     .output(z.array(creditHoldOutputSchema))
-    .query(({ ctx }) => listOpenHolds(ctx.db, { userId: ctx.caller.id })),
+    .query(async ({ ctx }) => withSubjects(ctx.db, ctx.caller.id, await listOpenHolds(ctx.db, { userId: ctx.caller.id }))),
 } satisfies TRPCRouterRecord;
+
+/** Each entry with what it paid for, read for the whole page at once. */
+async function withSubjects<T extends { subjectType: string; subjectId: string }>(db: Database, userId: string, entries: T[]) {
+  const subjects = await describeLedgerSubjects(db, { userId, entries });
+  return entries.map((e) => ({ ...e, subject: subjects.get(e.subjectId) ?? null }));
+}

@@ -3,6 +3,7 @@ export * from "./audit-ledger";
 export * from "./create-ledger";
 export * from "./ensure-account";
 export * from "./expire-holds";
+export * from "./ledger-subjects";
 export { grantCredits, grantCreditsInTx } from "./grant-credits";
 export * from "./read-credits";
 export { DEFAULT_HOLD_MS, reserveCredits, reserveCreditsInTx } from "./reserve-credits";
