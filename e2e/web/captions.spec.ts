@@ -225,6 +225,12 @@ test("an image that fails says at which step and why, what came back and what wa
     await expect(failed.getByTestId("caption-failure-credits")).toContainText("1 credit refunded; 2 credits kept for the steps that ran.");
     await expect(failed.getByRole("link", { name: "Details" })).toHaveAttribute("href", /^\/casts\/[0-9a-f-]{36}$/);
     await attachScreenshot(page, testInfo, "captions-failed-image");
+    // Its cast's page has the whole error, and leads back to the run (which is where it is canceled).
+    await failed.getByRole("link", { name: "Details" }).click();
+    await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (chatgpt) failed");
+    await expect(page.getByTestId("cast-refund")).toContainText("1 credit refunded");
+    await page.getByTestId("cast-caption-run").click();
+    await expect(status).toHaveAttribute("data-status", "completed_with_errors");
 
     const failedName = (await failed.getAttribute("data-file-name")) ?? "";
     // A re-run casts the image again, every step: one cast of the spell.

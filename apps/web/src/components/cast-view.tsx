@@ -66,9 +66,17 @@ export function CastView({ castId }: { castId: string }) {
   }, 0);
   const failedStep = cast.errorDetails?.failedStep;
   const failedTool = failedStep === undefined ? null : (steps.sessionOf(cast.stepGenerationIds[failedStep] ?? "")?.tool ?? cast.steps[failedStep]?.tool ?? null);
+  // A caption run's cast is one image of the run: it is canceled with the run, from the run's page.
+  const runUrl = cast.captionSetId && cast.datasetId ? `/datasets/${cast.datasetId}/captions?set=${cast.captionSetId}` : null;
   return (
     <>
-      {back}
+      {runUrl ? (
+        <p className="breadcrumb">
+          <Link href={runUrl}>Caption run</Link> /
+        </p>
+      ) : (
+        back
+      )}
       <PageHeader title={spell ? `Cast of “${spell.name}”` : "Cast"} lead={<CastStatusBadge status={cast.status} testId="cast-status" />} />
       <div className="stack">
         <section className="card" aria-label="Summary" data-testid="cast-summary">
@@ -77,6 +85,17 @@ export function CastView({ castId }: { castId: string }) {
             <dd>
               <CastInputSummary cast={cast} firstStep={steps.sessionOf(cast.stepGenerationIds[0] ?? "")} />
             </dd>
+            {runUrl && (
+              <>
+                <dt>Part of</dt>
+                <dd>
+                  <Link href={runUrl} data-testid="cast-caption-run">
+                    A caption run
+                  </Link>
+                  {cast.imageIndex !== null && <span className="muted"> · image {cast.imageIndex + 1}</span>}
+                </dd>
+              </>
+            )}
             <dt>Started</dt>
             <dd>
               <DateTime value={new Date(cast.createdAt)} />
@@ -103,7 +122,14 @@ export function CastView({ castId }: { castId: string }) {
           )}
           {cast.status === "failed" && <CastFailure cast={cast} tool={failedTool} />}
           {cast.status === "canceled" && <p className="muted" data-testid="cast-canceled">Canceled: the open step&apos;s credits were returned.</p>}
-          {isActiveCast(cast.status) && <CastCancelButton castId={cast.id} />}
+          {isActiveCast(cast.status) &&
+            (runUrl ? (
+              <p className="muted">
+                This image is part of a caption run: <Link href={runUrl}>cancel the run</Link> to stop it.
+              </p>
+            ) : (
+              <CastCancelButton castId={cast.id} />
+            ))}
         </section>
         {steps.error !== null && <FormAlert message={`Could not read a step: ${toUserMessage(steps.error)}`} />}
         <CastStepList cast={cast} steps={steps} />
