@@ -133,6 +133,67 @@ async function datasetWithImages(page: Page, dir: string, name: string, count: n
   return page.url();
 }
 
+// Before the budget test: that one ends by canceling a run whose slowed calls may still hold provider slots.
+test("an image that fails says at which step and why, what came back and what was kept; re-run failed captions just that image", async ({ page }, testInfo) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-rerun-"));
+  try {
+    await signUp(page, newUser("Rerun Keeper"));
+    // The Caption spell's steps, with a ChatGPT prompt that only this test's fault matches.
+    const token = uniqueToken("rerun");
+    const spellName = `Caption ${token}`;
+    await createSpell(page, spellName, [{ tool: "joycaption" }, { tool: "rewrite" }, { tool: "chatgpt", prompt: `${token}: polish {{input}}` }]);
+    await addSimFaults([
+      {
+        match: { promptContains: token },
+        status: 400,
+        times: 1,
+        body: JSON.stringify({ error: { message: "Caption refused by the content policy", type: "invalid_request_error" } }),
+      },
+    ]);
+    await datasetWithImages(page, dir, "E2E rerun", 3);
+    await page.getByLabel("Spell").selectOption({ label: `${spellName} (joycaption → rewrite → chatgpt)` });
+    await page.getByRole("button", { name: "Start captioning" }).click();
+    await page.waitForURL(/\/captions\?set=/);
+    const status = page.getByTestId("caption-set-status");
+    await expect(status).toHaveAttribute("data-status", "completed_with_errors", { timeout: 60_000 });
+    // JoyCaption (2) ran and stays charged; ChatGPT's credit (1) came back: 3 + 3 + 2 spent.
+    await expect(page.getByTestId("caption-progress")).toContainText("2/3 captioned, 1 failed · 8 credits spent");
+    const failed = page.locator('[data-testid="caption-row"][data-status="failed"]');
+    await expect(failed.getByTestId("caption-failure")).toContainText("Step 3 (chatgpt) failed: Caption refused by the content policy");
+    await expect(failed.getByTestId("caption-failure-credits")).toContainText("1 credit refunded; 2 credits kept for the steps that ran.");
+    await expect(failed.getByRole("link", { name: "Details" })).toHaveAttribute("href", /^\/casts\/[0-9a-f-]{36}$/);
+    await attachScreenshot(page, testInfo, "captions-failed-image");
+    // Its cast's page has the whole error, and leads back to the run (which is where it is canceled).
+    await failed.getByRole("link", { name: "Details" }).click();
+    await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (chatgpt) failed");
+    await expect(page.getByTestId("cast-refund")).toContainText("1 credit refunded");
+    await page.getByTestId("cast-caption-run").click();
+    await expect(status).toHaveAttribute("data-status", "completed_with_errors");
+
+    const failedName = (await failed.getAttribute("data-file-name")) ?? "";
+    // A re-run casts the image again, every step: one cast of the spell.
+    await page.getByRole("button", { name: "Re-run failed (1) · 3 credits" }).click();
+    await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    await expect(page.locator('[data-testid="caption-row"][data-status="done"]')).toHaveCount(3);
+    await expect(page.getByTestId("caption-progress")).toContainText("3/3 captioned · 11 credits spent");
+    // The image's two casts: 2 kept from the one that failed, 3 for the one that landed.
+    await expect(page.locator(`[data-testid="caption-row"][data-file-name="${failedName}"]`)).toContainText("5 credits");
+    await expect(page.getByRole("button", { name: /Re-run failed/ })).toHaveCount(0);
+
+    // The credits page says what the refund was for: that image's ChatGPT step, linking to the run.
+    const runUrl = page.url();
+    await page.goto("/credits");
+    const release = page.locator('[data-testid="ledger-row"][data-kind="release"]');
+    await expect(release).toHaveCount(1);
+    await expect(release).toContainText(`Captions of E2E rerun · ${failedName} · step 3 (chatgpt)`);
+    await attachScreenshot(page, testInfo, "credits-name-the-caption-step");
+    await release.getByRole("link", { name: "Captions of E2E rerun" }).click();
+    await expect(page).toHaveURL(runUrl);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("a budget pauses the run, a bad raise is explained, a good one finishes it; cancel asks first and gives the holds back", async ({ page }, testInfo) => {
   const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-budget-"));
   try {
@@ -191,66 +252,6 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await expect(balance).toContainText("88 credits");
     await expect(balance).not.toContainText("held");
     await attachScreenshot(page, testInfo, "captions-canceled");
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-test("an image that fails says at which step and why, what came back and what was kept; re-run failed captions just that image", async ({ page }, testInfo) => {
-  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-rerun-"));
-  try {
-    await signUp(page, newUser("Rerun Keeper"));
-    // The Caption spell's steps, with a ChatGPT prompt that only this test's fault matches.
-    const token = uniqueToken("rerun");
-    const spellName = `Caption ${token}`;
-    await createSpell(page, spellName, [{ tool: "joycaption" }, { tool: "rewrite" }, { tool: "chatgpt", prompt: `${token}: polish {{input}}` }]);
-    await addSimFaults([
-      {
-        match: { promptContains: token },
-        status: 400,
-        times: 1,
-        body: JSON.stringify({ error: { message: "Caption refused by the content policy", type: "invalid_request_error" } }),
-      },
-    ]);
-    await datasetWithImages(page, dir, "E2E rerun", 3);
-    await page.getByLabel("Spell").selectOption({ label: `${spellName} (joycaption → rewrite → chatgpt)` });
-    await page.getByRole("button", { name: "Start captioning" }).click();
-    await page.waitForURL(/\/captions\?set=/);
-    const status = page.getByTestId("caption-set-status");
-    await expect(status).toHaveAttribute("data-status", "completed_with_errors", { timeout: 30_000 });
-    // JoyCaption (2) ran and stays charged; ChatGPT's credit (1) came back: 3 + 3 + 2 spent.
-    await expect(page.getByTestId("caption-progress")).toContainText("2/3 captioned, 1 failed · 8 credits spent");
-    const failed = page.locator('[data-testid="caption-row"][data-status="failed"]');
-    await expect(failed.getByTestId("caption-failure")).toContainText("Step 3 (chatgpt) failed: Caption refused by the content policy");
-    await expect(failed.getByTestId("caption-failure-credits")).toContainText("1 credit refunded; 2 credits kept for the steps that ran.");
-    await expect(failed.getByRole("link", { name: "Details" })).toHaveAttribute("href", /^\/casts\/[0-9a-f-]{36}$/);
-    await attachScreenshot(page, testInfo, "captions-failed-image");
-    // Its cast's page has the whole error, and leads back to the run (which is where it is canceled).
-    await failed.getByRole("link", { name: "Details" }).click();
-    await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (chatgpt) failed");
-    await expect(page.getByTestId("cast-refund")).toContainText("1 credit refunded");
-    await page.getByTestId("cast-caption-run").click();
-    await expect(status).toHaveAttribute("data-status", "completed_with_errors");
-
-    const failedName = (await failed.getAttribute("data-file-name")) ?? "";
-    // A re-run casts the image again, every step: one cast of the spell.
-    await page.getByRole("button", { name: "Re-run failed (1) · 3 credits" }).click();
-    await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
-    await expect(page.locator('[data-testid="caption-row"][data-status="done"]')).toHaveCount(3);
-    await expect(page.getByTestId("caption-progress")).toContainText("3/3 captioned · 11 credits spent");
-    // The image's two casts: 2 kept from the one that failed, 3 for the one that landed.
-    await expect(page.locator(`[data-testid="caption-row"][data-file-name="${failedName}"]`)).toContainText("5 credits");
-    await expect(page.getByRole("button", { name: /Re-run failed/ })).toHaveCount(0);
-
-    // The credits page says what the refund was for: that image's ChatGPT step, linking to the run.
-    const runUrl = page.url();
-    await page.goto("/credits");
-    const release = page.locator('[data-testid="ledger-row"][data-kind="release"]');
-    await expect(release).toHaveCount(1);
-    await expect(release).toContainText(`Captions of E2E rerun · ${failedName} · step 3 (chatgpt)`);
-    await attachScreenshot(page, testInfo, "credits-name-the-caption-step");
-    await release.getByRole("link", { name: "Captions of E2E rerun" }).click();
-    await expect(page).toHaveURL(runUrl);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
