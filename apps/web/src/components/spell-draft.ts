@@ -1,5 +1,5 @@
 import type { DataKind, SpellStep } from "@spellcast/core/spells/schema";
-import { stepCost, tools } from "@spellcast/core/spells/tools";
+import { spellCost, tools } from "@spellcast/core/spells/tools";
 import { spellInputSchema } from "@spellcast/core/spells/validate-spell";
 
 /** What the editor shows of a draft while it is written: the server checks it with the same schema. */
@@ -33,6 +33,6 @@ export function checkSpellDraft(draft: { name: string; steps: readonly SpellStep
     otherError,
     input: first ? tools[first.tool].input : null,
     output: last ? tools[last.tool].output : null,
-    cost: draft.steps.reduce((sum, step) => sum + stepCost(step), 0),
+    cost: spellCost(draft.steps),
   };
 }
