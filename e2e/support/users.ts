@@ -14,6 +14,8 @@ export async function signUp(page: Page, user: ReturnType<typeof newUser>) {
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByTestId("user-name")).toHaveText(user.name);
+  // The header knows the user before the form's redirect lands: a goto in between would be cut off by it.
+  await page.waitForURL((url) => url.pathname !== "/sign-up");
 }
 
 export async function signIn(page: Page, email: string, password: string) {

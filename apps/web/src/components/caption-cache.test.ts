@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
 
-import { mergeCaption } from "./caption-cache";
+import { mergeCaption, mergeCaptions } from "./caption-cache";
 
 const set = (done: number, updatedAt: string): CaptionSetSnapshot => ({
   id: "00000000-0000-4000-8000-000000000001",
@@ -42,5 +42,30 @@ describe("caption cache merge", () => {
     const stale = mergeCaption(two, caption(2, "pending", "t0"), set(1, "2026-01-01T00:00:02.500Z"));
     expect(stale.set.done).toBe(2);
     expect(stale.captions[2]?.status).toBe("done");
+  });
+});
+
+describe("caption cache batch merge", () => {
+  it("applies a burst of captions in one pass: the newest snapshot per row wins, missing rows go in image order", () => {
+    const data = { set: set(0, "2026-01-01T00:00:01.000Z"), captions: [caption(0, "pending", "t0"), caption(3, "pending", "t0")] };
+    const merged = mergeCaptions(
+      data,
+      [caption(3, "done", "t2"), caption(1, "done", "t1"), caption(3, "pending", "t1"), caption(0, "done", "t1")],
+      set(3, "2026-01-01T00:00:04.000Z"),
+    );
+    expect(merged.captions.map((c) => [c.imageIndex, c.status, c.updatedAt])).toEqual([
+      [0, "done", "t1"],
+      [1, "done", "t1"],
+      [3, "done", "t2"],
+    ]);
+    expect(merged.set.done).toBe(3);
+  });
+
+  it("keeps the rows nothing changed, and returns the same data when nothing changed at all", () => {
+    const data = { set: set(1, "2026-01-01T00:00:02.000Z"), captions: [caption(0, "done", "t1"), caption(1, "pending", "t0")] };
+    const patched = mergeCaptions(data, [caption(1, "done", "t1")], null);
+    expect(patched.captions[0]).toBe(data.captions[0]);
+    expect(patched.captions[1]?.status).toBe("done");
+    expect(mergeCaptions(data, [caption(0, "pending", "t0")], set(0, "2026-01-01T00:00:01.000Z"))).toBe(data);
   });
 });

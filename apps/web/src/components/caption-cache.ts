@@ -10,8 +10,31 @@ export const newer = <T extends { updatedAt: string }>(current: T, next: T) => (
 
 /** Patches one caption (inserted in image order if missing) and, when given, the set. */
 export function mergeCaption(data: CaptionSetData, caption: CaptionSnapshot, set: CaptionSetSnapshot | null): CaptionSetData {
-  const captions = data.captions.some((c) => c.id === caption.id)
-    ? data.captions.map((c) => (c.id === caption.id ? newer(c, caption) : c))
-    : [...data.captions, caption].sort((a, b) => a.imageIndex - b.imageIndex);
-  return { set: set ? newer(data.set, set) : data.set, captions };
+  return mergeCaptions(data, [caption], set);
+}
+
+/**
+ * Patches many captions in one pass over the set's rows (a run of 5,000 images lands hundreds a
+ * second: one pass per caption would be quadratic). Rows nothing changed keep their identity, so
+ * memoized rows skip rendering; an unchanged set returns `data` itself.
+ */
+export function mergeCaptions(data: CaptionSetData, incoming: readonly CaptionSnapshot[], set: CaptionSetSnapshot | null): CaptionSetData {
+  const byId = new Map<string, CaptionSnapshot>();
+  for (const caption of incoming) {
+    const seen = byId.get(caption.id);
+    byId.set(caption.id, seen ? newer(seen, caption) : caption);
+  }
+  let changed = false;
+  const patched = data.captions.map((current) => {
+    const next = byId.get(current.id);
+    if (!next) return current;
+    byId.delete(current.id);
+    const merged = newer(current, next);
+    if (merged !== current) changed = true;
+    return merged;
+  });
+  const missing = [...byId.values()];
+  const captions = missing.length > 0 ? [...patched, ...missing].sort((a, b) => a.imageIndex - b.imageIndex) : changed ? patched : data.captions;
+  const nextSet = set ? newer(data.set, set) : data.set;
+  return captions === data.captions && nextSet === data.set ? data : { set: nextSet, captions };
 }

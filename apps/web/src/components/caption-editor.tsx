@@ -1,14 +1,15 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { CaptionSnapshot } from "@spellcast/core/captions/schema";
 
-import { useTRPC, useTRPCClient } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 import type { CaptionSetData } from "./caption-cache";
 import { mergeCaption } from "./caption-cache";
+import { CaptionVersions } from "./caption-versions";
 import { toUserMessage } from "./error-message";
 
 /** Inline edit of one caption, and its versions (revert writes the old text as a new version). */
@@ -17,14 +18,6 @@ export function CaptionEditor({ caption }: { caption: CaptionSnapshot }) {
   const queryClient = useQueryClient();
   const [text, setText] = useState<string | null>(null);
   const [showVersions, setShowVersions] = useState(false);
-  // Keyed by the caption's `updatedAt` too: any change (this editor, a bulk replace or prefix, another
-  // tab) reaches the row as a new snapshot, and an open list of versions then reads the new one.
-  const trpcClient = useTRPCClient();
-  const versions = useQuery({
-    queryKey: [...trpc.captions.versions.queryKey({ captionId: caption.id }), { at: caption.updatedAt }],
-    queryFn: () => trpcClient.captions.versions.query({ captionId: caption.id }),
-    enabled: showVersions,
-  });
   const applied = (next: CaptionSnapshot) => {
     queryClient.setQueryData<CaptionSetData>(trpc.captions.get.queryKey({ setId: caption.captionSetId }), (old) => (old ? mergeCaption(old, next, null) : old));
     setText(null);
@@ -66,24 +59,7 @@ export function CaptionEditor({ caption }: { caption: CaptionSnapshot }) {
           </div>
         </form>
       )}
-      {showVersions && versions.data && (
-        <ol className="stack" aria-label="Versions">
-          {versions.data.map((v) => (
-            <li key={v.version} className="caption-version" data-testid="caption-version">
-              <span className="muted">
-                v{v.version}
-                {v.editedBy ? " (edited)" : " (spell)"}
-              </span>
-              <span>{v.text}</span>
-              {v.text !== caption.text && (
-                <button type="button" className="button button--small" disabled={revert.isPending} onClick={() => revert.mutate({ captionId: caption.id, version: v.version })}>
-                  Revert
-                </button>
-              )}
-            </li>
-          ))}
-        </ol>
-      )}
+      {showVersions && <CaptionVersions caption={caption} onRevert={(version) => revert.mutate({ captionId: caption.id, version })} reverting={revert.isPending} />}
       {error && <p className="field__error">{toUserMessage(error)}</p>}
     </div>
   );

@@ -1,16 +1,29 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 
+import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
 import { captionEventPayloadSchema, captionSetEventPayloadSchema } from "@spellcast/core/captions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
 import type { CaptionSetData } from "./caption-cache";
-import { mergeCaption, newer } from "./caption-cache";
+import { mergeCaptions, newer } from "./caption-cache";
 import { useStreamEvent } from "./event-stream-provider";
+import { createFrameBatch } from "./frame-batch";
 
-/** Patches `captions.get` for one set from the tab's event stream; a fresh stream refetches once. */
+/** What one event brings: a caption with its set (`caption_updated`), or the set alone. */
+interface Landed {
+  caption: CaptionSnapshot | null;
+  set: CaptionSetSnapshot;
+}
+
+/**
+ * Patches `captions.get` for one set from the tab's event stream, once a frame with everything
+ * that arrived since the last (a 5,000-image run lands hundreds of captions a second); a fresh
+ * stream refetches once.
+ */
 export function useCaptionLiveUpdates(setId: string | null) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -24,19 +37,30 @@ export function useCaptionLiveUpdates(setId: string | null) {
     const loaded = queryClient.getQueryData<CaptionSetData>(key) !== undefined;
     if (!loaded || queryClient.isFetching({ queryKey: key }) > 0) void queryClient.invalidateQueries({ queryKey: key });
   };
+  const apply = (all: Landed[]) => {
+    const landed = all.filter((l) => l.set.id === setId); // the page may have moved to another set meanwhile
+    if (!key || landed.length === 0) return;
+    readAgainIfLoading();
+    const captions = landed.flatMap((l) => (l.caption ? [l.caption] : []));
+    const set = landed.map((l) => l.set).reduce(newer);
+    queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? mergeCaptions(old, captions, set) : old));
+    // Re-opened runs (resume, re-run failed) change rows in bulk: read them once.
+    if (landed.some((l) => l.caption === null && l.set.status === "in_progress")) void queryClient.invalidateQueries({ queryKey: key });
+  };
+  const latestApply = useRef(apply);
+  useEffect(() => {
+    latestApply.current = apply;
+  });
+  const [batch] = useState(() => createFrameBatch<Landed>((landed) => latestApply.current(landed)));
+  useEffect(() => () => batch.dispose(), [batch]);
+
   useStreamEvent("caption_updated", (event) => {
     const parsed = captionEventPayloadSchema.safeParse(event.payload);
-    if (!key || !parsed.success || parsed.data.set.id !== setId) return;
-    readAgainIfLoading();
-    queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? mergeCaption(old, parsed.data.caption, parsed.data.set) : old));
+    if (parsed.success && parsed.data.set.id === setId) batch.push({ caption: parsed.data.caption, set: parsed.data.set });
   });
   useStreamEvent("caption_set_updated", (event) => {
     const parsed = captionSetEventPayloadSchema.safeParse(event.payload);
-    if (!key || !parsed.success || parsed.data.set.id !== setId) return;
-    readAgainIfLoading();
-    queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? { ...old, set: newer(old.set, parsed.data.set) } : old));
-    // Re-opened runs (resume, re-run failed) change rows in bulk: read them once.
-    if (parsed.data.set.status === "in_progress") void queryClient.invalidateQueries({ queryKey: key });
+    if (parsed.success && parsed.data.set.id === setId) batch.push({ caption: null, set: parsed.data.set });
   });
   useStreamEvent("cursor", () => {
     if (key) void queryClient.invalidateQueries({ queryKey: key });

@@ -7,9 +7,8 @@ import type { CaptionSetSnapshot } from "@spellcast/core/captions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
-import { CaptionEditor } from "./caption-editor";
 import { CaptionProgress } from "./caption-progress";
-import { CaptionRow } from "./caption-row";
+import { CaptionList } from "./caption-list";
 import { CaptionSetActions } from "./caption-set-actions";
 import { CaptionTools } from "./caption-tools";
 import { useCaptionLiveUpdates } from "./caption-live-updates";
@@ -95,13 +94,7 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
           <h2 className="card__title" id="captions-title">
             Images and captions
           </h2>
-          <ul className="caption-list">
-            {captions.map((caption) => (
-              <CaptionRow key={caption.id} caption={caption} datasetId={datasetId}>
-                <CaptionEditor caption={caption} />
-              </CaptionRow>
-            ))}
-          </ul>
+          <CaptionList captions={captions} datasetId={datasetId} />
         </section>
       </div>
     </>

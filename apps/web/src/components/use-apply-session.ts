@@ -13,7 +13,8 @@ import { useGenerationLiveStore } from "./generation-live-store";
 
 /**
  * Puts one snapshot everywhere the tab keeps it, at once: the live store, every cached
- * `generations.list` (patched or inserted in order) and the cached `generations.get` of that id.
+ * `generations.list` (patched or inserted in order; not for spell steps, which it never lists)
+ * and the cached `generations.get` of that id.
  */
 export function useApplySession(): (snapshot: SessionSnapshot) => void {
   const trpc = useTRPC();
@@ -22,9 +23,12 @@ export function useApplySession(): (snapshot: SessionSnapshot) => void {
   return useCallback(
     (snapshot: SessionSnapshot) => {
       const merged = store.noteSnapshot(snapshot);
-      queryClient.setQueriesData<GenerationsData>({ queryKey: trpc.generations.list.infiniteQueryKey() }, (data) =>
-        patchPages(data, merged),
-      );
+      // The list holds single generations only: a caption run's thousands of steps never patch it.
+      if (merged.castId === null) {
+        queryClient.setQueriesData<GenerationsData>({ queryKey: trpc.generations.list.infiniteQueryKey() }, (data) =>
+          patchPages(data, merged),
+        );
+      }
       queryClient.setQueryData(trpc.generations.get.queryKey({ id: merged.id }), (current) =>
         current ? mergeSnapshot(current, merged) : undefined,
       );
