@@ -14,6 +14,7 @@ import { CastStatusBadge } from "./cast-status-badge";
 import { CastStepList } from "./cast-step-list";
 import { castPlanCost } from "./cast-steps";
 import { DateTime } from "./date-time";
+import { useFollowCastSteps } from "./event-stream-provider";
 import { errorCode, toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { formatCredits } from "./format-credits";
@@ -31,6 +32,7 @@ const back = (
 export function CastView({ castId }: { castId: string }) {
   const trpc = useTRPC();
   const fallback = useStreamFallbackInterval();
+  useFollowCastSteps(castId);
   // Without the stream an active cast is read again now and then; an ended one never changes.
   const query = useQuery({
     ...trpc.casts.get.queryOptions({ castId }),

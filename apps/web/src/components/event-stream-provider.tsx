@@ -28,6 +28,10 @@ interface EventStreamContextValue {
   status: StreamStatus;
   /** Registers a handler for one event type; returns its removal. */
   subscribe: <T extends StreamEventType>(type: T, handler: Handler<T>) => () => void;
+  /** Asks for a caption-run cast's step events (the stream leaves the others out); returns its removal. */
+  follow: (castId: string) => () => void;
+  /** The caption-run casts whose step events the stream carries, sorted. */
+  followed: readonly string[];
   /** For the connection: the current handlers and the status setter. */
   handlersFor: (type: StreamEventType) => Iterable<Handler>;
   setStatus: (status: StreamStatus) => void;
@@ -36,11 +40,16 @@ interface EventStreamContextValue {
 const EventStreamContext = createContext<EventStreamContextValue>({
   status: "offline",
   subscribe: () => () => {},
+  follow: () => () => {},
+  followed: [],
   handlersFor: () => [],
   setStatus: () => {},
 });
 
 const MAX_BACKOFF_MS = 30_000;
+/** The server's limit on followed casts (a tab shows one cast page at a time). */
+const MAX_FOLLOWED = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isAuthError(err: unknown): boolean {
   if (!(err instanceof TRPCClientError)) return false;
@@ -56,8 +65,25 @@ function isAuthError(err: unknown): boolean {
  */
 export function EventStreamProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<StreamStatus>("offline");
+  const [followed, setFollowed] = useState<readonly string[]>([]);
   const [registry] = useState(() => {
     const handlers = new Map<StreamEventType, Set<Handler>>();
+    const follows = new Map<string, number>();
+    const publish = () => {
+      const next = [...follows.keys()].sort().slice(0, MAX_FOLLOWED);
+      setFollowed((prev) => (prev.join() === next.join() ? prev : next));
+    };
+    const follow = (castId: string) => {
+      if (!UUID.test(castId)) return () => {}; // a mistyped address must not get the whole stream refused
+      follows.set(castId, (follows.get(castId) ?? 0) + 1);
+      publish();
+      return () => {
+        const left = (follows.get(castId) ?? 1) - 1;
+        if (left > 0) follows.set(castId, left);
+        else follows.delete(castId);
+        publish();
+      };
+    };
     const subscribe: EventStreamContextValue["subscribe"] = (type, handler) => {
       const set = handlers.get(type) ?? new Set<Handler>();
       handlers.set(type, set);
@@ -65,9 +91,9 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
       set.add(h);
       return () => set.delete(h);
     };
-    return { subscribe, handlersFor: (type: StreamEventType): Iterable<Handler> => handlers.get(type) ?? [] };
+    return { subscribe, follow, handlersFor: (type: StreamEventType): Iterable<Handler> => handlers.get(type) ?? [] };
   });
-  const value = useMemo(() => ({ ...registry, status, setStatus }), [registry, status]);
+  const value = useMemo(() => ({ ...registry, followed, status, setStatus }), [registry, followed, status]);
   return <EventStreamContext.Provider value={value}>{children}</EventStreamContext.Provider>;
 }
 
@@ -76,11 +102,15 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
  * link resumes a dropped connection itself, sending the last tracked id; if the subscription ends
  * for good (a non-retryable error, the server's max duration), this restarts it from the same id
  * after a backoff, so no event is lost either way. Each event goes to the handlers of its type.
+ * Caption runs' step events (thousands a minute) come only for the casts a page follows: when
+ * that list changes, the subscription is reopened from the last event id.
  */
 export function EventStreamConnection() {
   const client = useTRPCClient();
-  const { handlersFor, setStatus } = useContext(EventStreamContext);
+  const { handlersFor, setStatus, followed } = useContext(EventStreamContext);
   const lastEventId = useRef<string | null>(null);
+  const following = useRef(followed);
+  const reopen = useRef<() => void>(() => {});
 
   useEffect(() => {
     let disposed = false;
@@ -88,6 +118,8 @@ export function EventStreamConnection() {
     let failures = 0;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let subscription: { unsubscribe: () => void } | null = null;
+    // Callbacks of a subscription replaced by a reopen are ignored.
+    let generation = 0;
 
     const dispatch = (event: StreamEventOf<StreamEventType>) => {
       for (const handler of handlersFor(event.type)) {
@@ -109,11 +141,13 @@ export function EventStreamConnection() {
     };
 
     function start() {
+      const mine = ++generation;
+      const current = () => !disposed && mine === generation;
       subscription = client.events.stream.subscribe(
-        { lastEventId: lastEventId.current },
+        { lastEventId: lastEventId.current, captionRunSteps: { follow: [...following.current] } },
         {
           onConnectionStateChange: (state) => {
-            if (disposed) return;
+            if (!current()) return;
             if (state.state === "pending") {
               everConnected = true;
               failures = 0;
@@ -123,6 +157,7 @@ export function EventStreamConnection() {
             }
           },
           onData: (item) => {
+            if (!current()) return;
             if ("id" in item && "data" in item) {
               lastEventId.current = item.id;
               dispatch(item.data);
@@ -131,14 +166,23 @@ export function EventStreamConnection() {
             }
           },
           onError: (err) => {
+            if (!current()) return;
             if (!isAuthError(err)) return restartLater();
             subscription = null;
-            if (!disposed) setStatus("offline");
+            setStatus("offline");
           },
-          onComplete: restartLater,
+          onComplete: () => {
+            if (current()) restartLater();
+          },
         },
       );
     }
+    reopen.current = () => {
+      clearTimeout(retry);
+      generation += 1;
+      subscription?.unsubscribe();
+      start();
+    };
 
     setStatus("connecting");
     start();
@@ -149,6 +193,12 @@ export function EventStreamConnection() {
       setStatus("offline");
     };
   }, [client, handlersFor, setStatus]);
+
+  useEffect(() => {
+    if (following.current === followed) return;
+    following.current = followed;
+    reopen.current();
+  }, [followed]);
 
   return null;
 }
@@ -166,4 +216,10 @@ export function useStreamEvent<T extends StreamEventType>(type: T, handler: Hand
     latest.current = handler;
   });
   useEffect(() => subscribe(type, (event) => latest.current(event)), [subscribe, type]);
+}
+
+/** While mounted, the tab's stream carries this cast's step events even when it belongs to a caption run. */
+export function useFollowCastSteps(castId: string) {
+  const { follow } = useContext(EventStreamContext);
+  useEffect(() => follow(castId), [follow, castId]);
 }

@@ -9,45 +9,14 @@ import { events, users } from "@spellcast/db";
 import { createContext } from "../context";
 import { appRouter } from "../root";
 import { createApiHarness } from "../testing/api-harness";
-import { createCallerFactory } from "../trpc";
+import { openStream as openStreamWith, waitFor } from "../testing/open-stream";
 
 // No welcome grant: these tests count every event in a new user's log.
 const api = createApiHarness({ startingCredits: 0 });
 afterAll(() => api.cleanup());
-const createCaller = createCallerFactory(appRouter);
 
-/** Drives events.stream through the real tRPC caller; every stream is aborted by the test. */
-function openStream(cookie: string, lastEventId?: string | null, deps = api.deps) {
-  const ac = new AbortController();
-  const caller = createCaller(createContext(deps, new Headers({ cookie })), { signal: ac.signal });
-  const items: Awaited<ReturnType<typeof caller.events.stream>> extends AsyncIterable<infer T> ? T[] : never = [];
-  let failure: unknown = null;
-  const done = (async () => {
-    const iterable = await caller.events.stream({ lastEventId });
-    for await (const item of iterable) items.push(item);
-  })().catch((err: unknown) => {
-    failure = err;
-  });
-  return {
-    items,
-    failure: () => failure,
-    /** The tracked log events received so far (the cursor and untracked items left out). */
-    logIds: () => items.flatMap((i) => (Array.isArray(i) && i[1].type !== "cursor" ? [i[0]] : [])),
-    until: (predicate: () => boolean, what: string, ms = 10_000) => waitFor(predicate, what, ms),
-    stop: async () => {
-      ac.abort();
-      await done;
-    },
-  };
-}
-
-async function waitFor(predicate: () => boolean, what: string, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** events.stream as `cookie`'s user sees it (`deps`: another hub, for the shutdown test). */
+const openStream = (cookie: string, lastEventId?: string | null, deps = api.deps) => openStreamWith(deps, cookie, { lastEventId });
 
 async function append(userId: string, n = 1, type: "session_created" | "credits_changed" = "session_created") {
   const ids: string[] = [];

@@ -7,6 +7,7 @@ import { readEventsAfter, readLatestEventId, toLogStreamEvent } from "@spellcast
 
 import type { Context } from "../context";
 import { toTRPCError } from "../errors";
+import { captionRunStepsSchema, createStepScope } from "./event-scope";
 import { protectedProcedure } from "../trpc";
 
 /** Rows per read; a backlog is read in batches of this many, ascending. */
@@ -17,7 +18,10 @@ const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
 /** An API-key stream re-checks its key this often, and before each read of the log. */
 export const STREAM_AUTH_RECHECK_MS = 30_000;
 
-export const eventsStreamInputSchema = z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() });
+export const eventsStreamInputSchema = z.object({
+  lastEventId: z.string().regex(/^\d+$/).nullish(),
+  captionRunSteps: captionRunStepsSchema,
+});
 
 /** Wraps a database read: a failure ends the stream with a 503, which clients retry and resume. */
 async function guardRead<T>(ctx: Context, userId: string, read: Promise<T>): Promise<T> {
@@ -55,10 +59,12 @@ export const eventsRouter = {
    * The caller's own event log, live: listen first, backfill after `lastEventId`, then re-read
    * after the last yielded id on every wake-up. Log rows are `tracked(id, event)`; without
    * `lastEventId` a tracked cursor comes first; ephemeral progress is yielded untracked.
+   * `captionRunSteps` can leave out caption runs' step events (event-scope.ts).
    */
   stream: protectedProcedure.input(eventsStreamInputSchema).subscription(async function* ({ ctx, input, signal }) {
     const userId = ctx.caller.id;
     const hub = ctx.eventHub;
+    const inScope = createStepScope(ctx.db, userId, input.captionRunSteps);
     let cursor: bigint | null = input.lastEventId == null ? null : BigInt(input.lastEventId);
     if (cursor !== null && cursor > MAX_EVENT_ID) throw new TRPCError({ code: "BAD_REQUEST", message: "lastEventId out of range" });
 
@@ -121,13 +127,16 @@ export const eventsRouter = {
         for (;;) {
           const afterId: bigint = cursor;
           const rows = await guardRead(ctx, userId, readEventsAfter(ctx.db, { userId, afterId, limit: EVENTS_BATCH }));
+          const read: LogStreamEvent[] = [];
           for (const row of rows) {
             if (row.id <= cursor) continue; // never yield an id at or below the last one yielded
             cursor = row.id;
             const event: LogStreamEvent | null = toLogStreamEvent(row);
-            if (event) yield tracked(event.id, event);
+            if (event) read.push(event);
             else ctx.logger.warn({ userId, eventId: String(row.id), type: row.type }, "events.stream.unknown_type");
           }
+          // The cursor passes the events left out too: a resume re-reads and leaves them out again.
+          for (const event of await guardRead(ctx, userId, inScope(read))) yield tracked(event.id, event);
           if (rows.length < EVENTS_BATCH) break;
         }
       }

@@ -1,9 +1,10 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { casts } from "@spellcast/db";
 
 import { DomainError } from "../errors";
+import { anyOf } from "../lib/any-of";
 import type { TimeCursor } from "../lib/keyset";
 import { newestFirst, olderThan, pageOf } from "../lib/keyset";
 import { assertUuid } from "../spells/manage-spells";
@@ -38,4 +39,14 @@ export async function listCasts(
     .orderBy(...newestFirst(casts.createdAt, casts.id))
     .limit(params.limit + 1);
   return pageOf(rows, params.limit, toCastSnapshot);
+}
+
+/** Which of `castIds` are casts of a caption run (the others are single casts, or none of `userId`'s). */
+export async function captionRunCastIds(db: DbOrTx, params: { userId: string; castIds: readonly string[] }): Promise<Set<string>> {
+  if (params.castIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: casts.id })
+    .from(casts)
+    .where(and(anyOf(casts.id, params.castIds), eq(casts.userId, params.userId), isNotNull(casts.captionSetId)));
+  return new Set(rows.map((r) => r.id));
 }
