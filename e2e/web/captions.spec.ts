@@ -171,6 +171,22 @@ test("an image that fails says at which step and why, what came back and what wa
     await expect(status).toHaveAttribute("data-status", "completed_with_errors");
 
     const failedName = (await failed.getAttribute("data-file-name")) ?? "";
+    // The list narrows to the failed image, then to a search (by file name or caption text).
+    const rows = page.getByTestId("caption-row");
+    await page.getByTestId("caption-filter-failed").click();
+    await expect(page.getByTestId("caption-filter-failed")).toHaveText("Failed 1");
+    await expect(rows).toHaveCount(1);
+    await expect(rows).toHaveAttribute("data-file-name", failedName);
+    await page.getByTestId("caption-filter-pending").click();
+    await expect(page.getByTestId("caption-list-empty")).toHaveText("No pending captions.");
+    await page.getByTestId("caption-filter-all").click();
+    await expect(rows).toHaveCount(3);
+    await page.getByLabel("Search captions").fill(failedName.toUpperCase());
+    await expect(rows).toHaveCount(1);
+    await page.getByLabel("Search captions").fill("no such words anywhere");
+    await expect(page.getByTestId("caption-list-empty")).toHaveText("No caption matches this search.");
+    await page.getByLabel("Search captions").fill("");
+    await expect(rows).toHaveCount(3);
     // A re-run casts the image again, every step: one cast of the spell.
     await page.getByRole("button", { name: "Re-run failed (1) · 3 credits" }).click();
     await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
