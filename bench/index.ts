@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   events: async () => (await import("./events")).runEventsBench(),
   generations: async () => (await import("./generations")).runGenerationsBench(),
   captions: async () => (await import("./captions")).runCaptionsBench(),
+  "caption-page": async () => (await import("./caption-page")).runCaptionPageBench(),
 };
 
 const names = process.argv.slice(2);

@@ -8,6 +8,8 @@ import { strFromU8, unzipSync } from "fflate";
 import sharp from "sharp";
 
 import { addSimFaults, uniqueToken } from "../support/generations";
+import { signUpOverHttp } from "../support/http-auth";
+import { cookiesFor, datasetOverHttp, mutateOverHttp, queryOverHttp } from "../support/http-api";
 import { attachScreenshot, createSpell } from "../support/pages";
 import { newUser, signUp } from "../support/users";
 
@@ -271,4 +273,26 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("a set of 130 images shows its first 100 rows, then the rest on request", async ({ page, context, baseURL }) => {
+  const base = baseURL ?? "";
+  const cookie = await signUpOverHttp(base, newUser("Big set"));
+  const dataset = await datasetOverHttp(base, cookie, "E2E 130 images", 130);
+  const spells = await queryOverHttp<Array<{ id: string; name: string }>>(base, cookie, "spells.list", {});
+  const caption = spells.find((s) => s.name === "Caption");
+  if (!caption) throw new Error("no built-in Caption spell");
+  // A budget of one image: the run pauses with one caption done and 129 pending, each a row.
+  const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: caption.id, budget: 3 });
+  await context.addCookies(cookiesFor(base, cookie));
+  await page.goto(`/datasets/${dataset.id}/captions?set=${set.id}`);
+  await expect(page.getByTestId("caption-set-status")).toHaveAttribute("data-status", "paused", { timeout: 30_000 });
+  const rows = page.getByTestId("caption-row");
+  await expect(rows).toHaveCount(100);
+  await expect(page.getByTestId("caption-list-count")).toHaveText("Showing 100 of 130 captions");
+  await expect(page.getByTestId("caption-filter-pending")).toHaveText("Pending 129");
+  await page.getByRole("button", { name: "Show 30 more" }).click();
+  await expect(rows).toHaveCount(130);
+  await expect(rows.last()).toHaveAttribute("data-file-name", "img_00129.png");
+  await expect(page.getByTestId("caption-list-count")).toHaveCount(0);
 });

@@ -1,18 +1,25 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { creditsChangedPayloadSchema } from "@spellcast/core/credits/schema";
 
 import { useTRPC } from "~/trpc/react";
 
 import { useStreamEvent } from "./event-stream-provider";
+import { after, createFrameBatch } from "./frame-batch";
+
+/**
+ * History and holds are read again at most this often: a caption run's completion batches change
+ * the credits tens of times a second, and a read restarted at each would never finish.
+ */
+const LIST_REFRESH_MS = 500;
 
 /**
  * Keeps the credit queries live from the event stream: a `credits_changed` event carries the
  * account's new figures, which go straight into `credits.balance` (no refetch); history and holds
- * are refetched. A fresh stream's cursor refreshes everything once, covering whatever committed
+ * are refetched, at most every LIST_REFRESH_MS. A fresh stream's cursor refreshes everything once, covering whatever committed
  * between the first reads and the subscription.
  */
 export function CreditsLiveUpdates() {
@@ -21,17 +28,22 @@ export function CreditsLiveUpdates() {
   // Snapshots are applied one after another, in stream order.
   const queue = useRef<Promise<void>>(Promise.resolve());
 
-  const refreshLists = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.credits.history.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.credits.holds.queryKey() });
-  };
+  // One read of the lists after the changes of the last LIST_REFRESH_MS, however many there were
+  // (the client and the query keys are the same for the component's life).
+  const [changes] = useState(() =>
+    createFrameBatch<true>(() => {
+      void queryClient.invalidateQueries({ queryKey: trpc.credits.history.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.credits.holds.queryKey() });
+    }, after(LIST_REFRESH_MS)),
+  );
+  useEffect(() => () => changes.dispose(), [changes]);
 
   useStreamEvent("credits_changed", (event) => {
     const parsed = creditsChangedPayloadSchema.safeParse(event.payload);
     const balanceKey = trpc.credits.balance.queryKey();
     if (!parsed.success) {
       void queryClient.invalidateQueries({ queryKey: balanceKey });
-      refreshLists();
+      changes.push(true);
       return;
     }
     const { balance, held, available } = parsed.data;
@@ -40,12 +52,12 @@ export function CreditsLiveUpdates() {
       await queryClient.cancelQueries({ queryKey: balanceKey });
       queryClient.setQueryData(balanceKey, { balance, held, available });
     });
-    refreshLists();
+    changes.push(true);
   });
 
   useStreamEvent("cursor", () => {
     void queryClient.invalidateQueries({ queryKey: trpc.credits.balance.queryKey() });
-    refreshLists();
+    changes.push(true);
   });
 
   return null;

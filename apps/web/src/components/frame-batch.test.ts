@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { createFrameBatch } from "./frame-batch";
+import { after, createFrameBatch } from "./frame-batch";
 
 /** A scheduler the test advances by hand: one pending frame at most. */
 function manualFrames() {
@@ -40,5 +40,18 @@ describe("frame batch", () => {
     expect(frames.scheduled()).toBe(0);
     frames.paint();
     expect(flushed).toEqual([]);
+  });
+});
+
+describe("frame batch on a timer", () => {
+  it("flushes once per interval, after the last item of a burst", async () => {
+    const flushed: number[][] = [];
+    const batch = createFrameBatch<number>((items) => flushed.push(items), after(20));
+    for (let i = 0; i < 5; i++) batch.push(i);
+    expect(flushed).toEqual([]);
+    await new Promise((r) => setTimeout(r, 40));
+    batch.push(5);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(flushed).toEqual([[0, 1, 2, 3, 4], [5]]);
   });
 });

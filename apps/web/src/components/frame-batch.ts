@@ -10,6 +10,14 @@ export const nextFrame: Schedule = (run) => {
   return () => clearTimeout(timer);
 };
 
+/** Runs a callback after `ms` (a batch flushed at most that often, still after its last item). */
+export const after =
+  (ms: number): Schedule =>
+  (run) => {
+    const timer = setTimeout(run, ms);
+    return () => clearTimeout(timer);
+  };
+
 export interface FrameBatch<T> {
   push(item: T): void;
   /** Drops what is buffered and anything scheduled (unmount). */
