@@ -62,8 +62,9 @@ test("create a dataset, upload images (file picker and drop), see thumbnails; a 
     await expect(page.getByTestId("dataset-image")).toHaveCount(3);
     await expect(page.getByTestId("dataset-image-count")).toHaveText("3 images");
     await expect(page.getByTestId("upload-progress").locator('[data-status="added"]')).toHaveCount(3);
+    await expect(page.getByTestId("upload-summary")).toHaveText("3 files: 3 added");
     await expect.poll(() => thumbnailsLoaded(page)).toBe(true);
-    // Three requests run at once, so the order is the order of arrival; each tile names its file.
+    // Each tile names its file.
     await expect(page.getByTestId("dataset-image").filter({ hasText: "sunset.png" })).toContainText("640 × 400");
     await expect(page.getByTestId("dataset-image").filter({ hasText: "forest.png" })).toContainText("300 × 500");
     await attachScreenshot(page, testInfo, "dataset-grid");
@@ -72,6 +73,7 @@ test("create a dataset, upload images (file picker and drop), see thumbnails; a 
     const rejections = page.getByTestId("upload-rejections");
     await expect(rejections).toContainText("fake.png");
     await expect(rejections).toContainText("not a PNG, JPEG or WebP image");
+    await expect(page.getByTestId("upload-summary")).toHaveText("4 files: 3 added, 1 not added");
     await expect(page.getByTestId("dataset-image")).toHaveCount(3);
 
     await page.getByLabel("Add images").setInputFiles(copy);
@@ -111,6 +113,45 @@ test("create a dataset, upload images (file picker and drop), see thumbnails; a 
     } finally {
       await otherContext.close();
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("45 files at once: sent in requests of ten, counted in a summary rather than a row each; a repeat among them is named with its reason", async ({ page }) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-many-"));
+  try {
+    const files: string[] = [];
+    for (let i = 0; i < 44; i++) {
+      const file = path.join(dir, `tile_${String(i).padStart(2, "0")}.png`);
+      await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: i * 5, g: 120, b: 200 - i * 4 } } }).png().toFile(file);
+      files.push(file);
+    }
+    // The same bytes again, last in the drop: whichever of the two requests commits second is refused.
+    const repeat = path.join(dir, "tile copy.png");
+    await copyFile(files[0] ?? "", repeat);
+    files.push(repeat);
+    const requests: string[] = [];
+    page.on("request", (req) => {
+      if (req.method() === "POST" && /\/api\/datasets\/[^/]+\/images$/.test(req.url())) requests.push(req.url());
+    });
+
+    await signUp(page, newUser("Bulk Uploader"));
+    await page.goto("/datasets");
+    await page.getByLabel("Dataset name").fill("E2E many");
+    await page.getByRole("button", { name: "Create dataset" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "E2E many" })).toBeVisible();
+    await page.getByLabel("Add images").setInputFiles(files);
+
+    await expect(page.getByTestId("upload-summary")).toHaveText("45 files: 44 added, 1 not added");
+    await expect(page.getByTestId("dataset-image-count")).toHaveText("44 images");
+    await expect(page.getByTestId("dataset-image")).toHaveCount(44);
+    // No row per finished file: only the refusal is listed, with its reason.
+    await expect(page.getByTestId("upload-progress").locator("li")).toHaveCount(0);
+    await expect(page.getByTestId("upload-rejections")).toContainText(
+      /tile copy\.png: the same image is already in this dataset as "tile_00\.png"|tile_00\.png: the same image is already in this dataset as "tile copy\.png"/,
+    );
+    expect(requests).toHaveLength(5);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

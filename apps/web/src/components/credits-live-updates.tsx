@@ -8,7 +8,7 @@ import { creditsChangedPayloadSchema } from "@spellcast/core/credits/schema";
 import { useTRPC } from "~/trpc/react";
 
 import { useStreamEvent } from "./event-stream-provider";
-import { after, createFrameBatch } from "./frame-batch";
+import { atMostEvery, createFrameBatch } from "./frame-batch";
 
 /**
  * History and holds are read again at most this often: a caption run's completion batches change
@@ -34,7 +34,7 @@ export function CreditsLiveUpdates() {
     createFrameBatch<true>(() => {
       void queryClient.invalidateQueries({ queryKey: trpc.credits.history.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.credits.holds.queryKey() });
-    }, after(LIST_REFRESH_MS)),
+    }, atMostEvery(LIST_REFRESH_MS)),
   );
   useEffect(() => () => changes.dispose(), [changes]);
 

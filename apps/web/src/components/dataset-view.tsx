@@ -12,11 +12,8 @@ import { ConfirmDialog } from "./confirm-dialog";
 import { DatasetImageGrid } from "./dataset-image-grid";
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
-import { ImageUploadZone } from "./image-upload-zone";
+import { DatasetUploads } from "./dataset-uploads";
 import { PageHeader } from "./page-header";
-import { UploadProgressList } from "./upload-progress-list";
-import { UploadRejections } from "./upload-rejections";
-import { useImageUploads } from "./use-image-uploads";
 import { LoadMoreButton } from "./load-more-button";
 import { formatCount } from "./format-count";
 
@@ -39,7 +36,6 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
     void queryClient.invalidateQueries({ queryKey: trpc.datasets.get.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.datasets.list.queryKey() });
   }, [queryClient, trpc]);
-  const uploads = useImageUploads({ datasetId, maxUploadBytes, onUploaded: refresh });
 
   const remove = useMutation(
     trpc.datasets.delete.mutationOptions({
@@ -93,14 +89,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
         }
       />
       <div className="stack">
-        <section className="card" aria-labelledby="upload-title">
-          <h2 className="card__title" id="upload-title">
-            Upload images
-          </h2>
-          <ImageUploadZone onFiles={uploads.addFiles} maxUploadBytes={maxUploadBytes} maxImages={maxImages} />
-          <UploadProgressList items={uploads.items} />
-          <UploadRejections items={uploads.items} onClear={uploads.clearFinished} />
-        </section>
+        <DatasetUploads datasetId={datasetId} maxUploadBytes={maxUploadBytes} maxImages={maxImages} onUploaded={refresh} />
 
         <CaptionRunForm datasetId={datasetId} imageCount={dataset.imageCount} />
 

@@ -188,6 +188,7 @@ export function EventStreamConnection() {
     start();
     return () => {
       disposed = true;
+      reopen.current = () => {};
       clearTimeout(retry);
       subscription?.unsubscribe();
       setStatus("offline");

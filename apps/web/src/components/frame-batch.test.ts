@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { after, createFrameBatch } from "./frame-batch";
+import { atMostEvery, createFrameBatch } from "./frame-batch";
 
 /** A scheduler the test advances by hand: one pending frame at most. */
 function manualFrames() {
@@ -43,15 +43,19 @@ describe("frame batch", () => {
   });
 });
 
-describe("frame batch on a timer", () => {
-  it("flushes once per interval, after the last item of a burst", async () => {
+describe("frame batch at most every interval", () => {
+  it("flushes the first burst at once, then no sooner than the interval after, with everything since", async () => {
     const flushed: number[][] = [];
-    const batch = createFrameBatch<number>((items) => flushed.push(items), after(20));
-    for (let i = 0; i < 5; i++) batch.push(i);
-    expect(flushed).toEqual([]);
-    await new Promise((r) => setTimeout(r, 40));
-    batch.push(5);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(flushed).toEqual([[0, 1, 2, 3, 4], [5]]);
+    const batch = createFrameBatch<number>((items) => flushed.push(items), atMostEvery(60));
+    batch.push(0);
+    batch.push(1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(flushed).toEqual([[0, 1]]);
+    batch.push(2);
+    batch.push(3);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(flushed).toEqual([[0, 1]]);
+    await new Promise((r) => setTimeout(r, 70));
+    expect(flushed).toEqual([[0, 1], [2, 3]]);
   });
 });

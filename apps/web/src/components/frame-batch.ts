@@ -10,13 +10,23 @@ export const nextFrame: Schedule = (run) => {
   return () => clearTimeout(timer);
 };
 
-/** Runs a callback after `ms` (a batch flushed at most that often, still after its last item). */
-export const after =
-  (ms: number): Schedule =>
-  (run) => {
-    const timer = setTimeout(run, ms);
+/**
+ * Runs a callback as soon as `ms` have passed since the last run it made (at once the first time):
+ * a batch flushed at most that often, and still after the last item of a burst.
+ */
+export function atMostEvery(ms: number): Schedule {
+  let lastRun = -Infinity;
+  return (run) => {
+    const timer = setTimeout(
+      () => {
+        lastRun = Date.now();
+        run();
+      },
+      Math.max(0, lastRun + ms - Date.now()),
+    );
     return () => clearTimeout(timer);
   };
+}
 
 export interface FrameBatch<T> {
   push(item: T): void;

@@ -5,10 +5,10 @@ export interface PostFileResult {
 }
 
 /**
- * Sends one file as `multipart/form-data` with XMLHttpRequest, whose upload events (unlike fetch's)
- * report progress. Rejects only when the request never got an answer.
+ * Sends files as one `multipart/form-data` request (a `file` field each) with XMLHttpRequest, whose
+ * upload events (unlike fetch's) report progress. Rejects only when the request never got an answer.
  */
-export function postFile(url: string, file: File, onProgress: (fraction: number) => void): Promise<PostFileResult> {
+export function postFiles(url: string, files: readonly File[], onProgress: (fraction: number) => void): Promise<PostFileResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
@@ -20,7 +20,7 @@ export function postFile(url: string, file: File, onProgress: (fraction: number)
     xhr.onerror = () => reject(new Error("The upload did not reach the server (network error)"));
     xhr.onabort = () => reject(new Error("The upload was cancelled"));
     const form = new FormData();
-    form.append("file", file, file.name);
+    for (const file of files) form.append("file", file, file.name);
     xhr.send(form);
   });
 }

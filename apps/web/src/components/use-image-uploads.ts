@@ -1,11 +1,13 @@
 "use client";
 
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { UploadResult } from "@spellcast/core/datasets/schema";
 import { formatBytes } from "@spellcast/core/datasets/schema";
 
-import { postFile } from "./post-file";
+import { atMostEvery, createFrameBatch } from "./frame-batch";
+import { postFiles } from "./post-file";
+import { fileProgress, matchOutcomes, takeGroup } from "./upload-groups";
 
 export type UploadStatus = "waiting" | "uploading" | "added" | "rejected" | "failed";
 
@@ -22,8 +24,10 @@ export interface UploadItem {
   storedAs?: string;
 }
 
-/** Files sent at once; each is its own request, so each has its own progress and result. */
+/** Requests at once, each of up to 10 files (upload-groups.ts); each file gets its own progress and result. */
 const CONCURRENCY = 3;
+/** The dataset's images are read again at most this often while files keep landing. */
+const REFRESH_MS = 1_000;
 
 function isUploadResult(body: unknown): body is UploadResult {
   return typeof body === "object" && body !== null && "added" in body && "rejected" in body;
@@ -50,37 +54,72 @@ export function useImageUploads({
   const [items, setItems] = useState<UploadItem[]>([]);
   const queue = useRef<{ id: string; file: File }[]>([]);
   const active = useRef(0);
+  // Thousands of files send thousands of progress events: the list changes once a frame.
+  const [changes] = useState(() =>
+    createFrameBatch<{ id: string; patch: Partial<UploadItem> }>((batch) => {
+      const patches = new Map<string, Partial<UploadItem>>();
+      for (const { id, patch } of batch) patches.set(id, { ...patches.get(id), ...patch });
+      setItems((prev) => prev.map((item) => {
+        const patch = patches.get(item.id);
+        return patch ? { ...item, ...patch } : item;
+      }));
+    }),
+  );
+  // And the dataset is read again once a second at most, not once a file.
+  const uploaded = useRef(onUploaded);
+  useEffect(() => {
+    uploaded.current = onUploaded;
+  });
+  const [landed] = useState(() => createFrameBatch<true>(() => uploaded.current(), atMostEvery(REFRESH_MS)));
+  useEffect(
+    () => () => {
+      changes.dispose();
+      landed.dispose();
+    },
+    [changes, landed],
+  );
 
-  const update = useCallback((id: string, patch: Partial<UploadItem>) => {
-    setItems((prev) => prev.map((item) => (item.id === id ? { ...item, ...patch } : item)));
-  }, []);
+  const update = useCallback((id: string, patch: Partial<UploadItem>) => changes.push({ id, patch }), [changes]);
 
   const send = useCallback(
-    async ({ id, file }: { id: string; file: File }) => {
-      update(id, { status: "uploading" });
+    async (group: ReadonlyArray<{ id: string; file: File }>) => {
+      for (const { id } of group) update(id, { status: "uploading" });
+      const failAll = (reason: string) => {
+        for (const { id } of group) update(id, { status: "failed", reason });
+      };
       try {
         const url = `/api/datasets/${encodeURIComponent(datasetId)}/images`;
-        const { status, body } = await postFile(url, file, (progress) => update(id, { progress }));
-        if (status === 200 && isUploadResult(body)) {
-          const [added] = body.added;
-          const [rejected] = body.rejected;
-          if (added) update(id, { status: "added", progress: 1, storedAs: added.fileName });
-          else update(id, { status: "rejected", progress: 1, reason: rejected?.reason ?? "not added" });
-          if (added) onUploaded();
-        } else {
-          update(id, { status: "failed", reason: errorOf(body, status) });
-        }
+        const sizes = group.map((g) => g.file.size);
+        const { status, body } = await postFiles(
+          url,
+          group.map((g) => g.file),
+          (fraction) => {
+            const progress = fileProgress(sizes, fraction);
+            group.forEach(({ id }, i) => update(id, { progress: progress[i] ?? 0 }));
+          },
+        );
+        if (status !== 200 || !isUploadResult(body)) return failAll(errorOf(body, status));
+        const outcomes = matchOutcomes(
+          group.map((g) => g.file.name),
+          body,
+        );
+        group.forEach(({ id }, i) => {
+          const outcome = outcomes[i];
+          if (outcome?.status === "added") update(id, { status: "added", progress: 1, storedAs: outcome.storedAs });
+          else update(id, { status: "rejected", progress: 1, reason: outcome?.reason ?? "not added" });
+        });
+        if (body.added.length > 0) landed.push(true);
       } catch (err) {
-        update(id, { status: "failed", reason: err instanceof Error ? err.message : "The upload failed" });
+        failAll(err instanceof Error ? err.message : "The upload failed");
       }
     },
-    [datasetId, onUploaded, update],
+    [datasetId, landed, update],
   );
 
   const pump = useCallback(() => {
     while (active.current < CONCURRENCY) {
-      const next = queue.current.shift();
-      if (!next) return;
+      const next = takeGroup(queue.current);
+      if (next.length === 0) return;
       active.current += 1;
       void send(next).finally(() => {
         active.current -= 1;

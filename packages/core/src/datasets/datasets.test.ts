@@ -154,6 +154,26 @@ describe("dataset uploads", () => {
       [2, "CAT (3).png"],
     ]);
     expect(uniqueFileName("x", new Set(["x"]))).toBe("x (2)");
+    // Names with LIKE's wildcards collide only with themselves, in any case, across uploads.
+    const wild = await addImagesToDataset(db, storage, {
+      userId,
+      datasetId: ds.id,
+      files: [
+        { name: "a_b.png", bytes: await image("png", 16, 16, 3) },
+        { name: "100%.png", bytes: await image("png", 16, 16, 4) },
+      ],
+    });
+    const again = await addImagesToDataset(db, storage, {
+      userId,
+      datasetId: ds.id,
+      files: [
+        { name: "axb.png", bytes: await image("png", 16, 16, 5) },
+        { name: "A_B.png", bytes: await image("png", 16, 16, 6) },
+        { name: "100%.png", bytes: await image("png", 16, 16, 7) },
+        { name: "1000.png", bytes: await image("png", 16, 16, 8) },
+      ],
+    });
+    expect([...wild.added, ...again.added].map((a) => a.fileName)).toEqual(["a_b.png", "100%.png", "axb.png", "A_B (2).png", "100% (2).png", "1000.png"]);
     expect(sanitizeFileName("a\\..\\b.png")).toMatchObject({ ok: false });
     expect(sanitizeFileName("C:\\x.png")).toMatchObject({ ok: false });
     expect(sanitizeFileName("we<ird>.png")).toEqual({ ok: true, name: "we_ird_.png" });

@@ -34,12 +34,17 @@ export function sanitizeFileName(raw: string): FileNameCheck {
   return { ok: true, name: base };
 }
 
+/** "cat.png" → "cat": what every name `uniqueFileName` may give `name` starts with. */
+export function fileStem(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
 /** "cat.png" → "cat (2).png", "cat (3).png"… until the name is free in `taken` (compared case-insensitively). */
 export function uniqueFileName(name: string, taken: ReadonlySet<string>): string {
   if (!taken.has(name.toLowerCase())) return name;
-  const dot = name.lastIndexOf(".");
-  const stem = dot > 0 ? name.slice(0, dot) : name;
-  const ext = dot > 0 ? name.slice(dot) : "";
+  const stem = fileStem(name);
+  const ext = name.slice(stem.length);
   for (let n = 2; ; n++) {
     const candidate = `${stem} (${n})${ext}`;
     if (!taken.has(candidate.toLowerCase())) return candidate;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+
+import { fileProgress, matchOutcomes, takeGroup } from "./upload-groups";
+
+const queued = (...sizes: number[]) => sizes.map((size, i) => ({ id: `f${i}`, file: { size } }));
+
+describe("upload groups", () => {
+  it("takes files from the front up to the file and byte limits; a file over the byte limit goes alone", () => {
+    const queue = queued(1, 1, 1, 5, 9, 1);
+    expect(takeGroup(queue, 2, 4).map((q) => q.id)).toEqual(["f0", "f1"]);
+    expect(takeGroup(queue, 2, 4).map((q) => q.id)).toEqual(["f2"]);
+    expect(takeGroup(queue, 2, 4).map((q) => q.id)).toEqual(["f3"]);
+    expect(takeGroup(queue, 2, 4).map((q) => q.id)).toEqual(["f4"]);
+    expect(takeGroup(queue, 2, 4).map((q) => q.id)).toEqual(["f5"]);
+    expect(takeGroup(queue, 2, 4)).toEqual([]);
+  });
+
+  it("splits a request's progress over its files by their bytes, in order", () => {
+    expect(fileProgress([100, 300], 0)).toEqual([0, 0]);
+    expect(fileProgress([100, 300], 0.25)).toEqual([1, 0]);
+    expect(fileProgress([100, 300], 0.625)).toEqual([1, 0.5]);
+    expect(fileProgress([100, 300], 1)).toEqual([1, 1]);
+  });
+
+  it("matches the server's answer to the files: refused by name (first come first), the rest added in order", () => {
+    const image = (fileName: string) => ({ fileName }) as never;
+    const outcomes = matchOutcomes(["a.png", "fake.png", "b.png", "a.png"], {
+      added: [image("a.png"), image("b.png")],
+      rejected: [
+        { name: "fake.png", reason: "not a PNG, JPEG or WebP image" },
+        { name: "a.png", reason: "the same image is already in this dataset" },
+      ],
+    });
+    expect(outcomes).toEqual([
+      { status: "rejected", reason: "the same image is already in this dataset" },
+      { status: "rejected", reason: "not a PNG, JPEG or WebP image" },
+      { status: "added", storedAs: "a.png" },
+      { status: "added", storedAs: "b.png" },
+    ]);
+  });
+});

@@ -1,0 +1,50 @@
+import type { UploadResult } from "@spellcast/core/datasets/schema";
+
+/** Files per request, and bytes (a larger file goes alone): a request per file made 2,000 requests of 2,000 small images. */
+export const GROUP_FILES = 10;
+export const GROUP_BYTES = 8 * 1024 * 1024;
+
+/** Removes and returns the next request's files from the front of `queue` (at least one). */
+export function takeGroup<T extends { file: { size: number } }>(queue: T[], maxFiles = GROUP_FILES, maxBytes = GROUP_BYTES): T[] {
+  const group: T[] = [];
+  let bytes = 0;
+  for (const next of queue) {
+    if (group.length > 0 && (group.length >= maxFiles || bytes + next.file.size > maxBytes)) break;
+    group.push(next);
+    bytes += next.file.size;
+  }
+  queue.splice(0, group.length);
+  return group;
+}
+
+/** Each file's share of a request's progress (`fraction` of all its bytes sent), in order. */
+export function fileProgress(sizes: readonly number[], fraction: number): number[] {
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  let before = 0;
+  return sizes.map((size) => {
+    const sent = fraction * total - before;
+    before += size;
+    return size === 0 ? 1 : Math.min(1, Math.max(0, sent / size));
+  });
+}
+
+export type FileOutcome = { status: "added"; storedAs: string } | { status: "rejected"; reason: string };
+
+/**
+ * What became of each file of a request, in order: the server lists the refused by name and the
+ * added in upload order, so a file whose name is refused (first come, first matched) was refused
+ * and the others were added, one after another.
+ */
+export function matchOutcomes(names: readonly string[], result: UploadResult): FileOutcome[] {
+  const refused = [...result.rejected];
+  let next = 0;
+  return names.map((name) => {
+    const at = refused.findIndex((r) => r.name === name);
+    if (at >= 0) {
+      const [rejection] = refused.splice(at, 1);
+      return { status: "rejected", reason: rejection?.reason ?? "not added" };
+    }
+    const added = result.added[next++];
+    return added ? { status: "added", storedAs: added.fileName } : { status: "rejected", reason: "not added" };
+  });
+}
