@@ -1,20 +1,26 @@
 import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
+import type { Browser } from "@playwright/test";
 import { chromium } from "@playwright/test";
 import { eq } from "drizzle-orm";
+import sharp from "sharp";
 
 import { grantCredits } from "@spellcast/core";
 import { createDb, users } from "@spellcast/db";
 
 import globalSetup from "../e2e/support/global-setup";
 import { signUpOverHttp } from "../e2e/support/http-auth";
-import { cookiesFor, datasetOverHttp, mutateOverHttp, queryOverHttp } from "../e2e/support/http-api";
+import { cookiesFor, mutateOverHttp, queryOverHttp } from "../e2e/support/http-api";
 import { newUser } from "../e2e/support/users";
 
-// The captions page watching a big run, in Debian's Chromium against the production build and
+// The dataset and captions pages at scale, in Debian's Chromium against the production build and
 // the real stack (e2e's global setup: sim at 0 ms, worker, `next start`). In one invocation:
-// the run with no page open (baseline), then the same run with /datasets/:id/captions open —
+// the images uploaded from the dataset page's file picker, against the same files sent over HTTP
+// 100 to a request (baseline); the run with no page open (baseline), then the same run with
+// /datasets/:id/captions open —
 // how much the open page slows the run, how busy the page's main thread is (long tasks, frames),
 // and how late it shows the set completed after the flip commits; then a reload of the
 // completed page until its first rows show.
@@ -56,7 +62,12 @@ export async function runCaptionPageBench(): Promise<Record<string, unknown>> {
     const user = newUser("Bench watcher");
     const cookie = await signUpOverHttp(base, user);
     await grantFor(user.email, IMAGES * 3 * 2);
-    const dataset = await datasetOverHttp(base, cookie, "Bench captions", IMAGES);
+    const files = await writeImages(IMAGES);
+    const httpStarted = Date.now();
+    await uploadOverHttp(base, cookie, files.paths);
+    const httpUploadS = (Date.now() - httpStarted) / 1000;
+    const { dataset, uiUploadS } = await uploadFromPage(browser, base, cookie, files.paths);
+    await files.remove();
     const spells = await queryOverHttp<Array<{ id: string; name: string }>>(base, cookie, "spells.list", {});
     const spellId = spells.find((s) => s.name === "Caption")?.id;
     if (!spellId) throw new Error("no built-in Caption spell");
@@ -93,6 +104,9 @@ export async function runCaptionPageBench(): Promise<Record<string, unknown>> {
 
     const result = {
       images: IMAGES,
+      httpUploadS,
+      uiUploadS,
+      uploadRatio: round(uiUploadS / httpUploadS),
       aloneS,
       watchedS,
       slowdown: round(watchedS / aloneS),
@@ -107,6 +121,45 @@ export async function runCaptionPageBench(): Promise<Record<string, unknown>> {
     await browser.close();
     await teardown();
   }
+}
+
+/** `count` distinct small PNGs in a fresh folder. */
+async function writeImages(count: number) {
+  const dir = await mkdtemp(path.join(tmpdir(), "bench-caption-page-"));
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i % 256, g: (i >> 8) % 256, b: 7 } } }).png().toBuffer();
+    const file = path.join(dir, `img_${String(i).padStart(5, "0")}.png`);
+    await writeFile(file, png);
+    paths.push(file);
+  }
+  return { paths, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The baseline: the files into a dataset of their own over HTTP, 100 to a request (the route's limit), one request at a time. */
+async function uploadOverHttp(base: string, cookie: string, paths: readonly string[]) {
+  const dataset = await mutateOverHttp<{ id: string }>(base, cookie, "datasets.create", { name: "Bench upload (HTTP)" });
+  for (let start = 0; start < paths.length; start += 100) {
+    const form = new FormData();
+    for (const file of paths.slice(start, start + 100)) form.append("file", new Blob([new Uint8Array(await readFile(file))], { type: "image/png" }), path.basename(file));
+    const res = await fetch(`${base}/api/datasets/${dataset.id}/images`, { method: "POST", headers: { cookie, origin: base }, body: form });
+    if (!res.ok) throw new Error(`upload: HTTP ${res.status} ${await res.text()}`);
+  }
+}
+
+/** The files picked on a new dataset's page, until the dataset holds them all. */
+async function uploadFromPage(browser: Browser, base: string, cookie: string, paths: readonly string[]) {
+  const dataset = await mutateOverHttp<{ id: string }>(base, cookie, "datasets.create", { name: "Bench captions" });
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+  await context.addCookies(cookiesFor(base, cookie));
+  const page = await context.newPage();
+  await page.goto(`/datasets/${dataset.id}`);
+  const started = Date.now();
+  await page.getByLabel("Add images").setInputFiles([...paths]);
+  await page.getByTestId("upload-summary").and(page.getByText(`${paths.length.toLocaleString("en")} added`)).waitFor({ timeout: TIMEOUT_MS });
+  const uiUploadS = (Date.now() - started) / 1000;
+  await context.close();
+  return { dataset, uiUploadS };
 }
 
 function env(name: string): string {
