@@ -23,4 +23,7 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  // Signed in, the form redirects: wait for it (or for the form's error), so a goto right after is
+  // not cut off by it, nor the page it opens replaced.
+  await page.waitForFunction(() => window.location.pathname !== "/sign-in" || document.querySelector('[data-testid="form-error"]') !== null);
 }
