@@ -110,4 +110,18 @@ describe("caption runs", () => {
     expect(await h.db.select().from(casts).where(eq(casts.captionSetId, started.id))).toHaveLength(3);
     expect(await h.balance(userId)).toEqual({ balance: 1000 - set.spent, held: 0 });
   });
+
+  it("credits short of the run: it casts only the images the credits can finish, captions them, and pauses with nothing held", async () => {
+    // 10 credits, 3 per image: three images can be captioned. Holding each image's first step
+    // alone (2 credits) would start five, spend everything on JoyCaption and caption none.
+    const userId = await h.userWith(10);
+    const datasetId = await c.datasetWith(userId, 6);
+    const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID);
+    await c.waitForSet(userId, started.id, ["paused"], 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
+    expect(set).toMatchObject({ status: "paused", done: 3, failed: 0, spent: 9 });
+    expect(await h.db.select().from(casts).where(eq(casts.captionSetId, started.id))).toHaveLength(3);
+    expect(await h.balance(userId)).toEqual({ balance: 1, held: 0 });
+  });
 });

@@ -12,6 +12,7 @@ import { createLocalStorage } from "@spellcast/storage";
 import type { StepJob } from "../casts/schema";
 import { castInputSchema } from "../casts/schema";
 import { grantCredits } from "../credits/grant-credits";
+import { reserveCredits } from "../credits/reserve-credits";
 import { getBalance } from "../credits/read-credits";
 import { createTestUsers, createUserWithCredits, openTestDb } from "../credits/test-support";
 import { addImagesToDataset } from "../datasets/add-images";
@@ -132,14 +133,16 @@ describe("caption sets in core", () => {
   });
 
   it("a run and a resume larger than one batch: every image cast, every waiting cast continued, batch by batch", async () => {
-    // Credits for the five first steps (2 each), none left for the chatgpt steps after them.
-    const userId = await userWith(10);
+    // Credits for the five whole casts (3 each); then another hold takes what the chatgpt steps
+    // would need, so every cast waits after its first step.
+    const userId = await userWith(15);
     const datasetId = await datasetWith(userId, 5);
     const batches: StepJob[][] = [];
     const enqueue = async (j: StepJob[]) => void batches.push(j);
     const small = { ...options, batchSize: 2 };
     const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, small, enqueue);
     expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    await reserveCredits(db, { userId, amount: 5, subject: { type: "session", id: "elsewhere" }, key: `elsewhere-${set.id}` });
     const first = batches.flat();
     const results = await Promise.all(first.map((j) => completeStep(j, "a square")));
     expect(results.flatMap((r) => r.chain.next)).toHaveLength(0);

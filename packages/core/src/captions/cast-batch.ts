@@ -193,9 +193,11 @@ async function continuationsOf(tx: DbOrTx, waiting: CastRow[]): Promise<Continua
 const firstPaidCost = (steps: readonly SpellStep[]) => steps.map(stepCost).find((c) => c > 0) ?? 0;
 
 /**
- * How many new casts the credits (`available`, holds this transaction took counted: each needs
- * its first paid step's hold) and the budget allow (each needs its whole cost: a cast started is
- * one the budget lets finish). Takes their budget from the book.
+ * How many new casts the credits and the budget allow, each needing its whole cost: a cast
+ * started is one they let finish. Holding only a cast's first step would let a run short of
+ * credits start as many images as first steps fit, spend it all on them and caption none. The
+ * credits (`available`: holds this transaction took counted) must also cover what the user's
+ * active casts will still hold. Takes their budget and credits from the book.
  */
 async function howManyFit(
   book: SetBook,
@@ -204,9 +206,19 @@ async function howManyFit(
 ): Promise<number> {
   const { wanted, cost, castCost, available } = need;
   if (castCost === 0 || wanted === 0) return wanted;
-  const fit = Math.max(0, Math.min(wanted, cost > 0 ? Math.floor(available / cost) : wanted, Math.floor((await book.room(set.id)) / castCost)));
+  const byCredits = cost > 0 ? await fitByCredits(book, set, { wanted, castCost, available }) : wanted;
+  const fit = Math.max(0, Math.min(wanted, byCredits, Math.floor((await book.room(set.id)) / castCost)));
   book.admit(set.id, fit * castCost);
+  book.owe(set.userId, fit * (castCost - cost));
   return fit;
+}
+
+async function fitByCredits(book: SetBook, set: CaptionSetRow, need: { wanted: number; castCost: number; available: number }): Promise<number> {
+  const { wanted, castCost, available } = need;
+  // Plenty: twice a whole window and these casts could all finish, so what the active casts
+  // still owe is not read (a run with credits to spare skips a query per refill).
+  if (available >= (2 * set.castWindow + wanted) * castCost) return wanted;
+  return Math.floor((available - (await book.owed(set.userId))) / castCost);
 }
 
 /**

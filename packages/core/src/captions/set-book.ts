@@ -41,6 +41,14 @@ export interface SetBook {
   room(setId: string): Promise<number>;
   /** Takes `amount` of the room for new casts (their whole cost). */
   admit(setId: string, amount: number): void;
+  /**
+   * Credits the user's active casts will still need holds for (their steps after the one held
+   * now, and a step waiting for credits), as of this transaction's first call, plus what `owe`
+   * added since: new casts are admitted only if the credits cover these and their whole cost.
+   */
+  owed(userId: string): Promise<number>;
+  /** Counts the later steps of casts admitted in this transaction (their first step is held). */
+  owe(userId: string, amount: number): void;
   /** The set's active casts may take their next steps: it is in progress, or paused (no new casts). */
   open(setId: string): boolean;
   /** The set turns `paused` at the end (if it is still in progress). */
@@ -71,6 +79,7 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
     e.committed ??= await committedForSet(tx, setId);
     return e.row.budget - (e.row.spent + e.charged) - e.committed - e.admitted;
   };
+  const owedBy = new Map<string, { read: Promise<number>; added: number }>();
   return {
     row: (setId) => entries.get(setId)?.row ?? null,
     charge: (setId, amount) => {
@@ -79,6 +88,15 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
     room,
     admit: (setId, amount) => {
       entry(setId).admitted += amount;
+    },
+    async owed(userId) {
+      let e = owedBy.get(userId);
+      if (!e) owedBy.set(userId, (e = { read: owedForUser(tx, userId), added: 0 }));
+      return (await e.read) + e.added;
+    },
+    owe(userId, amount) {
+      const e = owedBy.get(userId);
+      if (e) e.added += amount;
     },
     open: (setId) => isOpenSet(entry(setId).row.status),
     pause: (setId) => {
@@ -133,4 +151,20 @@ export async function committedForSet(tx: DbOrTx, setId: string): Promise<number
     .where(and(eq(casts.captionSetId, setId), inArray(casts.status, ["queued", "running"])))
     .groupBy(casts.id);
   return rows.reduce((sum, r) => sum + Math.max(0, spellCost(castInputSchema.parse(r.input).steps) - Number(r.completedCost)), 0);
+}
+
+/**
+ * What the user's active casts (queued or running, waiting between steps included) will still
+ * need holds for: each one's whole cost less its completed steps and the step it holds now.
+ */
+export async function owedForUser(tx: DbOrTx, userId: string): Promise<number> {
+  const completedCost = sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)`;
+  const heldCost = sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} in ('queued', 'running') and ${generationSessions.reservationId} is not null), 0)`;
+  const rows = await tx
+    .select({ input: casts.input, completedCost, heldCost })
+    .from(casts)
+    .leftJoin(generationSessions, eq(generationSessions.castId, casts.id))
+    .where(and(eq(casts.userId, userId), inArray(casts.status, ["queued", "running"])))
+    .groupBy(casts.id);
+  return rows.reduce((sum, r) => sum + Math.max(0, spellCost(castInputSchema.parse(r.input).steps) - Number(r.completedCost) - Number(r.heldCost)), 0);
 }
