@@ -1,19 +1,18 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import type { Browser } from "@playwright/test";
 import { chromium } from "@playwright/test";
 import { eq } from "drizzle-orm";
-import sharp from "sharp";
 
 import { grantCredits } from "@spellcast/core";
 import { createDb, users } from "@spellcast/db";
 
 import globalSetup from "../e2e/support/global-setup";
 import { signUpOverHttp } from "../e2e/support/http-auth";
-import { cookiesFor, mutateOverHttp, queryOverHttp } from "../e2e/support/http-api";
+import { cookiesFor, mutateOverHttp, queryOverHttp, smallPngs, uploadOverHttp } from "../e2e/support/http-api";
 import { newUser } from "../e2e/support/users";
 
 // The dataset and captions pages at scale, in Debian's Chromium against the production build and
@@ -64,7 +63,8 @@ export async function runCaptionPageBench(): Promise<Record<string, unknown>> {
     await grantFor(user.email, IMAGES * 3 * 2);
     const files = await writeImages(IMAGES);
     const httpStarted = Date.now();
-    await uploadOverHttp(base, cookie, files.paths);
+    const baseline = await mutateOverHttp<{ id: string }>(base, cookie, "datasets.create", { name: "Bench upload (HTTP)" });
+    await uploadOverHttp(base, cookie, baseline.id, files.images);
     const httpUploadS = (Date.now() - httpStarted) / 1000;
     const { dataset, uiUploadS } = await uploadFromPage(browser, base, cookie, files.paths);
     await files.remove();
@@ -123,28 +123,12 @@ export async function runCaptionPageBench(): Promise<Record<string, unknown>> {
   }
 }
 
-/** `count` distinct small PNGs in a fresh folder. */
+/** `count` distinct small PNGs, in memory and written to a fresh folder (the file picker takes paths). */
 async function writeImages(count: number) {
   const dir = await mkdtemp(path.join(tmpdir(), "bench-caption-page-"));
-  const paths: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i % 256, g: (i >> 8) % 256, b: 7 } } }).png().toBuffer();
-    const file = path.join(dir, `img_${String(i).padStart(5, "0")}.png`);
-    await writeFile(file, png);
-    paths.push(file);
-  }
-  return { paths, remove: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** The baseline: the files into a dataset of their own over HTTP, 100 to a request (the route's limit), one request at a time. */
-async function uploadOverHttp(base: string, cookie: string, paths: readonly string[]) {
-  const dataset = await mutateOverHttp<{ id: string }>(base, cookie, "datasets.create", { name: "Bench upload (HTTP)" });
-  for (let start = 0; start < paths.length; start += 100) {
-    const form = new FormData();
-    for (const file of paths.slice(start, start + 100)) form.append("file", new Blob([new Uint8Array(await readFile(file))], { type: "image/png" }), path.basename(file));
-    const res = await fetch(`${base}/api/datasets/${dataset.id}/images`, { method: "POST", headers: { cookie, origin: base }, body: form });
-    if (!res.ok) throw new Error(`upload: HTTP ${res.status} ${await res.text()}`);
-  }
+  const images = await smallPngs(count);
+  for (const image of images) await writeFile(path.join(dir, image.name), image.bytes);
+  return { images, paths: images.map((image) => path.join(dir, image.name)), remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** The files picked on a new dataset's page, until the dataset holds them all. */

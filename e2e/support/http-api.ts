@@ -22,18 +22,30 @@ async function resultOf<T>(path: string, res: Response): Promise<T> {
   return (JSON.parse(text) as { result: { data: { json: T } } }).result.data.json;
 }
 
-/** A new dataset of `count` distinct small PNGs (`img_00000.png`…), uploaded 100 per request as the web form does. */
-export async function datasetOverHttp(baseURL: string, cookie: string, name: string, count: number): Promise<{ id: string }> {
-  const dataset = await mutateOverHttp<{ id: string }>(baseURL, cookie, "datasets.create", { name });
-  for (let start = 0; start < count; start += 100) {
+/** Images into a dataset over HTTP, 100 to a request (the route's limit), one request at a time. */
+export async function uploadOverHttp(baseURL: string, cookie: string, datasetId: string, files: ReadonlyArray<{ name: string; bytes: Uint8Array }>) {
+  for (let start = 0; start < files.length; start += 100) {
     const form = new FormData();
-    for (let i = start; i < Math.min(count, start + 100); i++) {
-      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i % 256, g: (i >> 8) % 256, b: 7 } } }).png().toBuffer();
-      form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), `img_${String(i).padStart(5, "0")}.png`);
-    }
-    const res = await fetch(`${baseURL}/api/datasets/${dataset.id}/images`, { method: "POST", headers: { cookie, origin: baseURL }, body: form });
+    for (const file of files.slice(start, start + 100)) form.append("file", new Blob([new Uint8Array(file.bytes)], { type: "image/png" }), file.name);
+    const res = await fetch(`${baseURL}/api/datasets/${datasetId}/images`, { method: "POST", headers: { cookie, origin: baseURL }, body: form });
     if (!res.ok) throw new Error(`upload: HTTP ${res.status} ${await res.text()}`);
   }
+}
+
+/** `count` distinct small PNGs, named `img_00000.png`…. */
+export async function smallPngs(count: number): Promise<Array<{ name: string; bytes: Uint8Array }>> {
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i % 256, g: (i >> 8) % 256, b: 7 } } }).png().toBuffer();
+    files.push({ name: `img_${String(i).padStart(5, "0")}.png`, bytes: new Uint8Array(png) });
+  }
+  return files;
+}
+
+/** A new dataset of `count` distinct small PNGs (`img_00000.png`…), uploaded over HTTP. */
+export async function datasetOverHttp(baseURL: string, cookie: string, name: string, count: number): Promise<{ id: string }> {
+  const dataset = await mutateOverHttp<{ id: string }>(baseURL, cookie, "datasets.create", { name });
+  await uploadOverHttp(baseURL, cookie, dataset.id, await smallPngs(count));
   return dataset;
 }
 

@@ -1,7 +1,6 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
 
 import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
 import { captionEventPayloadSchema, captionSetEventPayloadSchema } from "@spellcast/core/captions/schema";
@@ -11,7 +10,7 @@ import { useTRPC } from "~/trpc/react";
 import type { CaptionSetData } from "./caption-cache";
 import { mergeCaptions, newer } from "./caption-cache";
 import { useStreamEvent } from "./event-stream-provider";
-import { createFrameBatch } from "./frame-batch";
+import { useFrameBatch } from "./use-frame-batch";
 
 /** What one event brings: a caption with its set (`caption_updated`), or the set alone. */
 interface Landed {
@@ -47,12 +46,7 @@ export function useCaptionLiveUpdates(setId: string | null) {
     // Re-opened runs (resume, re-run failed) change rows in bulk: read them once.
     if (landed.some((l) => l.caption === null && l.set.status === "in_progress")) void queryClient.invalidateQueries({ queryKey: key });
   };
-  const latestApply = useRef(apply);
-  useEffect(() => {
-    latestApply.current = apply;
-  });
-  const [batch] = useState(() => createFrameBatch<Landed>((landed) => latestApply.current(landed)));
-  useEffect(() => () => batch.dispose(), [batch]);
+  const batch = useFrameBatch(apply);
 
   useStreamEvent("caption_updated", (event) => {
     const parsed = captionEventPayloadSchema.safeParse(event.payload);

@@ -1,14 +1,15 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useRef } from "react";
 
 import { creditsChangedPayloadSchema } from "@spellcast/core/credits/schema";
 
 import { useTRPC } from "~/trpc/react";
 
 import { useStreamEvent } from "./event-stream-provider";
-import { atMostEvery, createFrameBatch } from "./frame-batch";
+import { atMostEvery } from "./frame-batch";
+import { useFrameBatch } from "./use-frame-batch";
 
 /**
  * History and holds are read again at most this often: a caption run's completion batches change
@@ -28,15 +29,11 @@ export function CreditsLiveUpdates() {
   // Snapshots are applied one after another, in stream order.
   const queue = useRef<Promise<void>>(Promise.resolve());
 
-  // One read of the lists after the changes of the last LIST_REFRESH_MS, however many there were
-  // (the client and the query keys are the same for the component's life).
-  const [changes] = useState(() =>
-    createFrameBatch<true>(() => {
-      void queryClient.invalidateQueries({ queryKey: trpc.credits.history.pathKey() });
-      void queryClient.invalidateQueries({ queryKey: trpc.credits.holds.queryKey() });
-    }, atMostEvery(LIST_REFRESH_MS)),
-  );
-  useEffect(() => () => changes.dispose(), [changes]);
+  // One read of the lists after the changes of the last LIST_REFRESH_MS, however many there were.
+  const changes = useFrameBatch<true>(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.credits.history.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.credits.holds.queryKey() });
+  }, atMostEvery(LIST_REFRESH_MS));
 
   useStreamEvent("credits_changed", (event) => {
     const parsed = creditsChangedPayloadSchema.safeParse(event.payload);

@@ -3,6 +3,7 @@
 import { TRPCClientError } from "@trpc/client";
 import type { ReactNode } from "react";
 import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { z } from "zod";
 
 // Types only: the browser bundle must never pull in server code.
 import type { CursorStreamEvent, LogStreamEvent, ProgressStreamEvent } from "@spellcast/core";
@@ -49,7 +50,8 @@ const EventStreamContext = createContext<EventStreamContextValue>({
 const MAX_BACKOFF_MS = 30_000;
 /** The server's limit on followed casts (a tab shows one cast page at a time). */
 const MAX_FOLLOWED = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The server's own check of a followed id: anything it would refuse must not be sent.
+const castIdSchema = z.string().uuid();
 
 function isAuthError(err: unknown): boolean {
   if (!(err instanceof TRPCClientError)) return false;
@@ -74,7 +76,7 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
       setFollowed((prev) => (prev.join() === next.join() ? prev : next));
     };
     const follow = (castId: string) => {
-      if (!UUID.test(castId)) return () => {}; // a mistyped address must not get the whole stream refused
+      if (!castIdSchema.safeParse(castId).success) return () => {}; // a mistyped address must not get the whole stream refused
       follows.set(castId, (follows.get(castId) ?? 0) + 1);
       publish();
       return () => {

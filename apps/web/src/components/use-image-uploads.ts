@@ -1,13 +1,14 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 
 import type { UploadResult } from "@spellcast/core/datasets/schema";
 import { formatBytes } from "@spellcast/core/datasets/schema";
 
-import { atMostEvery, createFrameBatch } from "./frame-batch";
+import { atMostEvery } from "./frame-batch";
 import { postFiles } from "./post-file";
 import { fileProgress, matchOutcomes, takeGroup } from "./upload-groups";
+import { useFrameBatch } from "./use-frame-batch";
 
 export type UploadStatus = "waiting" | "uploading" | "added" | "rejected" | "failed";
 
@@ -55,29 +56,18 @@ export function useImageUploads({
   const queue = useRef<{ id: string; file: File }[]>([]);
   const active = useRef(0);
   // Thousands of files send thousands of progress events: the list changes once a frame.
-  const [changes] = useState(() =>
-    createFrameBatch<{ id: string; patch: Partial<UploadItem> }>((batch) => {
-      const patches = new Map<string, Partial<UploadItem>>();
-      for (const { id, patch } of batch) patches.set(id, { ...patches.get(id), ...patch });
-      setItems((prev) => prev.map((item) => {
+  const changes = useFrameBatch<{ id: string; patch: Partial<UploadItem> }>((batch) => {
+    const patches = new Map<string, Partial<UploadItem>>();
+    for (const { id, patch } of batch) patches.set(id, { ...patches.get(id), ...patch });
+    setItems((prev) =>
+      prev.map((item) => {
         const patch = patches.get(item.id);
         return patch ? { ...item, ...patch } : item;
-      }));
-    }),
-  );
-  // And the dataset is read again once a second at most, not once a file.
-  const uploaded = useRef(onUploaded);
-  useEffect(() => {
-    uploaded.current = onUploaded;
+      }),
+    );
   });
-  const [landed] = useState(() => createFrameBatch<true>(() => uploaded.current(), atMostEvery(REFRESH_MS)));
-  useEffect(
-    () => () => {
-      changes.dispose();
-      landed.dispose();
-    },
-    [changes, landed],
-  );
+  // And the dataset is read again once a second at most, not once a file.
+  const landed = useFrameBatch<true>(() => onUploaded(), atMostEvery(REFRESH_MS));
 
   const update = useCallback((id: string, patch: Partial<UploadItem>) => changes.push({ id, patch }), [changes]);
 

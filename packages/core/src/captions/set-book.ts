@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
@@ -142,29 +143,29 @@ export async function lockSetBook(tx: DbOrTx, which: readonly string[] | { ofCas
  * charge: each one's whole cost less its steps already completed. Read only for a set with a
  * budget, when it casts more images.
  */
-export async function committedForSet(tx: DbOrTx, setId: string): Promise<number> {
-  const completedCost = sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)`;
-  const rows = await tx
-    .select({ input: casts.input, completedCost })
-    .from(casts)
-    .leftJoin(generationSessions, eq(generationSessions.castId, casts.id))
-    .where(and(eq(casts.captionSetId, setId), inArray(casts.status, ["queued", "running"])))
-    .groupBy(casts.id);
-  return rows.reduce((sum, r) => sum + Math.max(0, spellCost(castInputSchema.parse(r.input).steps) - Number(r.completedCost)), 0);
+export function committedForSet(tx: DbOrTx, setId: string): Promise<number> {
+  return stillToPay(tx, eq(casts.captionSetId, setId), { lessHeld: false });
 }
 
 /**
- * What the user's active casts (queued or running, waiting between steps included) will still
- * need holds for: each one's whole cost less its completed steps and the step it holds now.
+ * What the user's active casts will still need holds for: each one's whole cost less its
+ * completed steps and the step it holds now.
  */
-export async function owedForUser(tx: DbOrTx, userId: string): Promise<number> {
+export function owedForUser(tx: DbOrTx, userId: string): Promise<number> {
+  return stillToPay(tx, eq(casts.userId, userId), { lessHeld: true });
+}
+
+/** Σ over the active casts `which` selects: whole cost less completed steps (and, `lessHeld`, the step held now). */
+async function stillToPay(tx: DbOrTx, which: SQL, { lessHeld }: { lessHeld: boolean }): Promise<number> {
   const completedCost = sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)`;
-  const heldCost = sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} in ('queued', 'running') and ${generationSessions.reservationId} is not null), 0)`;
+  const heldCost = lessHeld
+    ? sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} in ('queued', 'running') and ${generationSessions.reservationId} is not null), 0)`
+    : sql<string>`0`;
   const rows = await tx
     .select({ input: casts.input, completedCost, heldCost })
     .from(casts)
     .leftJoin(generationSessions, eq(generationSessions.castId, casts.id))
-    .where(and(eq(casts.userId, userId), inArray(casts.status, ["queued", "running"])))
+    .where(and(which, inArray(casts.status, ["queued", "running"])))
     .groupBy(casts.id);
   return rows.reduce((sum, r) => sum + Math.max(0, spellCost(castInputSchema.parse(r.input).steps) - Number(r.completedCost) - Number(r.heldCost)), 0);
 }
