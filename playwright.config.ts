@@ -9,7 +9,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"]],
+  reporter: [["list"], ["./e2e/support/stack-log-reporter.ts"]],
   use: {
     baseURL: process.env.E2E_BASE_URL,
     trace: "retain-on-failure",

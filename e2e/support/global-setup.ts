@@ -6,6 +6,7 @@ import path from "node:path";
 import { dropDatabase, migrateDatabase } from "../../packages/db/src/migrate";
 import { freePort, startProcess, waitForHttp, WORKER_NODE_ARGS } from "../../scripts/lib/processes.mjs";
 import { deleteKeysWithPrefix } from "../../tooling/test/redis-keys";
+import { openStackLog } from "./stack-logs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -39,25 +40,29 @@ export default async function globalSetup() {
     OPENAI_BASE_URL: `http://127.0.0.1:${simPort}`,
     JOYCAPTION_BASE_URL: `http://127.0.0.1:${simPort}`,
     STORAGE_DIR: storageDir,
-    LOG_LEVEL: "warn",
+    // Every line goes to test-results/e2e-stack (stack-logs.ts); the terminal gets them only with E2E_VERBOSE.
+    LOG_LEVEL: "info",
   };
 
   await migrateDatabase(databaseUrl);
   execFileSync("npx", ["tsx", "scripts/seed.ts"], { cwd: root, env, stdio: "inherit" });
 
   const quiet = !process.env.E2E_VERBOSE;
+  const logs = { sim: openStackLog("sim"), worker: openStackLog("worker"), web: openStackLog("web") };
   const children = [
-    startProcess("sim", "node", ["--import", "tsx", "apps/sim/src/main.ts"], { cwd: root, env, quiet }),
-    startProcess("worker", "node", WORKER_NODE_ARGS, { cwd: root, env, quiet }),
+    startProcess("sim", "node", ["--import", "tsx", "apps/sim/src/main.ts"], { cwd: root, env, quiet, onLine: logs.sim.onLine }),
+    startProcess("worker", "node", WORKER_NODE_ARGS, { cwd: root, env, quiet, onLine: logs.worker.onLine }),
     startProcess("web", "npx", ["next", "start", "-p", String(webPort), "-H", "127.0.0.1"], {
       cwd: path.join(root, "apps/web"),
       env,
       quiet,
+      onLine: logs.web.onLine,
     }),
   ];
   // The run's database, Redis keys and stored files go with it: runs share the machine's services.
   const teardown = async () => {
     await Promise.all(children.map((c) => c.stop(10_000)));
+    await Promise.all(Object.values(logs).map((log) => log.close()));
     await dropDatabase(databaseUrl);
     await deleteKeysWithPrefix(redisUrl, redisPrefix);
     await rm(storageDir, { recursive: true, force: true });

@@ -16,7 +16,13 @@ test("sign up, sign out, sign in, create an API key, use it, revoke it", async (
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
 
-  await signIn(page, user.email, user.password);
+  // A shared link opened signed out: sign in, and land on that link, its query and hash kept.
+  await page.goto("/api-keys?from=mail#key-name");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fapi-keys%3Ffrom%3Dmail%23key-name$/);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/api-keys\?from=mail#key-name$/);
   await expect(page.getByTestId("user-name")).toHaveText(user.name);
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API keys" }).click();

@@ -19,7 +19,10 @@ function PageSkeleton({ label }: { label: string }) {
   );
 }
 
-/** Renders its pages only for a signed-in visitor; anyone else goes to /sign-in and back after. */
+/**
+ * Renders its pages only for a signed-in visitor; anyone else goes to /sign-in and back after, to
+ * the same address: a shared link's query (`?set=` of a caption run) and hash are part of it.
+ */
 export function RequireSession({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -27,7 +30,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const signedOut = !isPending && user === null;
 
   useEffect(() => {
-    if (signedOut) router.replace(`/sign-in?next=${encodeURIComponent(pathname)}`);
+    if (!signedOut) return;
+    const { search, hash } = window.location;
+    router.replace(`/sign-in?${new URLSearchParams({ next: `${pathname}${search}${hash}` }).toString()}`);
   }, [signedOut, pathname, router]);
 
   if (isPending) return <PageSkeleton label="Checking your session…" />;
