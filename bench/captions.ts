@@ -6,10 +6,9 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import sharp from "sharp";
 
-import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, createDataset, createEventHub, grantStartingCredits, startCaptionRun } from "@spellcast/core";
-import type { EventHub } from "@spellcast/core";
+import { addImagesToDataset, createDataset, grantStartingCredits } from "@spellcast/core";
 import { casts, createDb, dropDatabase, generationSessions, migrateDatabase, users } from "@spellcast/db";
-import { createProducers, createRedisConnection, enqueueGenerations, waitForRedisReady } from "@spellcast/queue";
+import { createRedisConnection, waitForRedisReady } from "@spellcast/queue";
 import { createLocalStorage } from "@spellcast/storage";
 
 import { parseWorkerEnv } from "../apps/worker/src/env";
@@ -19,15 +18,16 @@ import type { CpuGroups, MachineCpu } from "./machine-cpu";
 import { startMachineCpu } from "./machine-cpu";
 import { measureProviderBusy } from "./provider-busy";
 import { measureQueueFloor } from "./queue-floor";
-import { waitForSetEnd } from "./set-end";
 import { startSimProcess } from "./sim-process";
+import type { WebSide } from "./web-side";
+import { startWebSide } from "./web-side";
 import { deleteKeysWithPrefix } from "../tooling/test/redis-keys";
 
-// A caption run end to end: startCaptionRun (set + captions, casts in batches, first steps
-// enqueued after each commit) → the real worker in this process (WORKER_CONCURRENCY 50) →
+// A caption run end to end: startCaptionRun in the web's process (web-side.ts: set + captions,
+// casts in batches, first steps enqueued after each commit) → the real worker in this process (WORKER_CONCURRENCY 50) →
 // joycaption on the sim (50 ms) → rewrite inline in the completing transaction → chatgpt on the
 // sim (50 ms) → caption + counters → the set flips. Wall time is from the start call to the flip
-// being visible; after two warm-up runs (a fresh process compiles its hot paths and opens its
+// being visible to the web's process; after two warm-up runs (a fresh process compiles its hot paths and opens its
 // connections during the first), BENCH_CAPTIONS_RUNS runs (default 3) over the same dataset,
 // median reported.
 // Bound: images ÷ concurrency × per-cast provider time (2 calls × latency).
@@ -61,8 +61,7 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
   // The call log holds a whole run's calls (two per image), for the provider-busy figure.
   const sim = await startSimProcess(LATENCY_MS, 2 * IMAGES + 100);
   const app = createDb(databaseUrl, { max: 10, appName: "bench-captions" });
-  const hub = createEventHub({ sql: app.sql, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
-  const producers = createProducers({ redisUrl, prefix });
+  const web = await startWebSide({ databaseUrl, redisUrl, prefix });
   const storage = createLocalStorage(storageDir);
   const worker = await startWorker({
     env: parseWorkerEnv({
@@ -95,8 +94,8 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
     process.stderr.write(`captions bench: ${IMAGES} images uploaded; starting the run\n`);
 
     const boundS = (IMAGES / CONCURRENCY) * ((2 * LATENCY_MS) / 1000);
-    const cpuGroups: CpuGroups = { simPid: sim.pid, redisPid: await redisPid(redisUrl) };
-    const runOnce = () => captionOnce({ app, producers, userId, datasetId: dataset.id, redisUrl, simUrl: sim.url, boundS, cpuGroups, hub });
+    const cpuGroups: CpuGroups = { simPid: sim.pid, redisPid: await redisPid(redisUrl), webPid: web.pid };
+    const runOnce = () => captionOnce({ app, web, userId, datasetId: dataset.id, redisUrl, simUrl: sim.url, boundS, cpuGroups });
     const warmups: RunResult[] = [];
     for (let run = 1; run <= WARMUP_RUNS; run++) {
       warmups.push(await runOnce());
@@ -134,9 +133,8 @@ export async function runCaptionsBench(): Promise<Record<string, unknown>> {
       },
     };
   } finally {
-    await hub.close();
+    await web.close();
     await worker.stop("bench done");
-    await producers.close();
     // Every queue of the run lives under its prefix (obliterating each queue had left a meta key).
     await deleteKeysWithPrefix(redisUrl, prefix);
     await sim.close();
@@ -168,32 +166,20 @@ async function redisPid(redisUrl: string): Promise<number | undefined> {
 /** One caption run of the whole dataset, then the bare-BullMQ floor for the same jobs. */
 async function captionOnce(ctx: {
   app: ReturnType<typeof createDb>;
-  producers: ReturnType<typeof createProducers>;
+  web: WebSide;
   userId: string;
   datasetId: string;
   redisUrl: string;
   simUrl: string;
   boundS: number;
   cpuGroups: CpuGroups;
-  hub: EventHub;
 }): Promise<RunResult> {
-  const { app, producers, userId, boundS } = ctx;
+  const { app, userId, boundS } = ctx;
   const machine = await startMachineCpu(ctx.cpuGroups);
   const probe = startLoadProbe(app.db);
-  const startedAt = Date.now();
-  const t0 = performance.now();
-  const set = await startCaptionRun(
-    app.db,
-    { userId, datasetId: ctx.datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID },
-    { maxAttempts: 3, holdMs: 30 * 60_000, castWindow: process.env.BENCH_CAPTIONS_CAST_WINDOW ? Number(process.env.BENCH_CAPTIONS_CAST_WINDOW) : undefined },
-    async (jobs) => {
-      await enqueueGenerations(producers, jobs);
-    },
-  );
-  const startedS = (performance.now() - t0) / 1000;
-  const status = await waitForSetEnd(ctx.hub, app.db, { userId, setId: set.id, timeoutMs: TIMEOUT_MS - (performance.now() - t0) });
-  const wallS = (performance.now() - t0) / 1000;
-  const endedAt = Date.now();
+  const castWindow = process.env.BENCH_CAPTIONS_CAST_WINDOW ? Number(process.env.BENCH_CAPTIONS_CAST_WINDOW) : undefined;
+  const run = await ctx.web.captionRun({ userId, datasetId: ctx.datasetId, castWindow, timeoutMs: TIMEOUT_MS });
+  const { status, wallS, startedS, startedAt, endedAt } = run;
   const cpu = await machine?.stop();
   const load = await probe.stop();
   if (status !== "completed") throw new Error(`caption set ended ${status} after ${round(wallS)} s`);
@@ -210,7 +196,7 @@ async function captionOnce(ctx: {
     })
     .from(generationSessions)
     .innerJoin(casts, eq(casts.id, generationSessions.castId))
-    .where(eq(casts.captionSetId, set.id))
+    .where(eq(casts.captionSetId, run.setId))
     .groupBy(generationSessions.tool);
   process.stderr.write(`captions bench: start call ${round(startedS)} s; per step ${JSON.stringify(perTool)}\n`);
   process.stderr.write(`captions bench: load ${JSON.stringify({ ...load, workerCpuMsPerImage: round(load.cpuMs / IMAGES) })}\n`);

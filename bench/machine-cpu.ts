@@ -17,9 +17,11 @@ export interface CpuGroups {
   simPid?: number;
   /** Pid of the Redis server (INFO server → process_id). */
   redisPid?: number;
+  /** Pid of the process playing the web's part (the start call, the live reader). */
+  webPid?: number;
 }
 
-export type CpuByProcess = Record<"worker" | "postgres" | "sim" | "redis", number>;
+export type CpuByProcess = Record<"worker" | "web" | "postgres" | "sim" | "redis", number>;
 
 export interface MachineCpu {
   /** CPU seconds per process group over the window. */
@@ -40,11 +42,12 @@ export async function startMachineCpu(groups: CpuGroups): Promise<{ stop: () => 
       const after = (await readGroups(groups)) ?? before;
       const cpuS = {
         worker: after.worker - before.worker,
+        web: after.web - before.web,
         postgres: after.postgres - before.postgres,
         sim: after.sim - before.sim,
         redis: after.redis - before.redis,
       };
-      const totalS = cpuS.worker + cpuS.postgres + cpuS.sim + cpuS.redis;
+      const totalS = cpuS.worker + cpuS.web + cpuS.postgres + cpuS.sim + cpuS.redis;
       const cores = availableParallelism();
       return { cpuS, totalS, cpuFloorS: totalS / cores, cores };
     },
@@ -58,7 +61,7 @@ async function readGroups(groups: CpuGroups): Promise<CpuByProcess | null> {
   } catch {
     return null;
   }
-  const totals: CpuByProcess = { worker: 0, postgres: 0, sim: 0, redis: 0 };
+  const totals: CpuByProcess = { worker: 0, web: 0, postgres: 0, sim: 0, redis: 0 };
   await Promise.all(
     pids.map(async (pid) => {
       const stat = await readStat(pid);
@@ -67,6 +70,7 @@ async function readGroups(groups: CpuGroups): Promise<CpuByProcess | null> {
         Number(pid) === process.pid ? "worker"
         : Number(pid) === groups.simPid ? "sim"
         : Number(pid) === groups.redisPid ? "redis"
+        : Number(pid) === groups.webPid ? "web"
         : stat.comm === "postgres" ? "postgres"
         : null;
       if (group) totals[group] += stat.cpuS;
