@@ -1,25 +1,22 @@
 import { randomUUID } from "node:crypto";
 
-import { sql } from "drizzle-orm";
-
 import type { DbOrTx } from "@spellcast/db";
-import { generationSessions } from "@spellcast/db";
 
 import { landCaptionsInTx } from "../captions/land-caption";
 import type { SetBook } from "../captions/set-book";
 import type { LedgerBatch } from "../credits/ledger-batch";
 import { toReserveOp } from "../credits/reserve-credits";
-import { recordset } from "../lib/any-of";
 import type { ErrorDetails } from "../sessions/error-details";
 import type { SessionOutputs } from "../sessions/schema";
 import { sessionOutputsSchema } from "../sessions/schema";
-import type { SessionRow } from "../sessions/snapshot";
-import { emitSessionEvent, toSessionSnapshot } from "../sessions/snapshot";
+import { toSessionSnapshot } from "../sessions/snapshot";
 import { stepCost } from "../spells/tools";
 import { isLocalStep, nextInput, runLocalTool, stepJobOf, stepParams } from "./steps";
 import type { CaptionWrite, ChainResult, ContinueAs } from "./schema";
 import type { CastRow } from "./snapshot";
 import { castInputOf, emitCastEvent } from "./snapshot";
+import type { NewSession } from "./insert-step-sessions";
+import { insertStepSessions } from "./insert-step-sessions";
 import type { CastChange } from "./write-casts";
 import { writeCasts } from "./write-casts";
 
@@ -45,12 +42,6 @@ export interface ContinueOptions {
    */
   alongside?: () => Promise<unknown>;
 }
-
-/** A step session as `insertSessions` writes it: these columns, the rest take their defaults. */
-type NewSession = Pick<
-  typeof generationSessions.$inferInsert,
-  "jobId" | "userId" | "tool" | "params" | "outputs" | "attempts" | "reservationId" | "castId" | "startedAt" | "completedAt" | "deadlineAt"
-> & { id: string; status: "queued" | "running" | "completed"; cost: number; maxAttempts: number; stepIndex: number };
 
 interface Plan {
   work: Continuation;
@@ -91,7 +82,7 @@ export async function continueCastsInTx(
   // Pipelined: sessions, casts and captions go out together (in this order: a caption's cost
   // counts the sessions inserted before it).
   const [sessions, updated, captionIds] = await Promise.all([
-    insertSessions(tx, plans),
+    insertStepSessions(tx, plans.flatMap((p) => p.sessions)),
     writeCasts(tx, plans.map(castChangeOf)),
     landCaptionsInTx(tx, book, landings),
     alongside?.(),
@@ -207,87 +198,6 @@ async function reservePaid(ledger: LedgerBatch, plans: Plan[], book: SetBook): P
     plan.sessions = p.sessions.filter((s) => s !== p.paid);
     plan.paid = null;
   });
-}
-
-async function insertSessions(tx: DbOrTx, plans: Plan[]): Promise<Map<string, SessionRow>> {
-  const values = plans.flatMap((p) => p.sessions);
-  if (values.length === 0) return new Map();
-  const json = values.map((s) => ({
-    id: s.id,
-    job_id: s.jobId,
-    user_id: s.userId,
-    tool: s.tool,
-    status: s.status,
-    params: s.params,
-    outputs: s.outputs ?? null,
-    cost: s.cost,
-    attempts: s.attempts ?? 0,
-    max_attempts: s.maxAttempts,
-    reservation_id: s.reservationId ?? null,
-    cast_id: s.castId,
-    step_index: s.stepIndex,
-    started_at: s.startedAt?.toISOString() ?? null,
-    completed_at: s.completedAt?.toISOString() ?? null,
-    deadline_at: s.deadlineAt?.toISOString() ?? null,
-  }));
-  // One statement text whatever the batch size; the CTE lets Drizzle map the rows it returns.
-  // Only what the database made comes back: the rest of each row is what was just sent.
-  const made = { id: generationSessions.id, createdAt: generationSessions.createdAt, updatedAt: generationSessions.updatedAt };
-  const inserted = tx.$with("inserted", made).as(sql`
-    insert into ${generationSessions} (id, job_id, user_id, tool, status, params, outputs, cost, attempts, max_attempts,
-      reservation_id, cast_id, step_index, started_at, completed_at, deadline_at)
-    select id, job_id, user_id, tool, status::session_status, params, outputs, cost, attempts, max_attempts,
-      reservation_id, cast_id, step_index, started_at, completed_at, deadline_at
-    from ${recordset(json, "v", "id uuid, job_id text, user_id text, tool text, status text, params jsonb, outputs jsonb, cost integer, attempts integer, max_attempts integer, reservation_id uuid, cast_id uuid, step_index integer, started_at timestamptz, completed_at timestamptz, deadline_at timestamptz")}
-    returning id, created_at, updated_at`);
-  const stamps = new Map((await tx.with(inserted).select().from(inserted)).map((r) => [r.id, r]));
-  const byId = new Map(values.flatMap((s) => {
-    const stamp = stamps.get(s.id);
-    return stamp ? [[s.id, insertedRow(s, stamp)] as const] : [];
-  }));
-  for (const p of plans) {
-    for (const s of p.sessions) {
-      const row = byId.get(s.id);
-      if (!row) throw new Error(`step session ${s.id} was not inserted`);
-      if (row.status === "completed") {
-        // A local step: the timeline still shows it created, then completed.
-        await emitSessionEvent(tx, "session_created", { ...row, status: "queued", outputs: null, attempts: 0, startedAt: null, completedAt: null });
-      }
-      // A step created running for the completing job has one event: created, its snapshot running.
-      await emitSessionEvent(tx, row.status === "completed" ? "session_completed" : "session_created", row);
-    }
-  }
-  return byId;
-}
-
-/** The row `insertSessions` wrote for `s`: its values, the database's stamps, every other column's default. */
-function insertedRow(s: NewSession, stamp: { createdAt: Date; updatedAt: Date }): SessionRow {
-  return {
-    id: s.id,
-    userId: s.userId,
-    clientKey: null,
-    tool: s.tool,
-    status: s.status,
-    params: s.params,
-    outputs: s.outputs ?? null,
-    errorDetails: null,
-    cost: s.cost,
-    attempts: s.attempts ?? 0,
-    attemptLog: [],
-    jobId: s.jobId ?? null,
-    maxAttempts: s.maxAttempts,
-    reservationId: s.reservationId ?? null,
-    castId: s.castId ?? null,
-    stepIndex: s.stepIndex,
-    createdAt: stamp.createdAt,
-    startedAt: s.startedAt ?? null,
-    completedAt: s.completedAt ?? null,
-    updatedAt: stamp.updatedAt,
-    deadlineAt: s.deadlineAt ?? null,
-    replayOf: null,
-    discardedAt: null,
-    discardedBy: null,
-  };
 }
 
 /** Where each plan moves its cast, for `writeCasts`. */
