@@ -6,6 +6,8 @@ import type { Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 
+import { signUpOverHttp } from "../support/http-auth";
+import { cookiesFor, datasetOverHttp, mutateOverHttp, queryOverHttp } from "../support/http-api";
 import { attachScreenshot } from "../support/pages";
 import { newUser, signUp } from "../support/users";
 
@@ -155,4 +157,55 @@ test("45 files at once: sent in requests of ten, counted in a summary rather tha
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("an image is removed after asking: gone from the grid and the count; a finished run keeps its caption of it; a paused run holds it back", async ({
+  page,
+  context,
+  baseURL,
+}, testInfo) => {
+  const base = baseURL ?? "";
+  const cookie = await signUpOverHttp(base, newUser("Pruner"));
+  const dataset = await datasetOverHttp(base, cookie, "E2E prune", 3);
+  const spells = await queryOverHttp<Array<{ id: string; name: string }>>(base, cookie, "spells.list", {});
+  const caption = spells.find((s) => s.name === "Caption");
+  if (!caption) throw new Error("no built-in Caption spell");
+  const setStatus = (setId: string) => async () => (await queryOverHttp<{ set: { status: string } }>(base, cookie, "captions.get", { setId })).set.status;
+  const finished = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: caption.id });
+  await expect.poll(setStatus(finished.id), { timeout: 30_000 }).toBe("completed");
+
+  await context.addCookies(cookiesFor(base, cookie));
+  await page.goto(`/datasets/${dataset.id}`);
+  const count = page.getByTestId("dataset-image-count");
+  await expect(count).toHaveText("3 images");
+  const dialog = page.getByRole("dialog", { name: "Remove “img_00001.png”?" });
+  await page.getByRole("button", { name: "Remove img_00001.png" }).click();
+  await dialog.getByRole("button", { name: "Keep it" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("dataset-image")).toHaveCount(3);
+  await page.getByRole("button", { name: "Remove img_00001.png" }).click();
+  await dialog.getByRole("button", { name: "Yes, remove image" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(count).toHaveText("2 images");
+  await expect(page.getByTestId("dataset-image")).toHaveCount(2);
+  await expect(page.locator('[data-testid="dataset-image"][data-file-name="img_00001.png"]')).toHaveCount(0);
+
+  // The finished run still lists it, with its caption and no image behind it.
+  await page.goto(`/datasets/${dataset.id}/captions?set=${finished.id}`);
+  const kept = page.locator('[data-testid="caption-row"][data-file-name="img_00001.png"]');
+  await expect(kept.getByTestId("caption-image-removed")).toHaveText("Removed");
+  await expect(kept.getByTestId("caption-text")).toContainText("Final caption");
+  await expect(page.getByTestId("caption-progress")).toContainText("3/3 captioned");
+  await attachScreenshot(page, testInfo, "captions-of-a-removed-image");
+
+  // A run paused at its budget (one image of two) could still cast any of them: removing one waits.
+  const paused = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: caption.id, budget: 3 });
+  await expect.poll(setStatus(paused.id), { timeout: 30_000 }).toBe("paused");
+  await page.goto(`/datasets/${dataset.id}`);
+  await page.getByRole("button", { name: "Remove img_00000.png" }).click();
+  const refused = page.getByRole("dialog", { name: "Remove “img_00000.png”?" });
+  await refused.getByRole("button", { name: "Yes, remove image" }).click();
+  await expect(refused).toContainText("A caption run on this dataset is still going or paused: let it finish or cancel it, then remove the image");
+  await refused.getByRole("button", { name: "Keep it" }).click();
+  await expect(count).toHaveText("2 images");
 });

@@ -30,7 +30,7 @@ export function CaptionFailure({ caption }: { caption: CaptionSnapshot }) {
         )}
       </p>
       <p className="muted" data-testid="caption-failure-credits">
-        {credits.charAt(0).toUpperCase() + credits.slice(1)}. Re-run failed to try again
+        {credits.charAt(0).toUpperCase() + credits.slice(1)}. {caption.imageId ? "Re-run failed to try again" : "Its image was removed from the dataset"}
         {caption.castId && (
           <>
             {" · "}

@@ -12,7 +12,13 @@ const badge: Record<CaptionSnapshot["status"], string> = { pending: "badge--neut
 export function CaptionRow({ caption, datasetId, children }: { caption: CaptionSnapshot; datasetId: string; children?: React.ReactNode }) {
   return (
     <li className="caption-row" data-testid="caption-row" data-status={caption.status} data-file-name={caption.fileName}>
-      <img src={datasetImageUrl({ datasetId, id: caption.imageId }, "thumb")} alt={caption.fileName} loading="lazy" className="caption-row__thumb" />
+      {caption.imageId ? (
+        <img src={datasetImageUrl({ datasetId, id: caption.imageId }, "thumb")} alt={caption.fileName} loading="lazy" className="caption-row__thumb" />
+      ) : (
+        <span className="caption-row__thumb caption-row__thumb--removed" data-testid="caption-image-removed" title="Removed from the dataset">
+          Removed
+        </span>
+      )}
       <div className="caption-row__body">
         <p className="caption-row__head">
           <span className="caption-row__name">{caption.fileName}</span> <span className={`badge ${badge[caption.status]}`}>{caption.status}</span>

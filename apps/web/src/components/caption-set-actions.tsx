@@ -16,9 +16,10 @@ import { formatCredits } from "./format-credits";
 
 /**
  * Resume, re-run failed, cancel (after a confirmation) and the budget; each answer refreshes the set.
- * `castCost`: what one image costs with the set's spell as it is now (a re-run casts it again).
+ * `castCost`: what one image costs with the set's spell as it is now (a re-run casts it again);
+ * `rerunnable`: the failed captions a re-run would cast (their image is still in the dataset).
  */
-export function CaptionSetActions({ set, castCost }: { set: CaptionSetSnapshot; castCost: number | null }) {
+export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionSetSnapshot; castCost: number | null; rerunnable: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -73,9 +74,9 @@ export function CaptionSetActions({ set, castCost }: { set: CaptionSetSnapshot; 
             Resume
           </button>
         )}
-        {set.failed > 0 && !open && (
+        {rerunnable > 0 && !open && (
           <button type="button" className="button" disabled={pending} onClick={() => rerun.mutate({ setId: set.id })}>
-            Re-run failed ({set.failed}){castCost === null ? null : <> · {formatCredits(set.failed * castCost)}</>}
+            Re-run failed ({rerunnable}){castCost === null ? null : <> · {formatCredits(rerunnable * castCost)}</>}
           </button>
         )}
         {open && (

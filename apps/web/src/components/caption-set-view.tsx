@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 
-import type { CaptionSetSnapshot } from "@spellcast/core/captions/schema";
+import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
 
 import { useTRPC } from "~/trpc/react";
 
@@ -87,7 +87,7 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
       <div className="stack">
         <section className="card" aria-label="Progress">
           <CaptionProgress set={set} />
-          <CaptionSetActions set={set} castCost={spell?.cost ?? null} />
+          <CaptionSetActions set={set} castCost={spell?.cost ?? null} rerunnable={rerunnableCount(captions)} />
         </section>
         <CaptionTools set={set} />
         <section className="card" aria-labelledby="captions-title">
@@ -99,4 +99,11 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
       </div>
     </>
   );
+}
+
+/** Failed captions a re-run can cast again: not those whose image was removed from the dataset since. */
+function rerunnableCount(captions: readonly CaptionSnapshot[]): number {
+  let n = 0;
+  for (const c of captions) if (c.status === "failed" && c.imageId !== null) n++;
+  return n;
 }

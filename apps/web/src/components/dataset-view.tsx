@@ -5,6 +5,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useState } from "react";
 
+import type { DatasetImage } from "@spellcast/core/datasets/schema";
+
 import { useTRPC } from "~/trpc/react";
 
 import { CaptionRunForm } from "./caption-run-form";
@@ -24,6 +26,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
   const queryClient = useQueryClient();
   const router = useRouter();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [removing, setRemoving] = useState<DatasetImage | null>(null);
 
   const pages = useInfiniteQuery(
     trpc.datasets.get.infiniteQueryOptions(
@@ -46,6 +49,19 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
       },
     }),
   );
+
+  const removeImage = useMutation(
+    trpc.datasets.removeImage.mutationOptions({
+      onSuccess: () => {
+        setRemoving(null);
+        refresh();
+      },
+    }),
+  );
+  const askToRemove = (image: DatasetImage) => {
+    removeImage.reset();
+    setRemoving(image);
+  };
 
   if (!pages.data && !pages.isError) {
     return (
@@ -108,7 +124,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
               <p>Add PNG, JPEG or WebP images above; each gets a thumbnail here.</p>
             </div>
           ) : (
-            <DatasetImageGrid images={images} />
+            <DatasetImageGrid images={images} onRemove={askToRemove} />
           )}
           <LoadMoreButton pages={pages} label="Show more images" />
           {pages.error && <FormAlert message={`Could not refresh the images: ${toUserMessage(pages.error)}`} />}
@@ -128,6 +144,21 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
         <p>
           Its {formatCount(dataset.imageCount, "image")} and their thumbnails are removed, with its caption runs and their captions. A run still
           going is canceled first, and the credits held for it come back. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove “${removing?.fileName ?? ""}”?`}
+        confirmLabel="Yes, remove image"
+        dismissLabel="Keep it"
+        pending={removeImage.isPending}
+        error={removeImage.error ? toUserMessage(removeImage.error) : null}
+        onConfirm={() => removing && removeImage.mutate({ datasetId, imageId: removing.id })}
+        onCancel={() => setRemoving(null)}
+      >
+        <p>
+          The image and its thumbnail are deleted, and later caption runs leave it out. Finished runs keep their caption of it. This cannot be
+          undone.
         </p>
       </ConfirmDialog>
     </>

@@ -10,6 +10,7 @@ import {
   deleteDataset,
   getDataset,
   listDatasets,
+  removeDatasetImage,
 } from "@spellcast/core";
 
 import { stopCanceledJob } from "../jobs/stop-canceled-job";
@@ -66,5 +67,20 @@ export const datasetsRouter = {
       for (const { key, error } of fileErrors) ctx.logger.warn({ userId, datasetId: input.id, key, err: error }, "dataset.file.delete.failed");
       ctx.logger.info({ userId, datasetId: input.id, images: deleted.deletedImages }, "dataset.deleted");
       return deleted;
+    }),
+
+  /**
+   * Removes one image (its row, then its files). Refused while a caption run on the dataset is
+   * unfinished or a cast of the image runs; finished runs keep their caption of it.
+   */
+  removeImage: protectedProcedure
+    .input(z.object({ datasetId: z.string().uuid(), imageId: z.string().uuid() }).strict())
+    .output(z.object({ id: z.string().uuid(), fileName: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const userId = ctx.caller.id;
+      const { fileErrors, ...removed } = await removeDatasetImage(ctx.db, ctx.storage, { userId, ...input });
+      for (const { key, error } of fileErrors) ctx.logger.warn({ userId, ...input, key, err: error }, "dataset.file.delete.failed");
+      ctx.logger.info({ userId, ...input, fileName: removed.fileName }, "dataset.image.removed");
+      return removed;
     }),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 
 import type { Database, DbOrTx } from "@spellcast/db";
 import { captions, casts, generationSessions } from "@spellcast/db";
@@ -40,20 +40,25 @@ export interface UncastAhead {
 /** What a caller sent ahead of a `castImagesInTx`: the uncast images it read, its own last statements. */
 export type CastAhead = { uncast?: UncastAhead } & ContinueOptions;
 
-/** Pending captions of the set with no active cast: the images a start, resume or re-run must cast. */
+/**
+ * Pending captions of the set with no active cast: the images a start, resume or re-run must cast.
+ * (A pending caption always has its image: one is removed only when no run of its dataset is unfinished.)
+ */
 export async function findUncastCaptions(tx: DbOrTx, setId: string, limit: number): Promise<UncastCaption[]> {
-  return tx
+  const rows = await tx
     .select({ id: captions.id, imageId: captions.imageId, imageIndex: captions.imageIndex, castId: captions.castId })
     .from(captions)
     .where(
       and(
         eq(captions.captionSetId, setId),
         eq(captions.status, "pending"),
+        isNotNull(captions.imageId),
         sql`not exists (select 1 from ${casts} c where c.id = ${captions.castId} and c.status in ('queued', 'running'))`,
       ),
     )
     .orderBy(asc(captions.imageIndex))
     .limit(limit);
+  return rows.flatMap(({ imageId, ...row }) => (imageId ? [{ ...row, imageId }] : []));
 }
 
 /** Active casts of the set with no open step: a pause stopped them between steps. */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 
 import type { Database, DbOrTx } from "@spellcast/db";
 import { captionSets, captions, datasetImages } from "@spellcast/db";
@@ -6,6 +6,7 @@ import { captionSets, captions, datasetImages } from "@spellcast/db";
 import { lockAccountInTx } from "../casts/lock-account";
 import type { StepJob, StepOptions } from "../casts/schema";
 import { getDatasetSummary } from "../datasets/manage-datasets";
+import { shareDatasetForRun } from "../datasets/remove-image";
 import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
 import { assertUuid, getSpell } from "../spells/manage-spells";
@@ -95,6 +96,7 @@ export async function startCaptionRun(
       .values({ userId: params.userId, datasetId: dataset.id, spellId: spell.id, status: "in_progress", total: 0, budget, castWindow })
       .returning();
     if (!row) throw new Error("caption set insert returned no row");
+    await shareDatasetForRun(tx, dataset.id);
     const inserted = await tx.execute(sql`
       insert into ${captions} (caption_set_id, image_id, image_index, file_name)
       select ${row.id}, id, image_index, file_name from ${datasetImages} where dataset_id = ${dataset.id}`);
@@ -163,6 +165,7 @@ async function reopenAndCast(
     await lockAccountInTx(tx, params.userId);
     const current = await lockCaptionSet(tx, owned.id);
     if (current.status === "canceled") throw new DomainError("INVALID_STATE", "This run was canceled");
+    await shareDatasetForRun(tx, current.datasetId);
     const changes = await prepare(tx, current);
     const reopen = current.status === "paused" || "failed" in changes;
     if (!reopen && current.status !== "in_progress") return current;
@@ -208,8 +211,10 @@ export async function rerunFailedCaptions(
     const reset = await tx
       .update(captions)
       .set({ status: "pending", updatedAt: sql`clock_timestamp()` })
-      .where(and(eq(captions.captionSetId, set.id), eq(captions.status, "failed")))
+      // An image removed from the dataset since has nothing to cast: its caption stays failed.
+      .where(and(eq(captions.captionSetId, set.id), eq(captions.status, "failed"), isNotNull(captions.imageId)))
       .returning();
+    if (reset.length === 0) throw new DomainError("INVALID_STATE", "The failed images were removed from the dataset: nothing to re-run");
     // One insert for all of their events, however many failed.
     await withEventsLast(tx, async () => {
       for (const caption of reset) await emitCaptionEvent(tx, set.userId, caption, set);

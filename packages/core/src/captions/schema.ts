@@ -39,7 +39,8 @@ export type CaptionFailure = z.infer<typeof captionFailureSchema>;
 export const captionSnapshotSchema = z.object({
   id: z.string().uuid(),
   captionSetId: z.string().uuid(),
-  imageId: z.string().uuid(),
+  /** Null once the image was removed from its dataset: the caption and its file name stay. */
+  imageId: z.string().uuid().nullable(),
   imageIndex: z.number().int(),
   fileName: z.string(),
   status: captionStatusSchema,

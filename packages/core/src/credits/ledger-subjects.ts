@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 
 import type { DbOrTx } from "@spellcast/db";
-import { casts, datasetImages, datasets, generationSessions, spells } from "@spellcast/db";
+import { captions, casts, datasets, generationSessions, spells } from "@spellcast/db";
 
 import { anyOf } from "../lib/any-of";
 
@@ -45,14 +45,15 @@ export async function describeLedgerSubjects(
       captionSetId: casts.captionSetId,
       datasetId: datasets.id,
       datasetName: datasets.name,
-      fileName: datasetImages.fileName,
+      // From the run's caption row, which keeps the name after the image is removed from the dataset.
+      fileName: captions.fileName,
       spellName: spells.name,
     })
     .from(generationSessions)
     .leftJoin(casts, eq(casts.id, generationSessions.castId))
     .leftJoin(spells, eq(spells.id, casts.spellId))
     .leftJoin(datasets, eq(datasets.id, casts.datasetId))
-    .leftJoin(datasetImages, eq(datasetImages.id, casts.imageId))
+    .leftJoin(captions, and(eq(captions.captionSetId, casts.captionSetId), eq(captions.imageIndex, casts.imageIndex)))
     .where(and(anyOf(generationSessions.id, ids), eq(generationSessions.userId, params.userId)));
   return new Map(rows.map((r) => [r.id, subjectOf(r)]));
 }

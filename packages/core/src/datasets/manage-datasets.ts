@@ -84,8 +84,14 @@ export async function deleteDataset(
     await tx.delete(datasets).where(eq(datasets.id, owned.id));
     return images.flatMap((i) => [i.storageKey, i.thumbKey]);
   });
-  // The rows are gone whatever happens to the files; a file left behind is reported, not fatal.
+  return { id: params.datasetId, deletedImages: keys.length / 2, fileErrors: await deleteStoredFiles(storage, keys) };
+}
+
+/**
+ * Deletes files whose rows are already gone (committed): a crash before leaves unreachable files,
+ * never a row pointing at a missing file. A file left behind is reported, not fatal.
+ */
+export async function deleteStoredFiles(storage: Storage, keys: readonly string[]): Promise<Array<{ key: string; error: unknown }>> {
   const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
-  const fileErrors = results.flatMap((r, i) => (r.status === "rejected" ? [{ key: keys[i] ?? "", error: r.reason as unknown }] : []));
-  return { id: params.datasetId, deletedImages: keys.length / 2, fileErrors };
+  return results.flatMap((r, i) => (r.status === "rejected" ? [{ key: keys[i] ?? "", error: r.reason as unknown }] : []));
 }

@@ -97,7 +97,8 @@ export const casts = pgTable(
       .notNull()
       .references(() => spells.id),
     datasetId: uuid().references(() => datasets.id, { onDelete: "cascade" }),
-    imageId: uuid().references(() => datasetImages.id, { onDelete: "cascade" }),
+    /** Null once the image is removed from its dataset: the cast, its steps and charges stay on record. */
+    imageId: uuid().references(() => datasetImages.id, { onDelete: "set null" }),
     imageIndex: integer(),
     captionSetId: uuid().references(() => captionSets.id, { onDelete: "cascade" }),
     /** The caller's idempotency key (single casts only): a retried request returns the same cast. */
@@ -131,9 +132,8 @@ export const captions = pgTable(
     captionSetId: uuid()
       .notNull()
       .references(() => captionSets.id, { onDelete: "cascade" }),
-    imageId: uuid()
-      .notNull()
-      .references(() => datasetImages.id, { onDelete: "cascade" }),
+    /** Null once the image is removed from its dataset: a finished run keeps its caption and counts. */
+    imageId: uuid().references(() => datasetImages.id, { onDelete: "set null" }),
     imageIndex: integer().notNull(),
     fileName: text().notNull(),
     status: captionStatus().notNull().default("pending"),
