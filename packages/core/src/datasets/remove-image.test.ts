@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { eq } from "drizzle-orm";
 import sharp from "sharp";
@@ -147,5 +148,54 @@ describe("removing an image from a dataset", () => {
     expect(read.set).toMatchObject({ status: "completed_with_errors", done: 1, failed: 1 });
     expect(read.captions.find((c) => c.imageIndex === 0)).toMatchObject({ imageId: null, status: "failed" });
     expect(read.captions.filter((c) => c.status === "pending")).toEqual([]);
+  });
+
+  it("racing a run's start: either the run has the image and the removal is refused, or the image is gone and the run never had it", async () => {
+    for (let round = 0; round < 16; round++) {
+      const { userId, datasetId, images } = await datasetOf(2);
+      const target = images[round % 2];
+      if (!target) throw new Error("no image");
+      // The removal goes 0–7 ms after the start, so some rounds land inside its transaction.
+      const [started, removal] = await Promise.allSettled([
+        startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, options, async () => undefined),
+        sleep(round % 8).then(() => removeDatasetImage(db, storage, { userId, datasetId, imageId: target.id })),
+      ]);
+      if (started.status !== "fulfilled") throw started.reason;
+      const run = await getCaptionSet(db, { userId, setId: started.value.id });
+      if (removal.status === "fulfilled") {
+        expect(run.captions.map((c) => c.fileName)).toEqual(images.filter((i) => i !== target).map((i) => i.fileName));
+      } else {
+        expect(removal.reason).toMatchObject({ code: "INVALID_STATE" });
+        expect(run.captions.map((c) => c.imageId)).toContain(target.id);
+      }
+      // Never a caption waiting to be cast with no image to cast.
+      expect(run.captions.filter((c) => c.imageId === null)).toEqual([]);
+    }
+  });
+
+  it("racing a re-run of failed captions: the run never holds a pending caption of a removed image, and it ends", async () => {
+    for (let round = 0; round < 16; round++) {
+      const { userId, datasetId, images } = await datasetOf(2);
+      const setId = await finishedRun(userId, datasetId, 0);
+      const failedImage = images.find((i) => i.imageIndex === 0);
+      if (!failedImage) throw new Error("no image");
+      const jobs: StepJob[] = [];
+      const [rerun, removal] = await Promise.allSettled([
+        rerunFailedCaptions(db, { userId, setId }, options, async (j) => {
+          jobs.push(...j);
+        }),
+        sleep(round % 8).then(() => removeDatasetImage(db, storage, { userId, datasetId, imageId: failedImage.id })),
+      ]);
+      const read = await getCaptionSet(db, { userId, setId });
+      expect(read.captions.filter((c) => c.status === "pending" && c.imageId === null)).toEqual([]);
+      if (rerun.status === "fulfilled") {
+        // The re-run took the image: the removal waited for it and was refused, or came first and it was never reset.
+        expect(removal.status).toBe("rejected");
+        expect(jobs).toHaveLength(1);
+      } else {
+        expect(removal.status).toBe("fulfilled");
+        expect(read.set).toMatchObject({ status: "completed_with_errors", failed: 1 });
+      }
+    }
   });
 });
