@@ -205,7 +205,7 @@ test("an image is removed after asking: gone from the grid and the count; a fini
   await page.getByRole("button", { name: "Remove img_00000.png" }).click();
   const refused = page.getByRole("dialog", { name: "Remove “img_00000.png”?" });
   await refused.getByRole("button", { name: "Yes, remove image" }).click();
-  await expect(refused).toContainText("A caption run on this dataset is still going or paused: let it finish or cancel it, then remove the image");
+  await expect(refused).toContainText("A caption run on this dataset is still going or paused: let it finish or cancel it, then remove images");
   await refused.getByRole("button", { name: "Keep it" }).click();
   await expect(count).toHaveText("2 images");
 });

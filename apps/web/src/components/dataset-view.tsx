@@ -51,7 +51,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
   );
 
   const removeImage = useMutation(
-    trpc.datasets.removeImage.mutationOptions({
+    trpc.datasets.removeImages.mutationOptions({
       onSuccess: () => {
         setRemoving(null);
         refresh();
@@ -153,7 +153,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
         dismissLabel="Keep it"
         pending={removeImage.isPending}
         error={removeImage.error ? toUserMessage(removeImage.error) : null}
-        onConfirm={() => removing && removeImage.mutate({ datasetId, imageId: removing.id })}
+        onConfirm={() => removing && removeImage.mutate({ datasetId, imageIds: [removing.id] })}
         onCancel={() => setRemoving(null)}
       >
         <p>

@@ -27,7 +27,7 @@ describe("datasets router", () => {
     await expect(bob.caller.datasets.list()).resolves.toEqual([]);
     await expect(bob.caller.datasets.get({ id: mine.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(bob.caller.datasets.delete({ id: mine.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(bob.caller.datasets.removeImage({ datasetId: mine.id, imageId: crypto.randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(bob.caller.datasets.removeImages({ datasetId: mine.id, imageIds: [crypto.randomUUID()] })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(alice.caller.datasets.get({ id: mine.id })).resolves.toMatchObject({ dataset: { id: mine.id } });
     await expect(api.callerFor().datasets.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
@@ -39,7 +39,8 @@ describe("datasets router", () => {
     await expect(owner.caller.datasets.create({ name: "x".repeat(81) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(owner.caller.datasets.create({ name: "tab\there" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(owner.caller.datasets.get({ id: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(owner.caller.datasets.removeImage({ datasetId: crypto.randomUUID(), imageId: "../../etc" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(owner.caller.datasets.removeImages({ datasetId: crypto.randomUUID(), imageIds: ["../../etc"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(owner.caller.datasets.removeImages({ datasetId: crypto.randomUUID(), imageIds: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(owner.caller.datasets.get({ id: crypto.randomUUID(), direction: "forward" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     // @ts-expect-error pages only go forward
     await expect(owner.caller.datasets.get({ id: crypto.randomUUID(), direction: "backward" })).rejects.toMatchObject({ code: "BAD_REQUEST" });

@@ -10,7 +10,8 @@ import {
   deleteDataset,
   getDataset,
   listDatasets,
-  removeDatasetImage,
+  MAX_IMAGES_PER_REMOVAL,
+  removeDatasetImages,
 } from "@spellcast/core";
 
 import { stopCanceledJob } from "../jobs/stop-canceled-job";
@@ -70,17 +71,17 @@ export const datasetsRouter = {
     }),
 
   /**
-   * Removes one image (its row, then its files). Refused while a caption run on the dataset is
-   * unfinished or a cast of the image runs; finished runs keep their caption of it.
+   * Removes images (their rows, then their files), all or none. Refused while a caption run on
+   * the dataset is unfinished or a cast of one of them runs; finished runs keep their captions.
    */
-  removeImage: protectedProcedure
-    .input(z.object({ datasetId: z.string().uuid(), imageId: z.string().uuid() }).strict())
-    .output(z.object({ id: z.string().uuid(), fileName: z.string() }))
+  removeImages: protectedProcedure
+    .input(z.object({ datasetId: z.string().uuid(), imageIds: z.array(z.string().uuid()).min(1).max(MAX_IMAGES_PER_REMOVAL) }).strict())
+    .output(z.object({ removed: z.array(z.object({ id: z.string().uuid(), fileName: z.string() })) }))
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.caller.id;
-      const { fileErrors, ...removed } = await removeDatasetImage(ctx.db, ctx.storage, { userId, ...input });
-      for (const { key, error } of fileErrors) ctx.logger.warn({ userId, ...input, key, err: error }, "dataset.file.delete.failed");
-      ctx.logger.info({ userId, ...input, fileName: removed.fileName }, "dataset.image.removed");
-      return removed;
+      const { fileErrors, removed } = await removeDatasetImages(ctx.db, ctx.storage, { userId, ...input });
+      for (const { key, error } of fileErrors) ctx.logger.warn({ userId, datasetId: input.datasetId, key, err: error }, "dataset.file.delete.failed");
+      ctx.logger.info({ userId, datasetId: input.datasetId, imageIds: removed.map((i) => i.id) }, "dataset.images.removed");
+      return { removed };
     }),
 } satisfies TRPCRouterRecord;

@@ -23,7 +23,7 @@ import { BUILT_IN_CAPTION_SPELL_ID } from "../spells/schema";
 import { addImagesToDataset } from "./add-images";
 import { createDataset, getDatasetSummary } from "./manage-datasets";
 import { getDataset } from "./read-dataset";
-import { removeDatasetImage } from "./remove-image";
+import { removeDatasetImages } from "./remove-image";
 
 const { db, close } = openTestDb(5);
 const dir = await mkdtemp(path.join(tmpdir(), "spellcast-remove-image-"));
@@ -48,6 +48,8 @@ async function datasetOf(n: number) {
   return { userId, datasetId: dataset.id, images };
 }
 
+const removeOne = (userId: string, datasetId: string, imageId: string) => removeDatasetImages(db, storage, { userId, datasetId, imageIds: [imageId] });
+
 const filesOf = async (datasetId: string) =>
   (await readdir(path.join(dir, "datasets", datasetId), { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length;
 
@@ -68,33 +70,37 @@ async function finishedRun(userId: string, datasetId: string, failIndex: number 
   return set.id;
 }
 
-describe("removing an image from a dataset", () => {
-  it("drops its row, its count and its files; the same bytes under the same name can be added again; another user gets NOT_FOUND", async () => {
+describe("removing images from a dataset", () => {
+  it("drops their rows, count and files, all or none; the same bytes under the same name can be added again; another user gets NOT_FOUND", async () => {
     const { userId, datasetId, images } = await datasetOf(3);
     const [first, second] = images;
     if (!first || !second) throw new Error("no images");
     expect(await filesOf(datasetId)).toBe(6);
 
     const stranger = await createUserWithCredits(db, 0);
-    await expect(removeDatasetImage(db, storage, { userId: stranger, datasetId, imageId: first.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    const other = await datasetOf(1);
-    // An image of another dataset, even the caller's own, is not in this one.
-    await expect(removeDatasetImage(db, storage, { userId, datasetId, imageId: other.images[0]?.id ?? "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(removeOne(stranger, datasetId, first.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // All or none: one id that is not an image of this dataset refuses the whole removal.
+    const foreign = (await datasetOf(1)).images[0]?.id ?? "";
+    await expect(removeDatasetImages(db, storage, { userId, datasetId, imageIds: [first.id, foreign] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(removeDatasetImages(db, storage, { userId, datasetId, imageIds: [] })).rejects.toMatchObject({ code: "INVALID_INPUT" });
     expect((await getDatasetSummary(db, { userId, datasetId })).imageCount).toBe(3);
 
-    const removed = await removeDatasetImage(db, storage, { userId, datasetId, imageId: first.id });
-    expect(removed).toMatchObject({ id: first.id, fileName: "p0.png", fileErrors: [] });
+    expect(await removeOne(userId, datasetId, first.id)).toEqual({ removed: [{ id: first.id, fileName: "p0.png" }], fileErrors: [] });
     const after = await getDataset(db, { userId, datasetId, limit: 100 });
     expect(after.dataset.imageCount).toBe(2);
     expect(after.images.map((i) => i.fileName)).toEqual(["p1.png", "p2.png"]);
     expect(await filesOf(datasetId)).toBe(4);
-    await expect(removeDatasetImage(db, storage, { userId, datasetId, imageId: first.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(removeOne(userId, datasetId, first.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // An id given twice is one image.
+    const twice = await removeDatasetImages(db, storage, { userId, datasetId, imageIds: [second.id, second.id] });
+    expect(twice.removed).toEqual([{ id: second.id, fileName: "p1.png" }]);
+    expect((await getDatasetSummary(db, { userId, datasetId })).imageCount).toBe(1);
 
     // Its name and bytes are free again; it comes back last, with a new index.
     const again = await addImagesToDataset(db, storage, { userId, datasetId, files: [{ name: "p0.png", bytes: await png(0) }] });
     expect(again.rejected).toEqual([]);
     expect(again.added.map((i) => [i.fileName, i.imageIndex])).toEqual([["p0.png", 3]]);
-    expect((await getDatasetSummary(db, { userId, datasetId })).imageCount).toBe(3);
+    expect((await getDatasetSummary(db, { userId, datasetId })).imageCount).toBe(2);
   });
 
   it("is refused while a caption run of the dataset is unfinished; once it ends, the run keeps its caption of the image, its counts and its export", async () => {
@@ -105,9 +111,9 @@ describe("removing an image from a dataset", () => {
     const set = await startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, options, async (jobs) => {
       held.push(...jobs);
     });
-    await expect(removeDatasetImage(db, storage, { userId, datasetId, imageId: first.id })).rejects.toMatchObject({
+    await expect(removeOne(userId, datasetId, first.id)).rejects.toMatchObject({
       code: "INVALID_STATE",
-      message: expect.stringContaining("caption run on this dataset is still going"),
+      message: expect.stringContaining("A caption run on this dataset is still going or paused"),
     });
     expect((await getDatasetSummary(db, { userId, datasetId })).imageCount).toBe(2);
 
@@ -115,7 +121,7 @@ describe("removing an image from a dataset", () => {
       await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
       held.push(...(await completeSession(db, { sessionId: job.sessionId, outputs: { kind: "text", text: `caption of ${job.cast.imageIndex}` } })).chain.next);
     }
-    await removeDatasetImage(db, storage, { userId, datasetId, imageId: first.id });
+    await removeOne(userId, datasetId, first.id);
 
     const read = await getCaptionSet(db, { userId, setId: set.id });
     expect(read.set).toMatchObject({ status: "completed", total: 2, done: 2, spent: 6 });
@@ -138,7 +144,7 @@ describe("removing an image from a dataset", () => {
     const setId = await finishedRun(userId, datasetId, 0);
     expect((await getCaptionSet(db, { userId, setId })).set).toMatchObject({ status: "completed_with_errors", done: 1, failed: 1 });
     const failedImage = images.find((i) => i.imageIndex === 0);
-    await removeDatasetImage(db, storage, { userId, datasetId, imageId: failedImage?.id ?? "" });
+    await removeOne(userId, datasetId, failedImage?.id ?? "");
 
     await expect(rerunFailedCaptions(db, { userId, setId }, options, async () => undefined)).rejects.toMatchObject({
       code: "INVALID_STATE",
@@ -158,7 +164,7 @@ describe("removing an image from a dataset", () => {
       // The removal goes 0–7 ms after the start, so some rounds land inside its transaction.
       const [started, removal] = await Promise.allSettled([
         startCaptionRun(db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, options, async () => undefined),
-        sleep(round % 8).then(() => removeDatasetImage(db, storage, { userId, datasetId, imageId: target.id })),
+        sleep(round % 8).then(() => removeOne(userId, datasetId, target.id)),
       ]);
       if (started.status !== "fulfilled") throw started.reason;
       const run = await getCaptionSet(db, { userId, setId: started.value.id });
@@ -184,7 +190,7 @@ describe("removing an image from a dataset", () => {
         rerunFailedCaptions(db, { userId, setId }, options, async (j) => {
           jobs.push(...j);
         }),
-        sleep(round % 8).then(() => removeDatasetImage(db, storage, { userId, datasetId, imageId: failedImage.id })),
+        sleep(round % 8).then(() => removeOne(userId, datasetId, failedImage.id)),
       ]);
       const read = await getCaptionSet(db, { userId, setId });
       expect(read.captions.filter((c) => c.status === "pending" && c.imageId === null)).toEqual([]);

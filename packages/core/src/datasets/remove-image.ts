@@ -5,6 +5,7 @@ import { captionSets, casts, datasetImages, datasets } from "@spellcast/db";
 import type { Storage } from "@spellcast/storage";
 
 import { DomainError } from "../errors";
+import { anyOf } from "../lib/any-of";
 import { assertDatasetId, deleteStoredFiles } from "./manage-datasets";
 import { imageNotFound } from "./read-dataset";
 
@@ -20,21 +21,28 @@ export async function shareDatasetForRun(tx: DbOrTx, datasetId: string): Promise
   await tx.execute(sql`select 1 from ${datasets} where ${datasets.id} = ${datasetId} for share`);
 }
 
+/** Most images one removal takes (a page of the grid, at most). */
+export const MAX_IMAGES_PER_REMOVAL = 500;
+
 /**
- * Removes one image from its dataset: its row (the dataset's count goes down one; its name and
- * bytes can be uploaded again) and then its files. Finished caption runs keep their caption of
- * it, text and file name, with no image behind it (`imageId` null), and so do its casts. Refused
- * while a caption run on the dataset is unfinished or a cast of the image is running: nothing
- * changes. Another user's dataset or image is NOT_FOUND.
+ * Removes images from their dataset: their rows (the dataset's count goes down; their names and
+ * bytes can be uploaded again) and then their files. Finished caption runs keep their captions of
+ * them, text and file name, with no image behind (`imageId` null), and so do their casts. Refused,
+ * with nothing changed, while a caption run on the dataset is unfinished or a cast of one of them
+ * runs, or when any id is not an image of this dataset (another user's dataset is NOT_FOUND too).
  */
-export async function removeDatasetImage(
+export async function removeDatasetImages(
   db: DbOrTx,
   storage: Storage,
-  params: { userId: string; datasetId: string; imageId: string },
-): Promise<{ id: string; fileName: string; fileErrors: Array<{ key: string; error: unknown }> }> {
+  params: { userId: string; datasetId: string; imageIds: readonly string[] },
+): Promise<{ removed: Array<{ id: string; fileName: string }>; fileErrors: Array<{ key: string; error: unknown }> }> {
   assertDatasetId(params.datasetId);
-  assertDatasetId(params.imageId, "Image");
-  const removed = await db.transaction(async (tx) => {
+  const ids = [...new Set(params.imageIds)];
+  if (ids.length === 0 || ids.length > MAX_IMAGES_PER_REMOVAL) {
+    throw new DomainError("INVALID_INPUT", `imageIds: between 1 and ${MAX_IMAGES_PER_REMOVAL} images at once`);
+  }
+  for (const id of ids) assertDatasetId(id, "Image");
+  const images = await db.transaction(async (tx) => {
     // The row lock waits for an upload or a run's start in flight, and holds off the next.
     const [owned] = await tx
       .select({ id: datasets.id })
@@ -42,33 +50,33 @@ export async function removeDatasetImage(
       .where(and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId)))
       .for("update");
     if (!owned) throw new DomainError("NOT_FOUND", "Dataset not found");
-    const [image] = await tx
+    const found = await tx
       .select({ id: datasetImages.id, fileName: datasetImages.fileName, storageKey: datasetImages.storageKey, thumbKey: datasetImages.thumbKey })
       .from(datasetImages)
-      .where(and(eq(datasetImages.id, params.imageId), eq(datasetImages.datasetId, owned.id)));
-    if (!image) throw imageNotFound();
+      .where(and(eq(datasetImages.datasetId, owned.id), anyOf(datasetImages.id, ids)));
+    if (found.length !== ids.length) throw imageNotFound();
     const [unfinished] = await tx
       .select({ id: captionSets.id })
       .from(captionSets)
       .where(and(eq(captionSets.datasetId, owned.id), inArray(captionSets.status, [...UNFINISHED_SETS])))
       .limit(1);
     if (unfinished) {
-      throw new DomainError("INVALID_STATE", "A caption run on this dataset is still going or paused: let it finish or cancel it, then remove the image");
+      throw new DomainError("INVALID_STATE", "A caption run on this dataset is still going or paused: let it finish or cancel it, then remove images");
     }
     const [running] = await tx
       .select({ id: casts.id })
       .from(casts)
-      .where(and(eq(casts.imageId, image.id), inArray(casts.status, ["queued", "running"])))
+      .where(and(anyOf(casts.imageId, ids), inArray(casts.status, ["queued", "running"])))
       .limit(1);
-    if (running) throw new DomainError("INVALID_STATE", "A cast of this image is still running: let it finish or cancel it, then remove the image");
-    // Captions and casts of it keep their rows: their image_id is set null by the foreign keys.
-    await tx.delete(datasetImages).where(eq(datasetImages.id, image.id));
+    if (running) throw new DomainError("INVALID_STATE", "A cast of one of these images is still running: let it finish or cancel it, then remove them");
+    // Captions and casts of them keep their rows: their image_id is set null by the foreign keys.
+    await tx.delete(datasetImages).where(anyOf(datasetImages.id, ids));
     await tx
       .update(datasets)
-      .set({ imageCount: sql`${datasets.imageCount} - 1`, updatedAt: new Date() })
+      .set({ imageCount: sql`${datasets.imageCount} - ${found.length}`, updatedAt: new Date() })
       .where(eq(datasets.id, owned.id));
-    return image;
+    return found;
   });
-  const fileErrors = await deleteStoredFiles(storage, [removed.storageKey, removed.thumbKey]);
-  return { id: removed.id, fileName: removed.fileName, fileErrors };
+  const fileErrors = await deleteStoredFiles(storage, images.flatMap((i) => [i.storageKey, i.thumbKey]));
+  return { removed: images.map(({ id, fileName }) => ({ id, fileName })), fileErrors };
 }
