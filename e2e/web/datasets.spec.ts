@@ -159,7 +159,7 @@ test("45 files at once: sent in requests of ten, counted in a summary rather tha
   }
 });
 
-test("an image is removed after asking: gone from the grid and the count; a finished run keeps its caption of it; a paused run holds it back", async ({
+test("images are chosen and removed after asking: gone from the grid and the count; a finished run keeps its caption of it; a paused run holds it back", async ({
   page,
   context,
   baseURL,
@@ -178,17 +178,26 @@ test("an image is removed after asking: gone from the grid and the count; a fini
   await page.goto(`/datasets/${dataset.id}`);
   const count = page.getByTestId("dataset-image-count");
   await expect(count).toHaveText("3 images");
-  const dialog = page.getByRole("dialog", { name: "Remove “img_00001.png”?" });
-  await page.getByRole("button", { name: "Remove img_00001.png" }).click();
-  await dialog.getByRole("button", { name: "Keep it" }).click();
+  // Chosen, then cleared: nothing is removed without the question.
+  await page.getByRole("checkbox", { name: "Select img_00001.png" }).check();
+  await page.getByRole("checkbox", { name: "Select img_00002.png" }).check();
+  const removeSelected = page.getByRole("button", { name: /^Remove selected/ });
+  await expect(removeSelected).toHaveText("Remove selected (2)");
+  await removeSelected.click();
+  const dialog = page.getByRole("dialog", { name: "Remove 2 images?" });
+  await expect(dialog.getByTestId("remove-images-names")).toHaveText("img_00001.png, img_00002.png");
+  await dialog.getByRole("button", { name: "Keep them" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId("dataset-image")).toHaveCount(3);
-  await page.getByRole("button", { name: "Remove img_00001.png" }).click();
-  await dialog.getByRole("button", { name: "Yes, remove image" }).click();
-  await expect(dialog).toBeHidden();
+  await page.getByRole("checkbox", { name: "Select img_00002.png" }).uncheck();
+  await expect(removeSelected).toHaveText("Remove selected (1)");
+  await removeSelected.click();
+  const one = page.getByRole("dialog", { name: "Remove “img_00001.png”?" });
+  await one.getByRole("button", { name: "Yes, remove image" }).click();
+  await expect(one).toBeHidden();
   await expect(count).toHaveText("2 images");
   await expect(page.getByTestId("dataset-image")).toHaveCount(2);
   await expect(page.locator('[data-testid="dataset-image"][data-file-name="img_00001.png"]')).toHaveCount(0);
+  await expect(removeSelected).toHaveCount(0);
 
   // The finished run still lists it, with its caption and no image behind it.
   await page.goto(`/datasets/${dataset.id}/captions?set=${finished.id}`);
@@ -202,10 +211,13 @@ test("an image is removed after asking: gone from the grid and the count; a fini
   const paused = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: caption.id, budget: 3 });
   await expect.poll(setStatus(paused.id), { timeout: 30_000 }).toBe("paused");
   await page.goto(`/datasets/${dataset.id}`);
-  await page.getByRole("button", { name: "Remove img_00000.png" }).click();
+  await page.getByRole("checkbox", { name: "Select img_00000.png" }).check();
+  await removeSelected.click();
   const refused = page.getByRole("dialog", { name: "Remove “img_00000.png”?" });
   await refused.getByRole("button", { name: "Yes, remove image" }).click();
   await expect(refused).toContainText("A caption run on this dataset is still going or paused: let it finish or cancel it, then remove images");
+  await attachScreenshot(page, testInfo, "remove-image-refused-while-run-paused");
   await refused.getByRole("button", { name: "Keep it" }).click();
   await expect(count).toHaveText("2 images");
+  await expect(page.getByTestId("dataset-image")).toHaveCount(2);
 });

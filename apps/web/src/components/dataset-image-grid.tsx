@@ -5,8 +5,19 @@ export function datasetImageUrl(image: Pick<DatasetImage, "datasetId" | "id">, v
   return `/api/datasets/${image.datasetId}/images/${image.id}/${variant}`;
 }
 
-/** Thumbnails in the dataset's stable order; each opens its original, and with `onRemove` can be removed. */
-export function DatasetImageGrid({ images, onRemove }: { images: readonly DatasetImage[]; onRemove?: (image: DatasetImage) => void }) {
+/**
+ * Thumbnails in the dataset's stable order; each opens its original. With `onToggle`, each has a
+ * checkbox choosing it (`selected` holds the chosen ids).
+ */
+export function DatasetImageGrid({
+  images,
+  selected,
+  onToggle,
+}: {
+  images: readonly DatasetImage[];
+  selected?: ReadonlySet<string>;
+  onToggle?: (image: DatasetImage) => void;
+}) {
   return (
     <ul className="image-grid" aria-label="Images">
       {images.map((image) => (
@@ -14,19 +25,20 @@ export function DatasetImageGrid({ images, onRemove }: { images: readonly Datase
           <a href={datasetImageUrl(image, "original")} target="_blank" rel="noreferrer" className="image-grid__link">
             <img src={datasetImageUrl(image, "thumb")} alt={image.fileName} loading="lazy" className="image-grid__thumb" />
           </a>
+          {onToggle && (
+            <input
+              type="checkbox"
+              className="image-grid__select"
+              aria-label={`Select ${image.fileName}`}
+              checked={selected?.has(image.id) ?? false}
+              onChange={() => onToggle(image)}
+            />
+          )}
           <span className="image-grid__name" title={image.fileName}>
             {image.fileName}
           </span>
           <span className="image-grid__meta">
             {image.width} × {image.height} · {formatBytes(image.bytes)}
-            {onRemove && (
-              <>
-                {" · "}
-                <button type="button" className="link-button" aria-label={`Remove ${image.fileName}`} onClick={() => onRemove(image)}>
-                  Remove
-                </button>
-              </>
-            )}
           </span>
         </li>
       ))}

@@ -16,6 +16,7 @@ import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { DatasetUploads } from "./dataset-uploads";
 import { PageHeader } from "./page-header";
+import { RemoveImagesDialog } from "./remove-images-dialog";
 import { LoadMoreButton } from "./load-more-button";
 import { formatCount } from "./format-count";
 
@@ -26,7 +27,8 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
   const queryClient = useQueryClient();
   const router = useRouter();
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [removing, setRemoving] = useState<DatasetImage | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [confirmRemove, setConfirmRemove] = useState(false);
 
   const pages = useInfiniteQuery(
     trpc.datasets.get.infiniteQueryOptions(
@@ -50,18 +52,12 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
     }),
   );
 
-  const removeImage = useMutation(
-    trpc.datasets.removeImages.mutationOptions({
-      onSuccess: () => {
-        setRemoving(null);
-        refresh();
-      },
-    }),
-  );
-  const askToRemove = (image: DatasetImage) => {
-    removeImage.reset();
-    setRemoving(image);
-  };
+  const toggle = useCallback((image: DatasetImage) => setSelected((current) => toggled(current, image.id)), []);
+  const onRemoved = useCallback(() => {
+    setConfirmRemove(false);
+    setSelected(new Set());
+    refresh();
+  }, [refresh]);
 
   if (!pages.data && !pages.isError) {
     return (
@@ -89,6 +85,8 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
   const [first] = pages.data.pages;
   const dataset = first?.dataset;
   const images = pages.data.pages.flatMap((page) => page.images);
+  // Chosen and still here (one removed elsewhere since drops out of the choice).
+  const chosen = images.filter((image) => selected.has(image.id));
   if (!dataset) return null;
 
   return (
@@ -114,9 +112,21 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
             <h2 className="card__title" id="images-title">
               Images
             </h2>
-            <button type="button" className="button button--danger-outline button--small" onClick={() => setConfirmDelete(true)}>
-              Delete dataset
-            </button>
+            <div className="card__actions">
+              {chosen.length > 0 && (
+                <>
+                  <button type="button" className="button button--ghost button--small" onClick={() => setSelected(new Set())}>
+                    Clear selection
+                  </button>
+                  <button type="button" className="button button--danger-outline button--small" onClick={() => setConfirmRemove(true)}>
+                    Remove selected ({chosen.length.toLocaleString("en")})
+                  </button>
+                </>
+              )}
+              <button type="button" className="button button--danger-outline button--small" onClick={() => setConfirmDelete(true)}>
+                Delete dataset
+              </button>
+            </div>
           </div>
           {images.length === 0 ? (
             <div className="empty-state">
@@ -124,7 +134,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
               <p>Add PNG, JPEG or WebP images above; each gets a thumbnail here.</p>
             </div>
           ) : (
-            <DatasetImageGrid images={images} onRemove={askToRemove} />
+            <DatasetImageGrid images={images} selected={selected} onToggle={toggle} />
           )}
           <LoadMoreButton pages={pages} label="Show more images" />
           {pages.error && <FormAlert message={`Could not refresh the images: ${toUserMessage(pages.error)}`} />}
@@ -146,21 +156,13 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
           going is canceled first, and the credits held for it come back. This cannot be undone.
         </p>
       </ConfirmDialog>
-      <ConfirmDialog
-        open={removing !== null}
-        title={`Remove “${removing?.fileName ?? ""}”?`}
-        confirmLabel="Yes, remove image"
-        dismissLabel="Keep it"
-        pending={removeImage.isPending}
-        error={removeImage.error ? toUserMessage(removeImage.error) : null}
-        onConfirm={() => removing && removeImage.mutate({ datasetId, imageIds: [removing.id] })}
-        onCancel={() => setRemoving(null)}
-      >
-        <p>
-          The image and its thumbnail are deleted, and later caption runs leave it out. Finished runs keep their caption of it. This cannot be
-          undone.
-        </p>
-      </ConfirmDialog>
+      <RemoveImagesDialog datasetId={datasetId} images={chosen} open={confirmRemove} onRemoved={onRemoved} onCancel={() => setConfirmRemove(false)} />
     </>
   );
+}
+
+function toggled(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  const next = new Set(set);
+  if (!next.delete(id)) next.add(id);
+  return next;
 }
