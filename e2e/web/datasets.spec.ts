@@ -178,10 +178,19 @@ test("images are chosen and removed after asking: gone from the grid and the cou
   await page.goto(`/datasets/${dataset.id}`);
   const count = page.getByTestId("dataset-image-count");
   await expect(count).toHaveText("3 images");
-  // Chosen, then cleared: nothing is removed without the question.
+  // A shift-click chooses the range from the last one clicked; Clear selection drops the choice.
+  const removeSelected = page.getByRole("button", { name: /^Remove selected/ });
+  await page.getByRole("checkbox", { name: "Select img_00000.png" }).check();
+  await page.getByRole("checkbox", { name: "Select img_00002.png" }).click({ modifiers: ["Shift"] });
+  await expect(page.getByRole("checkbox", { name: "Select img_00001.png" })).toBeChecked();
+  await expect(removeSelected).toHaveText("Remove selected (3)");
+  await page.getByRole("button", { name: "Clear selection" }).click();
+  await expect(removeSelected).toHaveCount(0);
+  await expect(page.getByRole("checkbox", { name: "Select img_00001.png" })).not.toBeChecked();
+
+  // Chosen, then kept: nothing is removed without the question.
   await page.getByRole("checkbox", { name: "Select img_00001.png" }).check();
   await page.getByRole("checkbox", { name: "Select img_00002.png" }).check();
-  const removeSelected = page.getByRole("button", { name: /^Remove selected/ });
   await expect(removeSelected).toHaveText("Remove selected (2)");
   await removeSelected.click();
   const dialog = page.getByRole("dialog", { name: "Remove 2 images?" });

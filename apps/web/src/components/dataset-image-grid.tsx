@@ -7,7 +7,7 @@ export function datasetImageUrl(image: Pick<DatasetImage, "datasetId" | "id">, v
 
 /**
  * Thumbnails in the dataset's stable order; each opens its original. With `onToggle`, each has a
- * checkbox choosing it (`selected` holds the chosen ids).
+ * checkbox choosing it (`selected` holds the chosen ids; `extend`: shift was held, for a range).
  */
 export function DatasetImageGrid({
   images,
@@ -16,7 +16,7 @@ export function DatasetImageGrid({
 }: {
   images: readonly DatasetImage[];
   selected?: ReadonlySet<string>;
-  onToggle?: (image: DatasetImage) => void;
+  onToggle?: (image: DatasetImage, extend: boolean) => void;
 }) {
   return (
     <ul className="image-grid" aria-label="Images">
@@ -31,7 +31,8 @@ export function DatasetImageGrid({
               className="image-grid__select"
               aria-label={`Select ${image.fileName}`}
               checked={selected?.has(image.id) ?? false}
-              onChange={() => onToggle(image)}
+              // A checkbox's change comes from a click (the space key makes one too), which says whether shift was held.
+              onChange={(event) => onToggle(image, "shiftKey" in event.nativeEvent && event.nativeEvent.shiftKey === true)}
             />
           )}
           <span className="image-grid__name" title={image.fileName}>

@@ -5,8 +5,6 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useState } from "react";
 
-import type { DatasetImage } from "@spellcast/core/datasets/schema";
-
 import { useTRPC } from "~/trpc/react";
 
 import { CaptionRunForm } from "./caption-run-form";
@@ -17,6 +15,7 @@ import { FormAlert } from "./form-alert";
 import { DatasetUploads } from "./dataset-uploads";
 import { PageHeader } from "./page-header";
 import { RemoveImagesDialog } from "./remove-images-dialog";
+import { useImageSelection } from "./use-image-selection";
 import { LoadMoreButton } from "./load-more-button";
 import { formatCount } from "./format-count";
 
@@ -27,7 +26,6 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
   const queryClient = useQueryClient();
   const router = useRouter();
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [confirmRemove, setConfirmRemove] = useState(false);
 
   const pages = useInfiniteQuery(
@@ -52,12 +50,13 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
     }),
   );
 
-  const toggle = useCallback((image: DatasetImage) => setSelected((current) => toggled(current, image.id)), []);
+  const images = pages.data?.pages.flatMap((page) => page.images) ?? [];
+  const { selected, chosen, toggle, clear } = useImageSelection(images);
   const onRemoved = useCallback(() => {
     setConfirmRemove(false);
-    setSelected(new Set());
+    clear();
     refresh();
-  }, [refresh]);
+  }, [clear, refresh]);
 
   if (!pages.data && !pages.isError) {
     return (
@@ -84,9 +83,6 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
 
   const [first] = pages.data.pages;
   const dataset = first?.dataset;
-  const images = pages.data.pages.flatMap((page) => page.images);
-  // Chosen and still here (one removed elsewhere since drops out of the choice).
-  const chosen = images.filter((image) => selected.has(image.id));
   if (!dataset) return null;
 
   return (
@@ -115,7 +111,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
             <div className="card__actions">
               {chosen.length > 0 && (
                 <>
-                  <button type="button" className="button button--ghost button--small" onClick={() => setSelected(new Set())}>
+                  <button type="button" className="button button--ghost button--small" onClick={clear}>
                     Clear selection
                   </button>
                   <button type="button" className="button button--danger-outline button--small" onClick={() => setConfirmRemove(true)}>
@@ -159,10 +155,4 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
       <RemoveImagesDialog datasetId={datasetId} images={chosen} open={confirmRemove} onRemoved={onRemoved} onCancel={() => setConfirmRemove(false)} />
     </>
   );
-}
-
-function toggled(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
-  const next = new Set(set);
-  if (!next.delete(id)) next.add(id);
-  return next;
 }
