@@ -52,6 +52,20 @@ export async function getDatasetSummary(db: DbOrTx, params: { userId: string; da
 }
 
 /**
+ * The caller's dataset, its row locked for the rest of the transaction (uploads, removals and a
+ * run's reads of its images take it in turn); NOT_FOUND when it is not theirs.
+ */
+export async function lockOwnedDataset(tx: DbOrTx, params: { userId: string; datasetId: string }): Promise<{ id: string }> {
+  const [owned] = await tx
+    .select({ id: datasets.id })
+    .from(datasets)
+    .where(and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId)))
+    .for("update");
+  if (!owned) throw new DomainError("NOT_FOUND", "Dataset not found");
+  return owned;
+}
+
+/**
  * Deletes the rows first (one statement; images cascade), then the files. A crash between the two
  * leaves unreachable files, never a row pointing at a missing file.
  */
@@ -63,12 +77,7 @@ export async function deleteDataset(
   assertDatasetId(params.datasetId);
   const keys = await db.transaction(async (tx) => {
     // The row lock waits for an upload in flight, so its files are in the list below too.
-    const [owned] = await tx
-      .select({ id: datasets.id })
-      .from(datasets)
-      .where(and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId)))
-      .for("update");
-    if (!owned) throw new DomainError("NOT_FOUND", "Dataset not found");
+    const owned = await lockOwnedDataset(tx, params);
     // Its rows would take their casts with them while steps still hold credits: the caller cancels
     // the runs first (cancelDatasetRuns); one started since is refused here, nothing deleted.
     const [active] = await tx

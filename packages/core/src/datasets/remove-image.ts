@@ -6,7 +6,7 @@ import type { Storage } from "@spellcast/storage";
 
 import { DomainError } from "../errors";
 import { anyOf } from "../lib/any-of";
-import { assertDatasetId, deleteStoredFiles } from "./manage-datasets";
+import { assertDatasetId, deleteStoredFiles, lockOwnedDataset } from "./manage-datasets";
 import { imageNotFound } from "./read-dataset";
 
 /** Caption sets in these states still cast their pending images, or may again (a paused one). */
@@ -44,12 +44,7 @@ export async function removeDatasetImages(
   for (const id of ids) assertDatasetId(id, "Image");
   const images = await db.transaction(async (tx) => {
     // The row lock waits for an upload or a run's start in flight, and holds off the next.
-    const [owned] = await tx
-      .select({ id: datasets.id })
-      .from(datasets)
-      .where(and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId)))
-      .for("update");
-    if (!owned) throw new DomainError("NOT_FOUND", "Dataset not found");
+    const owned = await lockOwnedDataset(tx, params);
     const found = await tx
       .select({ id: datasetImages.id, fileName: datasetImages.fileName, storageKey: datasetImages.storageKey, thumbKey: datasetImages.thumbKey })
       .from(datasetImages)
