@@ -5,11 +5,14 @@ import { addSimFaults, uniqueToken } from "../support/generations";
 
 // The example app (examples/node-client) built against the packed client outside the monorepo.
 let example: ReturnType<typeof prepareExampleOutsideMonorepo>;
+// Set once the example is prepared: when preparing it fails, that error is the one reported.
+let cleanup: () => void = () => undefined;
 test.beforeAll(() => {
   test.setTimeout(180_000);
   example = prepareExampleOutsideMonorepo();
+  cleanup = example.cleanup;
 });
-test.afterAll(() => example.cleanup());
+test.afterAll(() => cleanup());
 
 test("the example app creates a generation with a fresh API key, prints its events and the image, exits 0", async ({ baseURL }) => {
   if (!baseURL) throw new Error("no baseURL");
