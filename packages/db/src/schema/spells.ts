@@ -119,6 +119,8 @@ export const casts = pgTable(
     uniqueIndex().on(t.userId, t.clientKey).where(sql`${t.clientKey} is not null`),
     index().on(t.captionSetId, t.status),
     index().on(t.userId, t.createdAt),
+    // A removed image's casts are found by it (the foreign key's SET NULL, the running-cast check).
+    index().on(t.imageId),
   ],
 );
 
@@ -144,6 +146,8 @@ export const captions = pgTable(
   },
   (t) => [
     uniqueIndex().on(t.captionSetId, t.imageId),
+    // A removed image's captions are found by it (the foreign key's SET NULL): without it, each removed image scans every caption.
+    index().on(t.imageId),
     index().on(t.captionSetId, t.imageIndex),
     // Where a run's next images are found each time a cast finishes: only the pending ones, in order.
     index("captions_pending_idx").on(t.captionSetId, t.imageIndex).where(sql`${t.status} = 'pending'`),
