@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 
 import { enqueueMany } from "./enqueue";
-import { generationJobId, runGenerationJob } from "./jobs/run-generation";
+import { BACKGROUND_PRIORITY, generationJobId, isBackgroundJob, runGenerationJob } from "./jobs/run-generation";
 import type { RunGenerationPayload } from "./jobs/run-generation";
 import type { Producers } from "./producers";
 
@@ -37,7 +37,7 @@ export async function enqueueGenerations(
     runGenerationJob,
     inputs.map((input) => ({
       payload: { sessionId: input.sessionId, userId: input.userId, ...(input.cast ? { cast: input.cast } : {}) },
-      options: { jobId: generationJobId(input.sessionId), attempts: input.maxAttempts },
+      options: { jobId: generationJobId(input.sessionId), attempts: input.maxAttempts, ...(isBackgroundJob(input) ? { priority: BACKGROUND_PRIORITY } : {}) },
     })),
   );
 }

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { testEnv } from "../../../tooling/test/env";
 import { InvalidJobError, enqueue, enqueueMany, validateJobId } from "./enqueue";
+import { enqueueGenerations } from "./enqueue-generation";
+import { BACKGROUND_PRIORITY } from "./jobs/run-generation";
 import { echoJob } from "./jobs/echo";
 import { QueueName } from "./names";
 import { QueueUnavailableError, createProducers } from "./producers";
@@ -77,6 +79,19 @@ describe("enqueue", () => {
     expect(await queue.count()).toBe(before + 2);
     expect((await queue.getJob(ids[0] ?? ""))?.data).toEqual({ message: "m0" });
     expect((await queue.getJob(known))?.data).toEqual({ message: "already here" });
+  });
+
+  it("a caption run's step goes in as background priority; a generation and a single cast's step with none, so they are taken first", async () => {
+    const cast = { castId: randomUUID(), spellId: randomUUID(), stepIndex: 0, datasetId: randomUUID(), imageIndex: 0 };
+    const [step, single, generation] = await enqueueGenerations(producers, [
+      { sessionId: randomUUID(), userId: "u1", maxAttempts: 3, cast: { ...cast, captionSetId: randomUUID() } },
+      { sessionId: randomUUID(), userId: "u1", maxAttempts: 3, cast: { ...cast, captionSetId: null } },
+      { sessionId: randomUUID(), userId: "u1", maxAttempts: 3 },
+    ]);
+    expect([step?.opts.priority, single?.opts.priority, generation?.opts.priority]).toEqual([BACKGROUND_PRIORITY, undefined, undefined]);
+    const queue = producers.queue(QueueName.generation);
+    expect(await queue.getPrioritizedCount()).toBe(1);
+    await queue.obliterate({ force: true });
   });
 
   it("rejects quickly, without hanging, when Redis is unreachable", async () => {

@@ -1,7 +1,7 @@
 import { findJobOwnedStep, getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
 import type { ChainResult, ContinueAs, ContinuedStep, SessionSnapshot } from "@spellcast/core";
 import { isProviderError } from "@spellcast/providers";
-import { runGenerationPayloadSchema } from "@spellcast/queue";
+import { isBackgroundJob, runGenerationPayloadSchema } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
 import type { Job } from "bullmq";
 
@@ -92,7 +92,8 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
     let result: ToolResult;
     try {
       const signal = cancel.signal;
-      const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots.run(jobKeyOf(job), signal, call, slotTimes);
+      const slot = { times: slotTimes, background: isBackgroundJob(payload) };
+      const inProviderSlot = <T>(call: () => Promise<T>) => deps.providerSlots.run(jobKeyOf(job), signal, call, slot);
       result = await handler({ deps, session, userId, signal, log: sessionLog, inProviderSlot });
     } catch (err) {
       await claimed?.pointed; // canceled, failed or handed back: the job must name this step

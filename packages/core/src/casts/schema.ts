@@ -46,7 +46,7 @@ export interface StepJob {
   sessionId: string;
   userId: string;
   maxAttempts: number;
-  cast: { castId: string; spellId: string; stepIndex: number; datasetId: string | null; imageIndex: number | null };
+  cast: { castId: string; spellId: string; stepIndex: number; datasetId: string | null; imageIndex: number | null; captionSetId: string | null };
 }
 
 /** How step sessions are created: attempts per step and how long each hold lasts. */

@@ -19,7 +19,14 @@ export function stepJobOf(session: SessionRow, cast: CastRow): StepJob {
     sessionId: session.id,
     userId: cast.userId,
     maxAttempts: session.maxAttempts,
-    cast: { castId: cast.id, spellId: cast.spellId, stepIndex: session.stepIndex ?? 0, datasetId: cast.datasetId, imageIndex: cast.imageIndex },
+    cast: {
+      castId: cast.id,
+      spellId: cast.spellId,
+      stepIndex: session.stepIndex ?? 0,
+      datasetId: cast.datasetId,
+      imageIndex: cast.imageIndex,
+      captionSetId: cast.captionSetId,
+    },
   };
 }
 

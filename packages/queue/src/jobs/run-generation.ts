@@ -15,6 +15,8 @@ export const runGenerationPayloadSchema = z.object({
       stepIndex: z.number().int().min(0),
       datasetId: z.string().uuid().nullable(),
       imageIndex: z.number().int().nullable(),
+      /** A caption run's step: background work, behind interactive generations and casts. Absent in jobs from before it was carried. */
+      captionSetId: z.string().uuid().nullable().optional(),
     })
     .optional(),
 });
@@ -22,6 +24,16 @@ export type RunGenerationPayload = z.infer<typeof runGenerationPayloadSchema>;
 
 /** BullMQ backoff type handled by the worker's custom strategy (honours Retry-After). */
 export const PROVIDER_BACKOFF = "provider";
+
+/**
+ * BullMQ priority of a caption run's steps. Jobs with no priority (single generations and casts,
+ * which a person is waiting on) are taken before any prioritised job, so a run of thousands of
+ * images never queues them behind its steps.
+ */
+export const BACKGROUND_PRIORITY = 10;
+
+/** Whether a job is background work (a caption run's step): it yields the queue and provider slots to interactive jobs. */
+export const isBackgroundJob = (payload: Pick<RunGenerationPayload, "cast">) => Boolean(payload.cast?.captionSetId);
 
 /** Job id for a session: a repeated enqueue of the same session is a no-op in BullMQ. */
 export const generationJobId = (sessionId: string) => `gen_${sessionId}`;
