@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { failSession, markSessionRunning } from "@spellcast/core";
+import { BUILT_IN_CAPTION_SPELL_ID, failSession, markSessionRunning, startCaptionRun } from "@spellcast/core";
 import { generationSessions } from "@spellcast/db";
-import { QueueName, enqueueGeneration, generationJobId } from "@spellcast/queue";
+import { BACKGROUND_PRIORITY, QueueName, enqueueGeneration, generationJobId } from "@spellcast/queue";
 import { UnrecoverableError, Worker } from "bullmq";
 import { eq } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { testEnv } from "../../../tooling/test/env";
+import { captionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
 import { STUCK_MESSAGE, sweepSessions } from "./sweeper";
@@ -102,6 +103,20 @@ describe("sweeper (no worker running yet)", () => {
     expect(await h.balance(userId)).toEqual({ balance: 10, held: 0 });
     const repaired = await h.waitForStatus(userId, session.id, ["failed"]);
     expect(repaired.errorDetails).toMatchObject({ refundError: null, refundedCredits: 2 });
+  });
+});
+
+describe("sweeper: a caption run's lost step", () => {
+  it("goes back as the run's step: its cast in the job, at background priority", async () => {
+    const userId = await h.userWith(100);
+    const datasetId = await captionHarness(h).datasetWith(userId, 1);
+    // The run's first step is created, but its job never reaches Redis.
+    const set = await startCaptionRun(h.db, { userId, datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID }, { maxAttempts: 3, holdMs: 3_600_000 }, async () => undefined);
+    const report = await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 0 });
+    expect(report.requeued).toHaveLength(1);
+    const job = await h.producers.queue(QueueName.generation).getJob(generationJobId(report.requeued[0] ?? ""));
+    expect(job?.opts.priority).toBe(BACKGROUND_PRIORITY);
+    expect(job?.data).toMatchObject({ userId, cast: { captionSetId: set.id, datasetId, imageIndex: 0, stepIndex: 0 } });
   });
 });
 

@@ -6,6 +6,7 @@ import {
   findUnsettledSessions,
   resumeStalledCaptionSets,
   retryFailedRefund,
+  sessionJobsOf,
   DEFAULT_HOLD_MS,
 } from "@spellcast/core";
 import type { SweepCandidate } from "@spellcast/core";
@@ -75,13 +76,15 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
   }
 
   const createdBefore = new Date(now.getTime() - options.queuedAfterMs);
-  for (const session of await findStaleQueuedSessions(deps.db, { ...scope, createdBefore })) {
+  const stale = await findStaleQueuedSessions(deps.db, { ...scope, createdBefore });
+  // A spell step goes back with its cast (a caption run's as background work), as first enqueued.
+  for (const { session, job: input } of await sessionJobsOf(deps.db, stale)) {
     const orphan = await findOrphanedJob(deps, queue, session, report);
     if (!orphan) continue;
     const { job } = orphan;
     // A completed job for a queued session never ran it; its id would make the add a no-op.
     if (job) await job.remove();
-    await enqueueGeneration(deps.producers, { sessionId: session.id, userId: session.userId, maxAttempts: session.maxAttempts });
+    await enqueueGeneration(deps.producers, input);
     report.requeued.push(session.id);
   }
 
