@@ -5,8 +5,7 @@ import { captionSets, captions, datasetImages } from "@spellcast/db";
 
 import { lockAccountInTx } from "../casts/lock-account";
 import type { StepJob, StepOptions } from "../casts/schema";
-import { getDatasetSummary } from "../datasets/manage-datasets";
-import { shareDatasetForRun } from "../datasets/remove-image";
+import { getDatasetSummary, shareDatasetForRun } from "../datasets/manage-datasets";
 import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
 import { assertUuid, getSpell } from "../spells/manage-spells";
@@ -96,7 +95,8 @@ export async function startCaptionRun(
       .values({ userId: params.userId, datasetId: dataset.id, spellId: spell.id, status: "in_progress", total: 0, budget, castWindow })
       .returning();
     if (!row) throw new Error("caption set insert returned no row");
-    await shareDatasetForRun(tx, dataset.id);
+    // The set's insert holds the dataset's row (key share, by its foreign key) until commit: an
+    // image removal waits for this run's images to be read, or this waits for the removal.
     const inserted = await tx.execute(sql`
       insert into ${captions} (caption_set_id, image_id, image_index, file_name)
       select ${row.id}, id, image_index, file_name from ${datasetImages} where dataset_id = ${dataset.id}`);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { casts, datasetImages, datasets } from "@spellcast/db";
@@ -63,6 +63,16 @@ export async function lockOwnedDataset(tx: DbOrTx, params: { userId: string; dat
     .for("update");
   if (!owned) throw new DomainError("NOT_FOUND", "Dataset not found");
   return owned;
+}
+
+/**
+ * Takes the dataset's row shared until the caller commits, for a resume or a re-run of failed
+ * captions, which read its images: a removal of images (`lockOwnedDataset`) waits for it, and it
+ * for a removal, so a run never holds a pending caption whose image is gone. A start needs no
+ * call: inserting its set takes the same row's key-share lock through the foreign key.
+ */
+export async function shareDatasetForRun(tx: DbOrTx, datasetId: string): Promise<void> {
+  await tx.execute(sql`select 1 from ${datasets} where ${datasets.id} = ${datasetId} for share`);
 }
 
 /**

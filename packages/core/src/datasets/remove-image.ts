@@ -12,15 +12,6 @@ import { imageNotFound } from "./read-dataset";
 /** Caption sets in these states still cast their pending images, or may again (a paused one). */
 const UNFINISHED_SETS = ["in_progress", "paused"] as const;
 
-/**
- * Takes the dataset's row for a run that reads its images (a start, a resume, a re-run of failed
- * captions) until the caller commits: an image removal waits for it, and it for a removal, so a
- * run never holds a pending caption whose image is gone.
- */
-export async function shareDatasetForRun(tx: DbOrTx, datasetId: string): Promise<void> {
-  await tx.execute(sql`select 1 from ${datasets} where ${datasets.id} = ${datasetId} for share`);
-}
-
 /** Most images one removal takes (a page of the grid, at most). */
 export const MAX_IMAGES_PER_REMOVAL = 500;
 
