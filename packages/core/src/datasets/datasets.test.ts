@@ -139,15 +139,15 @@ describe("dataset uploads", () => {
   it("drops folders from names and de-duplicates colliding names within a dataset", async () => {
     const userId = await newUser();
     const ds = await newDataset(userId);
-    const first = await addImagesToDataset(db, storage, {
-      userId,
-      datasetId: ds.id,
-      files: [
-        { name: "photos/cat.png", bytes: await image("png", 16, 16, 0) },
-        { name: "cat.png", bytes: await image("png", 16, 16, 1) },
-      ],
-    });
-    const second = await addImagesToDataset(db, storage, { userId, datasetId: ds.id, files: [{ name: "CAT.png", bytes: await image("png", 16, 16, 2) }] });
+    // Small distinct PNGs under these names, the nth shaded `shade + n`.
+    const upload = async (names: string[], shade: number) =>
+      addImagesToDataset(db, storage, {
+        userId,
+        datasetId: ds.id,
+        files: await Promise.all(names.map(async (name, n) => ({ name, bytes: await image("png", 16, 16, shade + n) }))),
+      });
+    const first = await upload(["photos/cat.png", "cat.png"], 0);
+    const second = await upload(["CAT.png"], 2);
     expect([...first.added, ...second.added].map((a) => [a.imageIndex, a.fileName])).toEqual([
       [0, "cat.png"],
       [1, "cat (2).png"],
@@ -155,24 +155,8 @@ describe("dataset uploads", () => {
     ]);
     expect(uniqueFileName("x", new Set(["x"]))).toBe("x (2)");
     // Names with LIKE's wildcards collide only with themselves, in any case, across uploads.
-    const wild = await addImagesToDataset(db, storage, {
-      userId,
-      datasetId: ds.id,
-      files: [
-        { name: "a_b.png", bytes: await image("png", 16, 16, 3) },
-        { name: "100%.png", bytes: await image("png", 16, 16, 4) },
-      ],
-    });
-    const again = await addImagesToDataset(db, storage, {
-      userId,
-      datasetId: ds.id,
-      files: [
-        { name: "axb.png", bytes: await image("png", 16, 16, 5) },
-        { name: "A_B.png", bytes: await image("png", 16, 16, 6) },
-        { name: "100%.png", bytes: await image("png", 16, 16, 7) },
-        { name: "1000.png", bytes: await image("png", 16, 16, 8) },
-      ],
-    });
+    const wild = await upload(["a_b.png", "100%.png"], 3);
+    const again = await upload(["axb.png", "A_B.png", "100%.png", "1000.png"], 5);
     expect([...wild.added, ...again.added].map((a) => a.fileName)).toEqual(["a_b.png", "100%.png", "axb.png", "A_B (2).png", "100% (2).png", "1000.png"]);
     expect(sanitizeFileName("a\\..\\b.png")).toMatchObject({ ok: false });
     expect(sanitizeFileName("C:\\x.png")).toMatchObject({ ok: false });
