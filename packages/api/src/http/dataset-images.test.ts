@@ -21,14 +21,15 @@ async function png(width: number, height: number): Promise<Uint8Array> {
   return new Uint8Array(buf);
 }
 
-function uploadRequest(datasetId: string, files: { name: string; bytes: Uint8Array }[], headers: Record<string, string>) {
+function uploadRequest(datasetId: string, files: { name: string; bytes: Uint8Array }[], headers: Record<string, string>, fields: Record<string, string> = {}) {
   const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
   for (const f of files) form.append("file", new File([new Uint8Array(f.bytes)], f.name, { type: "image/png" }));
   return new Request(`http://localhost/api/datasets/${datasetId}/images`, { method: "POST", body: form, headers });
 }
 
-async function upload(datasetId: string, files: { name: string; bytes: Uint8Array }[], headers: Record<string, string>) {
-  return uploadDatasetImages(api.deps, uploadRequest(datasetId, files, headers), { datasetId, limits });
+async function upload(datasetId: string, files: { name: string; bytes: Uint8Array }[], headers: Record<string, string>, fields?: Record<string, string>) {
+  return uploadDatasetImages(api.deps, uploadRequest(datasetId, files, headers, fields), { datasetId, limits });
 }
 
 async function storedFileCount(): Promise<number> {
@@ -122,6 +123,37 @@ describe("dataset image HTTP routes", () => {
     expect(body.rejected).toEqual([{ name: "cat again.png", reason: 'the same image is already in this dataset as "cat.png"' }]);
     expect(await storedFileCount()).toBe(before + 2);
     expect((await owner.caller.datasets.get({ id: ds.id })).dataset.imageCount).toBe(2);
+  });
+
+  it("requests naming reserved places keep the chosen order whichever lands first; a bad place is a 400 that stores nothing", async () => {
+    const owner = await api.signUp();
+    const ds = await owner.caller.datasets.create({ name: "Ordered" });
+    const files = await Promise.all([1, 2, 3, 4].map(async (n) => ({ name: `frame_${n}.png`, bytes: await png(8 + n, 8) })));
+    const { firstIndex } = await owner.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 4 });
+    const cookie = { cookie: owner.cookie };
+    const later = await upload(ds.id, files.slice(2), cookie, { firstIndex: String(firstIndex + 2) });
+    expect(later.status).toBe(200);
+    expect(((await later.json()) as UploadResult).added.map((i) => i.imageIndex)).toEqual([2, 3]);
+    expect((await upload(ds.id, files.slice(0, 2), cookie, { firstIndex: String(firstIndex) })).status).toBe(200);
+    const { images } = await owner.caller.datasets.get({ id: ds.id });
+    expect(images.map((i) => i.fileName)).toEqual(["frame_1.png", "frame_2.png", "frame_3.png", "frame_4.png"]);
+
+    const before = await storedFileCount();
+    const extra = [{ name: "extra.png", bytes: await png(30, 8) }];
+    for (const bad of ["-1", "1.5", "first", ""]) {
+      const res = await upload(ds.id, extra, cookie, { firstIndex: bad });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^firstIndex: a whole number/);
+    }
+    const unreserved = await upload(ds.id, extra, cookie, { firstIndex: "4" });
+    expect(unreserved.status).toBe(400);
+    expect(((await unreserved.json()) as { error: string }).error).toMatch(/were not reserved/);
+    expect(await storedFileCount()).toBe(before);
+
+    const stranger = await api.signUp();
+    await expect(stranger.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(owner.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await owner.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 1 })).toEqual({ firstIndex: 4, count: 1 });
   });
 
   it("refuses request-level problems with a clear 4xx: no auth, wrong content type, oversized body", async () => {

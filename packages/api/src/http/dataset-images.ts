@@ -26,15 +26,15 @@ export async function uploadDatasetImages(
     const caller = await requireCaller(deps, req);
     // Ownership first: someone else's dataset is a 404 before a byte of the body is read.
     await getDatasetSummary(deps.db, { userId: caller.id, datasetId: params.datasetId });
-    const files = await readUploadForm(req, params.limits.maxUploadBytes);
+    const form = await readUploadForm(req, params.limits.maxUploadBytes);
     const result = await addImagesToDataset(deps.db, deps.storage, {
       userId: caller.id,
       datasetId: params.datasetId,
-      files,
+      ...form,
       limits: params.limits,
     });
     deps.logger.info(
-      { userId: caller.id, datasetId: params.datasetId, added: result.added.length, rejected: result.rejected.length },
+      { userId: caller.id, datasetId: params.datasetId, firstIndex: form.firstIndex, added: result.added.length, rejected: result.rejected.length },
       "dataset.images.uploaded",
     );
     return Response.json(result, { headers: { "cache-control": "no-store" } });

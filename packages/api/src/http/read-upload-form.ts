@@ -32,7 +32,13 @@ function byteLimit(limit: number, onExceeded: () => void): TransformStream<Uint8
  * buffering, a body whose Content-Length is over the request limit, and stops reading one that
  * grows past it. Per-file checks (size, type, name) are core's, so each file gets its own answer.
  */
-export async function readUploadForm(req: Request, maxUploadBytes: number): Promise<UploadFile[]> {
+export interface UploadForm {
+  files: UploadFile[];
+  /** The reserved place of the first file (a `firstIndex` field), when the uploader reserved places. */
+  firstIndex?: number;
+}
+
+export async function readUploadForm(req: Request, maxUploadBytes: number): Promise<UploadForm> {
   const contentType = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
     throw new HttpError(415, "Send the images as multipart/form-data (one file field per image)");
@@ -69,5 +75,15 @@ export async function readUploadForm(req: Request, maxUploadBytes: number): Prom
   if (files.length > MAX_FILES_PER_REQUEST) {
     throw new HttpError(413, `One request may carry at most ${MAX_FILES_PER_REQUEST} files; send the rest in another`);
   }
-  return Promise.all(files.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })));
+  const firstIndex = readFirstIndex(form.get("firstIndex"));
+  const read = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })));
+  return firstIndex === undefined ? { files: read } : { files: read, firstIndex };
+}
+
+function readFirstIndex(value: ReturnType<FormData["get"]>): number | undefined {
+  if (value === null) return undefined;
+  if (typeof value !== "string" || !/^\d{1,9}$/.test(value.trim())) {
+    throw new HttpError(400, "firstIndex: a whole number, 0 or more (the place reserved for the first file)");
+  }
+  return Number(value.trim());
 }

@@ -11,7 +11,9 @@ import {
   getDataset,
   listDatasets,
   MAX_IMAGES_PER_REMOVAL,
+  MAX_PLACES_PER_RESERVATION,
   removeDatasetImages,
+  reserveImageIndexes,
 } from "@spellcast/core";
 
 import { stopCanceledJob } from "../jobs/stop-canceled-job";
@@ -69,6 +71,16 @@ export const datasetsRouter = {
       ctx.logger.info({ userId, datasetId: input.id, images: deleted.deletedImages }, "dataset.deleted");
       return deleted;
     }),
+
+  /**
+   * Reserves places for `count` images about to be uploaded in several requests at once: each
+   * request then names its first file's place (`firstIndex`), so the images stand in the order
+   * they were chosen whichever request lands first.
+   */
+  reserveImageIndexes: protectedProcedure
+    .input(z.object({ datasetId: z.string().uuid(), count: z.number().int().min(1).max(MAX_PLACES_PER_RESERVATION) }).strict())
+    .output(z.object({ firstIndex: z.number().int(), count: z.number().int() }))
+    .mutation(({ ctx, input }) => reserveImageIndexes(ctx.db, { userId: ctx.caller.id, ...input })),
 
   /**
    * Removes images (their rows, then their files), all or none. Refused while a caption run on

@@ -11,6 +11,7 @@ import { anyOf } from "../lib/any-of";
 import { displayFileName, fileStem, sanitizeFileName, uniqueFileName } from "./file-name";
 import type { ImageInfo } from "./image-probe";
 import { probeImage } from "./image-probe";
+import { assertFirstIndex, imagePlaces } from "./image-places";
 import { assertDatasetId } from "./manage-datasets";
 import { imageColumns } from "./read-dataset";
 import type { DatasetLimits, UploadRejection, UploadResult } from "./schema";
@@ -24,6 +25,8 @@ export interface UploadFile {
 }
 
 interface ValidFile extends ImageInfo {
+  /** Its position in the upload (its reserved place is `firstIndex + position`). */
+  position: number;
   rawName: string;
   safeName: string;
   bytes: Uint8Array;
@@ -42,13 +45,14 @@ type Checked = { ok: true; file: ValidFile } | { ok: false; rejection: UploadRej
 const reject = (name: string, reason: string): Checked => ({ ok: false, rejection: { name: displayFileName(name), reason } });
 
 const inDatasetReason = (fileName: string) => `the same image is already in this dataset as "${fileName}"`;
+const takenPlaceReason = "another image already holds its reserved place in the dataset; reserve new places and send it again";
 const inUploadReason = (first: ValidFile) => `the same image is already in this upload as "${displayFileName(first.rawName)}"`;
 
 /**
  * Name, size, bytes repeating an earlier valid file of this upload (no decode for those), then
  * content (magic bytes, header, full decode into the thumbnail). Stores nothing.
  */
-async function checkFile(file: UploadFile, limits: DatasetLimits, earlier: ReadonlyMap<string, ValidFile>): Promise<Checked> {
+async function checkFile(file: UploadFile, position: number, limits: DatasetLimits, earlier: ReadonlyMap<string, ValidFile>): Promise<Checked> {
   const name = sanitizeFileName(file.name);
   if (!name.ok) return reject(file.name, name.reason);
   const size = file.bytes.byteLength;
@@ -66,7 +70,7 @@ async function checkFile(file: UploadFile, limits: DatasetLimits, earlier: Reado
   const { format, contentType, width, height } = probe;
   return {
     ok: true,
-    file: { rawName: file.name, safeName: name.name, bytes: file.bytes, thumb: thumb.bytes, sha256, format, contentType, width, height },
+    file: { position, rawName: file.name, safeName: name.name, bytes: file.bytes, thumb: thumb.bytes, sha256, format, contentType, width, height },
   };
 }
 
@@ -80,10 +84,18 @@ async function checkFile(file: UploadFile, limits: DatasetLimits, earlier: Reado
 export async function addImagesToDataset(
   db: DbOrTx,
   storage: Storage,
-  params: { userId: string; datasetId: string; files: UploadFile[]; limits?: Partial<DatasetLimits> },
+  params: {
+    userId: string;
+    datasetId: string;
+    files: UploadFile[];
+    limits?: Partial<DatasetLimits>;
+    /** The reserved place of the first file (`reserveImageIndexes`); the others follow it in order. */
+    firstIndex?: number;
+  },
 ): Promise<UploadResult> {
   const limits: DatasetLimits = { ...DEFAULT_DATASET_LIMITS, ...params.limits };
   assertDatasetId(params.datasetId);
+  if (params.firstIndex !== undefined) assertFirstIndex(params.firstIndex);
   const owned = and(eq(datasets.id, params.datasetId), eq(datasets.userId, params.userId));
   // Refuse before decoding anything when the dataset isn't the caller's.
   const [exists] = await db.select({ imageCount: datasets.imageCount }).from(datasets).where(owned);
@@ -98,8 +110,8 @@ export async function addImagesToDataset(
   const valid = new Map<string, ValidFile>();
   const repeats: Repeat[] = [];
   // One at a time: decoding is CPU- and memory-heavy, and sharp already uses every core per image.
-  for (const file of params.files) {
-    const checked = await checkFile(file, limits, valid);
+  for (const [position, file] of params.files.entries()) {
+    const checked = await checkFile(file, position, limits, valid);
     if (checked.ok) valid.set(checked.file.sha256, checked.file);
     else if ("repeat" in checked) repeats.push(checked.repeat);
     else rejected.push(checked.rejection);
@@ -109,13 +121,13 @@ export async function addImagesToDataset(
   const written: string[] = [];
   try {
     const added = await db.transaction(async (tx) => {
-      const [dataset] = await tx.select({ imageCount: datasets.imageCount }).from(datasets).where(owned).for("update");
+      const [dataset] = await tx
+        .select({ id: datasets.id, imageCount: datasets.imageCount, nextImageIndex: datasets.nextImageIndex })
+        .from(datasets)
+        .where(owned)
+        .for("update");
       if (!dataset) throw new DomainError("NOT_FOUND", "Dataset not found");
-      const [last] = await tx
-        .select({ max: sql<number | null>`max(${datasetImages.imageIndex})` })
-        .from(datasetImages)
-        .where(eq(datasetImages.datasetId, params.datasetId));
-      let nextIndex = (last?.max ?? -1) + 1;
+      const places = await imagePlaces(tx, dataset, { files: params.files.length, firstIndex: params.firstIndex });
       // Only the names these files could collide with (those starting with one of their stems, in
       // any case), not all of a 5,000-image dataset's at every upload under its lock.
       const stems = [...new Set([...valid.values()].map((f) => escapeLike(fileStem(f.safeName)) + "%"))];
@@ -147,6 +159,11 @@ export async function addImagesToDataset(
           rejected.push({ name: displayFileName(file.rawName), reason: fullReason });
           continue;
         }
+        const imageIndex = places.take(file.position);
+        if (imageIndex === null) {
+          rejected.push({ name: displayFileName(file.rawName), reason: takenPlaceReason });
+          continue;
+        }
         const id = randomUUID();
         const storageKey = `datasets/${params.datasetId}/originals/${id}.${file.format === "jpeg" ? "jpg" : file.format}`;
         const thumbKey = `datasets/${params.datasetId}/thumbs/${id}.webp`;
@@ -160,7 +177,7 @@ export async function addImagesToDataset(
           id,
           datasetId: params.datasetId,
           userId: params.userId,
-          imageIndex: nextIndex++,
+          imageIndex,
           fileName,
           storageKey,
           thumbKey,
@@ -180,7 +197,7 @@ export async function addImagesToDataset(
       const inserted = await tx.insert(datasetImages).values(rows).returning(imageColumns);
       await tx
         .update(datasets)
-        .set({ imageCount: sql`${datasets.imageCount} + ${rows.length}`, updatedAt: new Date() })
+        .set({ imageCount: sql`${datasets.imageCount} + ${rows.length}`, nextImageIndex: places.next, updatedAt: new Date() })
         .where(eq(datasets.id, params.datasetId));
       return inserted.sort((a, b) => a.imageIndex - b.imageIndex);
     });

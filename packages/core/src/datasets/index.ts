@@ -1,5 +1,6 @@
 export * from "./add-images";
 export * from "./file-name";
+export * from "./image-places";
 export * from "./image-probe";
 export * from "./manage-datasets";
 export * from "./read-dataset";

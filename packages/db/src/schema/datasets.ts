@@ -12,6 +12,11 @@ export const datasets = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     name: text().notNull(),
     imageCount: integer().notNull().default(0),
+    /**
+     * The next `image_index` to hand out: an upload takes its images' places from here, or from a
+     * range reserved ahead (`reserveImageIndexes`), so an index is never handed out twice.
+     */
+    nextImageIndex: integer().notNull().default(0),
     /** Millisecond precision: the keyset cursor travels as an ISO string. */
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -30,7 +35,7 @@ export const datasetImages = pgTable(
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    /** Stable order inside the dataset (0, 1, 2… in upload order); casts carry it as metadata. */
+    /** Stable order inside the dataset (0, 1, 2… as the files were chosen; never reused); casts carry it as metadata. */
     imageIndex: integer().notNull(),
     /** The sanitised original name, unique per dataset (collisions get " (2)"…). Exports use it. */
     fileName: text().notNull(),
