@@ -61,6 +61,20 @@ test("uploadImages, castSpell on an uploaded image and on text, startCaptionRun 
   expect(seen.slice(0, -1).every((p) => p.status === "in_progress")).toBe(true);
 });
 
+test("uploads sent at once with reserved places keep the chosen order, whichever lands first", async ({ baseURL }) => {
+  if (!baseURL) throw new Error("no baseURL");
+  const { key } = await freshApiKey(baseURL, "client ordered uploads");
+  const spellcast = createSpellcastClient({ url: baseURL, apiKey: key });
+  const dataset = await spellcast.trpc.datasets.create.mutate({ name: "Client ordered" });
+  const files = await pngs(4);
+  const { firstIndex } = await spellcast.trpc.datasets.reserveImageIndexes.mutate({ datasetId: dataset.id, count: 4 });
+  // The second half first: its images still stand after the first half's.
+  await spellcast.uploadImages(dataset.id, files.slice(2), { firstIndex: firstIndex + 2 });
+  await spellcast.uploadImages(dataset.id, files.slice(0, 2), { firstIndex });
+  const { images } = await spellcast.trpc.datasets.get.query({ id: dataset.id });
+  expect(images.map((i) => i.fileName)).toEqual(["swatch 0.png", "swatch 1.png", "swatch 2.png", "swatch 3.png"]);
+});
+
 test("castSpell of a spell whose step fails resolves failed with the step's provider message and refund", async ({ baseURL }) => {
   if (!baseURL) throw new Error("no baseURL");
   const { key } = await freshApiKey(baseURL, "client cast fails");

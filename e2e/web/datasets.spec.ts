@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
+import type { Create } from "sharp";
 
 import { signUpOverHttp } from "../support/http-auth";
 import { cookiesFor, datasetOverHttp, mutateOverHttp, queryOverHttp } from "../support/http-api";
@@ -120,13 +121,20 @@ test("create a dataset, upload images (file picker and drop), see thumbnails; a 
   }
 });
 
-test("45 files at once: sent in requests of ten, counted in a summary rather than a row each; a repeat among them is named with its reason", async ({ page }) => {
+test("45 files at once: sent in requests of ten, counted in a summary rather than a row each, shown in the order chosen; a repeat among them is named with its reason", async ({
+  page,
+}) => {
   const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-many-"));
   try {
     const files: string[] = [];
     for (let i = 0; i < 44; i++) {
       const file = path.join(dir, `tile_${String(i).padStart(2, "0")}.png`);
-      await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: i * 5, g: 120, b: 200 - i * 4 } } }).png().toFile(file);
+      // The first ten are large and noisy, so their request is the slowest to land of the three sent at once.
+      const create: Create =
+        i < 10
+          ? { width: 400, height: 400, channels: 3, background: "#000000", noise: { type: "gaussian", mean: 128, sigma: 40 } }
+          : { width: 24, height: 24, channels: 3, background: { r: i * 5, g: 120, b: 200 - i * 4 } };
+      await sharp({ create }).png().toFile(file);
       files.push(file);
     }
     // The same bytes again, last in the drop: whichever of the two requests commits second is refused.
@@ -154,6 +162,10 @@ test("45 files at once: sent in requests of ten, counted in a summary rather tha
       /tile copy\.png: the same image is already in this dataset as "tile_00\.png"|tile_00\.png: the same image is already in this dataset as "tile copy\.png"/,
     );
     expect(requests).toHaveLength(5);
+    // Shown in the order chosen, whichever request landed first (the refused repeat aside).
+    const shown = await page.getByTestId("dataset-image").locator("img").evaluateAll((imgs) => imgs.map((img) => (img instanceof HTMLImageElement ? img.alt : "")));
+    const chosen = files.map((file) => path.basename(file));
+    expect(shown).toEqual(chosen.filter((name) => shown.includes(name)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

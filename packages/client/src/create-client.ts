@@ -11,7 +11,7 @@ import { randomClientKey } from "./client-key.js";
 import { retryCreate } from "./retry-create.js";
 import { readCursor } from "./follow-events.js";
 import type { AppRouter, CaptionRunInput, Cast, CastSpellInput, GenerateInput, Session, TerminalCast, TerminalSession } from "./types.js";
-import type { UploadFileInput, UploadImagesResult } from "./upload-images.js";
+import type { UploadFileInput, UploadImagesOptions, UploadImagesResult } from "./upload-images.js";
 import { uploadImages } from "./upload-images.js";
 import type { WaitForOptions } from "./wait-for.js";
 import { waitForSession } from "./wait-for.js";
@@ -45,7 +45,7 @@ export interface SpellcastClient {
   /** Resolves once, with the terminal snapshot (completed with outputs, failed with error details, or canceled). */
   waitFor(sessionId: string, options?: WaitForOptions): Promise<TerminalSession>;
   /** Uploads images into one of your datasets (multipart POST to `/api/datasets/<id>/images`). */
-  uploadImages(datasetId: string, files: UploadFileInput[]): Promise<UploadImagesResult>;
+  uploadImages(datasetId: string, files: UploadFileInput[], options?: UploadImagesOptions): Promise<UploadImagesResult>;
   /**
    * Casts a spell on one text or one of your images and resolves once with the ended cast
    * (completed with `output`, or failed with `errorDetails` naming the `failedStep`). A `clientKey`
@@ -104,7 +104,7 @@ export function createSpellcastClient(options: SpellcastClientOptions): Spellcas
     },
     cursor: () => readCursor(trpc),
     waitFor: (sessionId, waitOptions) => waitForSession(trpc, sessionId, waitOptions),
-    uploadImages: (datasetId, files) => uploadImages({ baseUrl, authorization, fetch: fetchImpl }, datasetId, files),
+    uploadImages: (datasetId, files, uploadOptions) => uploadImages({ baseUrl, authorization, fetch: fetchImpl }, datasetId, files, uploadOptions),
     castSpell: (input, castOptions) => castSpell(trpc, input, castOptions),
     cancelCast: (castId) => trpc.casts.cancel.mutate({ id: castId }),
     startCaptionRun: (input, runOptions) => startCaptionRun(trpc, input, runOptions),

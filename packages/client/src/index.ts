@@ -3,7 +3,7 @@ export type { EventSourceConstructor, SpellcastClient, SpellcastClientOptions, S
 export type { CaptionRun, CaptionRunOptions } from "./caption-run.js";
 export type { CastSpellOptions } from "./cast-spell.js";
 export { SpellcastUploadError } from "./upload-images.js";
-export type { UploadedImage, UploadFileInput, UploadImagesResult } from "./upload-images.js";
+export type { UploadedImage, UploadFileInput, UploadImagesOptions, UploadImagesResult } from "./upload-images.js";
 export { isFatalClientError, WaitForTimeoutError } from "./follow-events.js";
 export type { LogEvent, SessionEvent, StreamEvent, StreamItem } from "./follow-events.js";
 export type { WaitForOptions } from "./wait-for.js";

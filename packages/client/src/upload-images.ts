@@ -30,12 +30,22 @@ function toBlobPart(file: Exclude<UploadFileInput, File>): Blob {
   return new Blob([new Uint8Array(bytes)], { type: file.type ?? "application/octet-stream" });
 }
 
+export interface UploadImagesOptions {
+  /**
+   * The place of the first file, from `trpc.datasets.reserveImageIndexes` (the others follow it):
+   * for several uploads sent at once that must keep the files' order.
+   */
+  firstIndex?: number;
+}
+
 export async function uploadImages(
   deps: { baseUrl: string; authorization: string; fetch: typeof fetch },
   datasetId: string,
   files: UploadFileInput[],
+  options: UploadImagesOptions = {},
 ): Promise<UploadImagesResult> {
   const form = new FormData();
+  if (options.firstIndex !== undefined) form.append("firstIndex", String(options.firstIndex));
   for (const file of files) {
     if (file instanceof File) form.append("file", file, file.name);
     else form.append("file", toBlobPart(file), file.name);

@@ -5,10 +5,14 @@ export interface PostFileResult {
 }
 
 /**
- * Sends files as one `multipart/form-data` request (a `file` field each) with XMLHttpRequest, whose
+ * Sends files as one `multipart/form-data` request (a `file` field each, after `firstIndex` when given) with XMLHttpRequest, whose
  * upload events (unlike fetch's) report progress. Rejects only when the request never got an answer.
  */
-export function postFiles(url: string, files: readonly File[], onProgress: (fraction: number) => void): Promise<PostFileResult> {
+export function postFiles(
+  url: string,
+  upload: { files: readonly File[]; firstIndex?: number },
+  onProgress: (fraction: number) => void,
+): Promise<PostFileResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
@@ -20,7 +24,9 @@ export function postFiles(url: string, files: readonly File[], onProgress: (frac
     xhr.onerror = () => reject(new Error("The upload did not reach the server (network error)"));
     xhr.onabort = () => reject(new Error("The upload was cancelled"));
     const form = new FormData();
-    for (const file of files) form.append("file", file, file.name);
+    // The reserved place of the first file; the server puts the others after it, in order.
+    if (upload.firstIndex !== undefined) form.append("firstIndex", String(upload.firstIndex));
+    for (const file of upload.files) form.append("file", file, file.name);
     xhr.send(form);
   });
 }

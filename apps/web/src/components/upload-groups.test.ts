@@ -15,6 +15,16 @@ describe("upload groups", () => {
     expect(takeGroup(queue, 2, 4)).toEqual([]);
   });
 
+  it("a request's files have places that follow one another: a request names only its first", () => {
+    const placed = (...places: (number | undefined)[]) => places.map((place, i) => ({ id: `p${i}`, file: { size: 1 }, place }));
+    // Two reservations (0–2 and 7–8) and files placed as they land, one after another in the queue.
+    const queue = placed(0, 1, 2, 7, 8, undefined, undefined);
+    expect(takeGroup(queue, 10, 100).map((q) => q.place)).toEqual([0, 1, 2]);
+    expect(takeGroup(queue, 10, 100).map((q) => q.place)).toEqual([7, 8]);
+    expect(takeGroup(queue, 10, 100).map((q) => q.id)).toEqual(["p5", "p6"]);
+    expect(takeGroup(queue, 10, 100)).toEqual([]);
+  });
+
   it("splits a request's progress over its files by their bytes, in order", () => {
     expect(fileProgress([100, 300], 0)).toEqual([0, 0]);
     expect(fileProgress([100, 300], 0.25)).toEqual([1, 0]);

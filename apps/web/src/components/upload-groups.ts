@@ -4,18 +4,24 @@ import type { UploadResult } from "@spellcast/core/datasets/schema";
 export const GROUP_FILES = 10;
 export const GROUP_BYTES = 8 * 1024 * 1024;
 
-/** Removes and returns the next request's files from the front of `queue` (at least one). */
-export function takeGroup<T extends { file: { size: number } }>(queue: T[], maxFiles = GROUP_FILES, maxBytes = GROUP_BYTES): T[] {
+/**
+ * Removes and returns the next request's files from the front of `queue` (at least one). A request
+ * names only its first file's reserved place, so its files' places must follow one another.
+ */
+export function takeGroup<T extends { file: { size: number }; place?: number }>(queue: T[], maxFiles = GROUP_FILES, maxBytes = GROUP_BYTES): T[] {
   const group: T[] = [];
   let bytes = 0;
   for (const next of queue) {
-    if (group.length > 0 && (group.length >= maxFiles || bytes + next.file.size > maxBytes)) break;
+    const last = group.at(-1);
+    if (last && (group.length >= maxFiles || bytes + next.file.size > maxBytes || !follows(last.place, next.place))) break;
     group.push(next);
     bytes += next.file.size;
   }
   queue.splice(0, group.length);
   return group;
 }
+
+const follows = (last: number | undefined, next: number | undefined) => (last === undefined ? next === undefined : next === last + 1);
 
 /** Each file's share of a request's progress (`fraction` of all its bytes sent), in order. */
 export function fileProgress(sizes: readonly number[], fraction: number): number[] {

@@ -3,7 +3,9 @@
 import { useCallback, useRef, useState } from "react";
 
 import type { UploadResult } from "@spellcast/core/datasets/schema";
-import { formatBytes } from "@spellcast/core/datasets/schema";
+import { formatBytes, MAX_PLACES_PER_RESERVATION } from "@spellcast/core/datasets/schema";
+
+import { useTRPCClient } from "~/trpc/react";
 
 import { atMostEvery } from "./frame-batch";
 import { postFiles } from "./post-file";
@@ -23,6 +25,13 @@ export interface UploadItem {
   reason?: string;
   /** The name it was stored under, when the server de-duplicated it. */
   storedAs?: string;
+}
+
+interface Queued {
+  id: string;
+  file: File;
+  /** Its reserved place in the dataset, when the reservation succeeded. */
+  place?: number;
 }
 
 /** Requests at once, each of up to 10 files (upload-groups.ts); each file gets its own progress and result. */
@@ -53,7 +62,8 @@ export function useImageUploads({
   onUploaded: () => void;
 }) {
   const [items, setItems] = useState<UploadItem[]>([]);
-  const queue = useRef<{ id: string; file: File }[]>([]);
+  const client = useTRPCClient();
+  const queue = useRef<Queued[]>([]);
   const active = useRef(0);
   // Thousands of files send thousands of progress events: the list changes once a frame.
   const changes = useFrameBatch<{ id: string; patch: Partial<UploadItem> }>((batch) => {
@@ -72,7 +82,7 @@ export function useImageUploads({
   const update = useCallback((id: string, patch: Partial<UploadItem>) => changes.push({ id, patch }), [changes]);
 
   const send = useCallback(
-    async (group: ReadonlyArray<{ id: string; file: File }>) => {
+    async (group: readonly Queued[]) => {
       for (const { id } of group) update(id, { status: "uploading" });
       const failAll = (reason: string) => {
         for (const { id } of group) update(id, { status: "failed", reason });
@@ -82,7 +92,7 @@ export function useImageUploads({
         const sizes = group.map((g) => g.file.size);
         const { status, body } = await postFiles(
           url,
-          group.map((g) => g.file),
+          { files: group.map((g) => g.file), firstIndex: group[0]?.place },
           (fraction) => {
             const progress = fileProgress(sizes, fraction);
             group.forEach(({ id }, i) => update(id, { progress: progress[i] ?? 0 }));
@@ -118,9 +128,27 @@ export function useImageUploads({
     }
   }, [send]);
 
+  /**
+   * Places for the files in the order they were chosen, so the three requests in flight land in
+   * that order whichever commits first. Without them (the reservation failed), the server places
+   * each request's files as it commits them.
+   */
+  const reservePlaces = useCallback(
+    async (count: number): Promise<number | undefined> => {
+      try {
+        return (await client.datasets.reserveImageIndexes.mutate({ datasetId, count })).firstIndex;
+      } catch (err) {
+        console.warn("Could not reserve the images' places; they will be placed as they land", err);
+        return undefined;
+      }
+    },
+    [client, datasetId],
+  );
+
   const addFiles = useCallback(
     (files: readonly File[]) => {
       const fresh: UploadItem[] = [];
+      const sending: Queued[] = [];
       for (const file of files) {
         const item: UploadItem = { id: crypto.randomUUID(), name: file.name, size: file.size, status: "waiting", progress: 0 };
         if (file.size === 0) {
@@ -130,13 +158,21 @@ export function useImageUploads({
           fresh.push({ ...item, status: "rejected", reason });
         } else {
           fresh.push(item);
-          queue.current.push({ id: item.id, file });
+          sending.push({ id: item.id, file });
         }
       }
       setItems((prev) => [...prev, ...fresh]);
-      pump();
+      if (sending.length === 0) return;
+      void reservePlaces(Math.min(sending.length, MAX_PLACES_PER_RESERVATION)).then((firstIndex) => {
+        sending.forEach((queued, i) => {
+          // Beyond one reservation's size (a huge drop), the rest is placed as it lands.
+          if (firstIndex !== undefined && i < MAX_PLACES_PER_RESERVATION) queued.place = firstIndex + i;
+          queue.current.push(queued);
+        });
+        pump();
+      });
     },
-    [maxUploadBytes, pump],
+    [maxUploadBytes, pump, reservePlaces],
   );
 
   const clearFinished = useCallback(() => {

@@ -5,6 +5,7 @@ import { datasetImages, datasets } from "@spellcast/db";
 
 import { DomainError } from "../errors";
 import { assertDatasetId } from "./manage-datasets";
+import { MAX_PLACES_PER_RESERVATION } from "./schema";
 
 /*
  * An image's place in its dataset (`image_index`) comes from the dataset's `next_image_index`,
@@ -13,9 +14,6 @@ import { assertDatasetId } from "./manage-datasets";
  * first place: the images then stand in the order they were chosen, whichever request commits
  * first. A file that is refused leaves its place empty.
  */
-
-/** Most places one reservation takes: twice the default image limit (files past the limit are refused anyway). */
-export const MAX_PLACES_PER_RESERVATION = 10_000;
 
 /** Reserves `count` places at the end of the dataset; its uploads then name `firstIndex + i`. */
 export async function reserveImageIndexes(

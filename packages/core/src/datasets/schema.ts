@@ -52,6 +52,9 @@ export interface DatasetLimits {
   maxImages: number;
 }
 
+/** Most places one reservation takes (`reserveImageIndexes`): twice the default image limit; files past the limit are refused anyway. */
+export const MAX_PLACES_PER_RESERVATION = 10_000;
+
 export const DEFAULT_DATASET_LIMITS: DatasetLimits = { maxUploadBytes: 20 * 1024 * 1024, maxImages: 5_000 };
 
 /** "20 MB", "1.5 MB", "900 KB": sizes in rejection messages. */
