@@ -75,11 +75,12 @@ async function checkFile(file: UploadFile, position: number, limits: DatasetLimi
 }
 
 /**
- * Validates every file (a repeat of an earlier file of the upload is rejected), then (holding the
- * dataset's row lock, so concurrent uploads and deletes serialise) rejects bytes the dataset already
- * holds, applies the count limit and name de-duplication, writes originals and thumbnails,
- * inserts the rows and bumps `image_count`. Files go to storage only after validation; if anything
- * after the first write fails, every file written by this call is deleted and the error rethrown.
+ * Validates every file (a repeat of an earlier file of the upload is rejected) and stores the valid
+ * ones' originals and thumbnails, then (holding the dataset's row lock, so concurrent uploads and
+ * deletes serialise) rejects bytes the dataset already holds, applies the count limit and name
+ * de-duplication, inserts the rows and bumps `image_count`; the files of images refused there are
+ * deleted after the commit. Files go to storage only after validation; if anything after the first
+ * write fails, every file written by this call is deleted and the error rethrown.
  */
 export async function addImagesToDataset(
   db: DbOrTx,
@@ -120,6 +121,17 @@ export async function addImagesToDataset(
 
   const written: string[] = [];
   try {
+    // Stored before the dataset's lock is taken, so concurrent uploads into one dataset (the page
+    // sends three requests at once) wait for each other's statements only, not for their writes.
+    const files = await Promise.all(
+      [...valid.values()].map(async (file) => {
+        const keys = storageKeysOf(params.datasetId, file);
+        written.push(keys.storageKey, keys.thumbKey);
+        await Promise.all([storage.put(keys.storageKey, file.bytes, file.contentType), storage.put(keys.thumbKey, file.thumb, THUMB_CONTENT_TYPE)]);
+        return { ...file, ...keys };
+      }),
+    );
+    const unused: string[] = [];
     const added = await db.transaction(async (tx) => {
       const [dataset] = await tx
         .select({ id: datasets.id, imageCount: datasets.imageCount, nextImageIndex: datasets.nextImageIndex })
@@ -148,39 +160,36 @@ export async function addImagesToDataset(
       const room = Math.max(0, limits.maxImages - dataset.imageCount);
 
       const rows: (typeof datasetImages.$inferInsert)[] = [];
-      for (const file of valid.values()) {
+      for (const file of files) {
+        const refuse = (reason: string) => {
+          rejected.push({ name: displayFileName(file.rawName), reason });
+          unused.push(file.storageKey, file.thumbKey);
+        };
         const existing = holding.get(file.sha256);
+        // Before the count limit: a duplicate takes no room.
         if (existing !== undefined) {
-          // Before the count limit: a duplicate takes no room.
-          rejected.push({ name: displayFileName(file.rawName), reason: inDatasetReason(existing) });
+          refuse(inDatasetReason(existing));
           continue;
         }
         if (rows.length >= room) {
-          rejected.push({ name: displayFileName(file.rawName), reason: fullReason });
+          refuse(fullReason);
           continue;
         }
         const imageIndex = places.take(file.position);
         if (imageIndex === null) {
-          rejected.push({ name: displayFileName(file.rawName), reason: takenPlaceReason });
+          refuse(takenPlaceReason);
           continue;
         }
-        const id = randomUUID();
-        const storageKey = `datasets/${params.datasetId}/originals/${id}.${file.format === "jpeg" ? "jpg" : file.format}`;
-        const thumbKey = `datasets/${params.datasetId}/thumbs/${id}.webp`;
         const fileName = uniqueFileName(file.safeName, taken);
         taken.add(fileName.toLowerCase());
-        written.push(storageKey);
-        await storage.put(storageKey, file.bytes, file.contentType);
-        written.push(thumbKey);
-        await storage.put(thumbKey, file.thumb, THUMB_CONTENT_TYPE);
         rows.push({
-          id,
+          id: file.id,
           datasetId: params.datasetId,
           userId: params.userId,
           imageIndex,
           fileName,
-          storageKey,
-          thumbKey,
+          storageKey: file.storageKey,
+          thumbKey: file.thumbKey,
           contentType: file.contentType,
           bytes: file.bytes.byteLength,
           width: file.width,
@@ -201,11 +210,20 @@ export async function addImagesToDataset(
         .where(eq(datasets.id, params.datasetId));
       return inserted.sort((a, b) => a.imageIndex - b.imageIndex);
     });
+    // The files of images refused under the lock (rare: a concurrent upload of the same bytes, a full dataset).
+    await Promise.allSettled(unused.map((key) => storage.delete(key)));
     return { added, rejected };
   } catch (err) {
     await Promise.allSettled(written.map((key) => storage.delete(key)));
     throw err;
   }
+}
+
+/** Where a new image's original and thumbnail are stored, under a fresh id. */
+function storageKeysOf(datasetId: string, file: ValidFile) {
+  const id = randomUUID();
+  const ext = file.format === "jpeg" ? "jpg" : file.format;
+  return { id, storageKey: `datasets/${datasetId}/originals/${id}.${ext}`, thumbKey: `datasets/${datasetId}/thumbs/${id}.webp` };
 }
 
 /** `text` matched literally by (I)LIKE (backslash is its default escape). */
