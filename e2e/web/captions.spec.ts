@@ -296,3 +296,35 @@ test("a set of 130 images shows its first 100 rows, then the rest on request", a
   await expect(rows.last()).toHaveAttribute("data-file-name", "img_00129.png");
   await expect(page.getByTestId("caption-list-count")).toHaveCount(0);
 });
+
+test("a run that ends while its page is left shows as ended on coming back, without a reload", async ({ page, context, baseURL }) => {
+  const base = baseURL ?? "";
+  const cookie = await signUpOverHttp(base, newUser("Comes back"));
+  await context.addCookies(cookiesFor(base, cookie));
+  const dataset = await datasetOverHttp(base, cookie, "E2E come back", 2);
+  // Its own spell, so the slowed calls are this run's.
+  const token = uniqueToken("comeback");
+  const spell = await mutateOverHttp<{ id: string }>(base, cookie, "spells.create", {
+    name: `Come back ${token}`,
+    steps: [{ tool: "joycaption", params: { prompt: `Describe the image. ${token}` } }, { tool: "rewrite", params: {} }, { tool: "chatgpt", params: {} }],
+  });
+  const slow = await slowJoyCaption(4_000, 2, token);
+  const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: spell.id });
+  await page.goto(`/datasets/${dataset.id}/captions?set=${set.id}`);
+  const status = page.getByTestId("caption-set-status");
+  await expect(status).toHaveAttribute("data-status", "in_progress");
+  await expect(page.getByTestId("caption-row")).toHaveCount(2);
+
+  // Away on the dataset page (a client-side navigation) while the run ends.
+  await page.getByRole("link", { name: "E2E come back" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "E2E come back" })).toBeVisible();
+  // The dataset page's list of runs follows the run live: it ends there too.
+  await untilFaultSpent(slow, 2);
+  const run = page.getByRole("link", { name: /\(completed, 2\/2\)$/ });
+  await expect(run).toBeVisible({ timeout: 30_000 });
+
+  // Back on the run's page: it shows what happened meanwhile, not what it had cached.
+  await run.click();
+  await expect(status).toHaveAttribute("data-status", "completed", { timeout: 5_000 });
+  await expect(page.getByTestId("caption-progress")).toContainText("2/2 captioned");
+});

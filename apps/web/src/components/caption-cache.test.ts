@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captions/schema";
 
-import { mergeCaption, mergeCaptions } from "./caption-cache";
+import { mergeCaption, mergeCaptions, mergeRuns } from "./caption-cache";
 
 const set = (done: number, updatedAt: string): CaptionSetSnapshot => ({
   id: "00000000-0000-4000-8000-000000000001",
@@ -67,5 +67,24 @@ describe("caption cache batch merge", () => {
     expect(patched.captions[0]).toBe(data.captions[0]);
     expect(patched.captions[1]?.status).toBe("done");
     expect(mergeCaptions(data, [caption(0, "pending", "t0")], set(0, "2026-01-01T00:00:01.000Z"))).toBe(data);
+  });
+});
+
+describe("a dataset's list of runs", () => {
+  const other = (done: number, updatedAt: string): CaptionSetSnapshot => ({ ...set(done, updatedAt), id: "00000000-0000-4000-8000-000000000009" });
+
+  it("takes the newest snapshot of each run it lists and keeps the rest as they were", () => {
+    const runs = [set(1, "2026-01-01T00:00:02.000Z"), other(3, "2026-01-01T00:00:01.000Z")];
+    const merged = mergeRuns(runs, [set(2, "2026-01-01T00:00:03.000Z"), set(3, "2026-01-01T00:00:04.000Z"), set(0, "2026-01-01T00:00:00.000Z")]);
+    expect(merged.unknown).toBe(false);
+    expect(merged.runs.map((r) => r.done)).toEqual([3, 3]);
+    expect(merged.runs[1]).toBe(runs[1]);
+  });
+
+  it("returns the same list when nothing is newer, and says when a run is not listed yet", () => {
+    const runs = [set(2, "2026-01-01T00:00:02.000Z")];
+    expect(mergeRuns(runs, [set(1, "2026-01-01T00:00:01.000Z")])).toEqual({ runs, unknown: false });
+    expect(mergeRuns(runs, [set(1, "2026-01-01T00:00:01.000Z")]).runs).toBe(runs);
+    expect(mergeRuns(runs, [other(1, "2026-01-01T00:00:05.000Z")]).unknown).toBe(true);
   });
 });

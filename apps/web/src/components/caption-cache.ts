@@ -38,3 +38,25 @@ export function mergeCaptions(data: CaptionSetData, incoming: readonly CaptionSn
   const nextSet = set ? newer(data.set, set) : data.set;
   return captions === data.captions && nextSet === data.set ? data : { set: nextSet, captions };
 }
+
+/**
+ * Patches a dataset's list of runs with the sets that events brought (newest snapshot wins);
+ * `unknown`: a set not in the list (a run started in another tab), so the list must be read again.
+ */
+export function mergeRuns(runs: readonly CaptionSetSnapshot[], sets: readonly CaptionSetSnapshot[]): { runs: readonly CaptionSetSnapshot[]; unknown: boolean } {
+  const byId = new Map<string, CaptionSetSnapshot>();
+  for (const set of sets) {
+    const seen = byId.get(set.id);
+    byId.set(set.id, seen ? newer(seen, set) : set);
+  }
+  let changed = false;
+  const patched = runs.map((current) => {
+    const next = byId.get(current.id);
+    if (!next) return current;
+    byId.delete(current.id);
+    const merged = newer(current, next);
+    if (merged !== current) changed = true;
+    return merged;
+  });
+  return { runs: changed ? patched : runs, unknown: byId.size > 0 };
+}

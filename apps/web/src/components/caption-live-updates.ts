@@ -8,7 +8,7 @@ import { captionEventPayloadSchema, captionSetEventPayloadSchema } from "@spellc
 import { useTRPC } from "~/trpc/react";
 
 import type { CaptionSetData } from "./caption-cache";
-import { mergeCaptions, newer } from "./caption-cache";
+import { mergeCaptions, mergeRuns, newer } from "./caption-cache";
 import { useStreamEvent } from "./event-stream-provider";
 import { useFrameBatch } from "./use-frame-batch";
 
@@ -19,9 +19,27 @@ interface Landed {
 }
 
 /**
- * Patches `captions.get` for one set from the tab's event stream, once a frame with everything
- * that arrived since the last (a 5,000-image run lands hundreds of captions a second); a fresh
- * stream refetches once.
+ * The caption runs' events of the tab's stream that `matches` keeps, handed over once a frame
+ * (a 5,000-image run lands hundreds of captions a second); `onFreshStream` when a fresh stream
+ * starts (what happened before it is not replayed).
+ */
+function useCaptionEvents(matches: (set: CaptionSetSnapshot) => boolean, apply: (landed: Landed[]) => void, onFreshStream: () => void) {
+  const batch = useFrameBatch(apply);
+  useStreamEvent("caption_updated", (event) => {
+    const parsed = captionEventPayloadSchema.safeParse(event.payload);
+    if (parsed.success && matches(parsed.data.set)) batch.push({ caption: parsed.data.caption, set: parsed.data.set });
+  });
+  useStreamEvent("caption_set_updated", (event) => {
+    const parsed = captionSetEventPayloadSchema.safeParse(event.payload);
+    if (parsed.success && matches(parsed.data.set)) batch.push({ caption: null, set: parsed.data.set });
+  });
+  useStreamEvent("cursor", onFreshStream);
+}
+
+/**
+ * Patches `captions.get` for one set from the tab's event stream while the page is open. Its
+ * query must be read again when the page opens again (`staleTime: 0`): what landed while it was
+ * closed reached no handler.
  */
 export function useCaptionLiveUpdates(setId: string | null) {
   const trpc = useTRPC();
@@ -46,17 +64,33 @@ export function useCaptionLiveUpdates(setId: string | null) {
     // Re-opened runs (resume, re-run failed) change rows in bulk: read them once.
     if (landed.some((l) => l.caption === null && l.set.status === "in_progress")) void queryClient.invalidateQueries({ queryKey: key });
   };
-  const batch = useFrameBatch(apply);
+  useCaptionEvents(
+    (set) => set.id === setId,
+    apply,
+    () => {
+      if (key) void queryClient.invalidateQueries({ queryKey: key });
+    },
+  );
+}
 
-  useStreamEvent("caption_updated", (event) => {
-    const parsed = captionEventPayloadSchema.safeParse(event.payload);
-    if (parsed.success && parsed.data.set.id === setId) batch.push({ caption: parsed.data.caption, set: parsed.data.set });
-  });
-  useStreamEvent("caption_set_updated", (event) => {
-    const parsed = captionSetEventPayloadSchema.safeParse(event.payload);
-    if (parsed.success && parsed.data.set.id === setId) batch.push({ caption: null, set: parsed.data.set });
-  });
-  useStreamEvent("cursor", () => {
-    if (key) void queryClient.invalidateQueries({ queryKey: key });
-  });
+/**
+ * Keeps a dataset's list of runs (`captions.list`: status and counts) up to date while it is
+ * shown; a run it does not list yet (started in another tab) reads the list again.
+ */
+export function useCaptionRunsLiveUpdates(datasetId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const key = trpc.captions.list.queryKey({ datasetId });
+  const readAgain = () => void queryClient.invalidateQueries({ queryKey: key });
+  useCaptionEvents(
+    (set) => set.datasetId === datasetId,
+    (landed) => {
+      const old = queryClient.getQueryData<CaptionSetSnapshot[]>(key);
+      if (!old || queryClient.isFetching({ queryKey: key }) > 0) return readAgain();
+      const merged = mergeRuns(old, landed.map((l) => l.set));
+      if (merged.runs !== old) queryClient.setQueryData<CaptionSetSnapshot[]>(key, [...merged.runs]);
+      if (merged.unknown) readAgain();
+    },
+    readAgain,
+  );
 }

@@ -7,6 +7,7 @@ import { useState } from "react";
 
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 
+import { useCaptionRunsLiveUpdates } from "./caption-live-updates";
 import { toUserMessage } from "./error-message";
 import { runShortfall } from "./run-shortfall";
 import { useCreditBalance } from "./use-credit-balance";
@@ -31,7 +32,9 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
     enabled: spellId !== null && imageCount > 0,
     placeholderData: keepPreviousData,
   });
-  const runs = useQuery(trpc.captions.list.queryOptions({ datasetId }));
+  // Live while shown, read again when shown again (events only patch what is on screen).
+  const runs = useQuery({ ...trpc.captions.list.queryOptions({ datasetId }), staleTime: 0 });
+  useCaptionRunsLiveUpdates(datasetId);
   const start = useMutation(
     trpc.captions.start.mutationOptions({
       onSuccess: (set) => router.push(`/datasets/${datasetId}/captions?set=${set.id}`),

@@ -27,9 +27,11 @@ const statusBadge: Record<CaptionSetSnapshot["status"], string> = {
 /** A caption run filling live: progress, status, actions, and each caption as it lands. */
 export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId: string | null }) {
   const trpc = useTRPC();
-  const runs = useQuery({ ...trpc.captions.list.queryOptions({ datasetId }), enabled: setId === null });
+  // Read again whenever the page opens (staleTime 0): events only patch what is on screen, so a
+  // cached copy misses whatever landed while the page was closed.
+  const runs = useQuery({ ...trpc.captions.list.queryOptions({ datasetId }), enabled: setId === null, staleTime: 0 });
   const id = setId ?? runs.data?.[0]?.id ?? null;
-  const data = useQuery({ ...trpc.captions.get.queryOptions({ setId: id ?? "" }), enabled: id !== null, retry: false });
+  const data = useQuery({ ...trpc.captions.get.queryOptions({ setId: id ?? "" }), enabled: id !== null, retry: false, staleTime: 0 });
   useCaptionLiveUpdates(id);
   // Names for the breadcrumb and the header (both lists are small, and cached across pages).
   const datasetName = useQuery(trpc.datasets.list.queryOptions()).data?.find((d) => d.id === datasetId)?.name;
