@@ -14,18 +14,19 @@ export function mergeCaption(data: CaptionSetData, caption: CaptionSnapshot, set
 }
 
 /**
- * Patches many captions in one pass over the set's rows (a run of 5,000 images lands hundreds a
- * second: one pass per caption would be quadratic). Rows nothing changed keep their identity, so
- * memoized rows skip rendering; an unchanged set returns `data` itself.
+ * The rows `incoming` changes, patched in one pass (a run of 5,000 images lands hundreds of
+ * captions a second: one pass per caption would be quadratic), the newest snapshot of each row
+ * winning; rows nothing changed keep their identity, and an unchanged list is `rows` itself.
+ * `missing`: the incoming rows `rows` does not hold.
  */
-export function mergeCaptions(data: CaptionSetData, incoming: readonly CaptionSnapshot[], set: CaptionSetSnapshot | null): CaptionSetData {
-  const byId = new Map<string, CaptionSnapshot>();
-  for (const caption of incoming) {
-    const seen = byId.get(caption.id);
-    byId.set(caption.id, seen ? newer(seen, caption) : caption);
+function patchNewest<T extends { id: string; updatedAt: string }>(rows: T[], incoming: readonly T[]): { rows: T[]; missing: T[] } {
+  const byId = new Map<string, T>();
+  for (const row of incoming) {
+    const seen = byId.get(row.id);
+    byId.set(row.id, seen ? newer(seen, row) : row);
   }
   let changed = false;
-  const patched = data.captions.map((current) => {
+  const patched = rows.map((current) => {
     const next = byId.get(current.id);
     if (!next) return current;
     byId.delete(current.id);
@@ -33,8 +34,16 @@ export function mergeCaptions(data: CaptionSetData, incoming: readonly CaptionSn
     if (merged !== current) changed = true;
     return merged;
   });
-  const missing = [...byId.values()];
-  const captions = missing.length > 0 ? [...patched, ...missing].sort((a, b) => a.imageIndex - b.imageIndex) : changed ? patched : data.captions;
+  return { rows: changed ? patched : rows, missing: [...byId.values()] };
+}
+
+/**
+ * Patches many captions in one pass over the set's rows, missing ones inserted in image order.
+ * Memoized rows nothing changed skip rendering; an unchanged set returns `data` itself.
+ */
+export function mergeCaptions(data: CaptionSetData, incoming: readonly CaptionSnapshot[], set: CaptionSetSnapshot | null): CaptionSetData {
+  const { rows, missing } = patchNewest(data.captions, incoming);
+  const captions = missing.length > 0 ? [...rows, ...missing].sort((a, b) => a.imageIndex - b.imageIndex) : rows;
   const nextSet = set ? newer(data.set, set) : data.set;
   return captions === data.captions && nextSet === data.set ? data : { set: nextSet, captions };
 }
@@ -43,20 +52,7 @@ export function mergeCaptions(data: CaptionSetData, incoming: readonly CaptionSn
  * Patches a dataset's list of runs with the sets that events brought (newest snapshot wins);
  * `unknown`: a set not in the list (a run started in another tab), so the list must be read again.
  */
-export function mergeRuns(runs: readonly CaptionSetSnapshot[], sets: readonly CaptionSetSnapshot[]): { runs: readonly CaptionSetSnapshot[]; unknown: boolean } {
-  const byId = new Map<string, CaptionSetSnapshot>();
-  for (const set of sets) {
-    const seen = byId.get(set.id);
-    byId.set(set.id, seen ? newer(seen, set) : set);
-  }
-  let changed = false;
-  const patched = runs.map((current) => {
-    const next = byId.get(current.id);
-    if (!next) return current;
-    byId.delete(current.id);
-    const merged = newer(current, next);
-    if (merged !== current) changed = true;
-    return merged;
-  });
-  return { runs: changed ? patched : runs, unknown: byId.size > 0 };
+export function mergeRuns(runs: CaptionSetSnapshot[], sets: readonly CaptionSetSnapshot[]): { runs: CaptionSetSnapshot[]; unknown: boolean } {
+  const { rows, missing } = patchNewest(runs, sets);
+  return { runs: rows, unknown: missing.length > 0 };
 }

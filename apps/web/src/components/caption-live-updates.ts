@@ -88,7 +88,7 @@ export function useCaptionRunsLiveUpdates(datasetId: string) {
       const old = queryClient.getQueryData<CaptionSetSnapshot[]>(key);
       if (!old || queryClient.isFetching({ queryKey: key }) > 0) return readAgain();
       const merged = mergeRuns(old, landed.map((l) => l.set));
-      if (merged.runs !== old) queryClient.setQueryData<CaptionSetSnapshot[]>(key, [...merged.runs]);
+      if (merged.runs !== old) queryClient.setQueryData<CaptionSetSnapshot[]>(key, merged.runs);
       if (merged.unknown) readAgain();
     },
     readAgain,
