@@ -123,14 +123,14 @@ export async function addImagesToDataset(
   try {
     // Stored before the dataset's lock is taken, so concurrent uploads into one dataset (the page
     // sends three requests at once) wait for each other's statements only, not for their writes.
-    const files = await Promise.all(
-      [...valid.values()].map(async (file) => {
-        const keys = storageKeysOf(params.datasetId, file);
-        written.push(keys.storageKey, keys.thumbKey);
-        await Promise.all([storage.put(keys.storageKey, file.bytes, file.contentType), storage.put(keys.thumbKey, file.thumb, THUMB_CONTENT_TYPE)]);
-        return { ...file, ...keys };
-      }),
+    const files = [...valid.values()].map((file) => ({ ...file, ...storageKeysOf(params.datasetId, file) }));
+    written.push(...files.flatMap((f) => [f.storageKey, f.thumbKey]));
+    // Every write settles before any is cleaned up, so none lands after its delete.
+    const writes = await Promise.allSettled(
+      files.flatMap((f) => [storage.put(f.storageKey, f.bytes, f.contentType), storage.put(f.thumbKey, f.thumb, THUMB_CONTENT_TYPE)]),
     );
+    const failedWrite = writes.find((w) => w.status === "rejected");
+    if (failedWrite) throw failedWrite.reason;
     const unused: string[] = [];
     const added = await db.transaction(async (tx) => {
       const [dataset] = await tx
