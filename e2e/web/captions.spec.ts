@@ -308,7 +308,7 @@ test("a run that ends while its page is left shows as ended on coming back, with
     name: `Come back ${token}`,
     steps: [{ tool: "joycaption", params: { prompt: `Describe the image. ${token}` } }, { tool: "rewrite", params: {} }, { tool: "chatgpt", params: {} }],
   });
-  const slow = await slowJoyCaption(4_000, 2, token);
+  const slow = await slowJoyCaption(10_000, 2, token);
   const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: spell.id });
   await page.goto(`/datasets/${dataset.id}/captions?set=${set.id}`);
   const status = page.getByTestId("caption-set-status");
@@ -327,4 +327,27 @@ test("a run that ends while its page is left shows as ended on coming back, with
   await run.click();
   await expect(status).toHaveAttribute("data-status", "completed", { timeout: 5_000 });
   await expect(page.getByTestId("caption-progress")).toContainText("2/2 captioned");
+});
+
+test("a caption run's cast, opened by its address while it runs, follows it to the end", async ({ page, context, baseURL }) => {
+  const base = baseURL ?? "";
+  const cookie = await signUpOverHttp(base, newUser("Cast watcher"));
+  await context.addCookies(cookiesFor(base, cookie));
+  const dataset = await datasetOverHttp(base, cookie, "E2E run cast", 1);
+  const token = uniqueToken("runcast");
+  const spell = await mutateOverHttp<{ id: string }>(base, cookie, "spells.create", {
+    name: `Run cast ${token}`,
+    steps: [{ tool: "joycaption", params: { prompt: `Describe the image. ${token}` } }, { tool: "rewrite", params: {} }, { tool: "chatgpt", params: {} }],
+  });
+  const slow = await slowJoyCaption(10_000, 1, token);
+  const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: spell.id });
+  const { captions } = await queryOverHttp<{ captions: Array<{ castId: string | null }> }>(base, cookie, "captions.get", { setId: set.id });
+  const castId = captions[0]?.castId;
+  if (!castId) throw new Error("the run cast no image");
+
+  await page.goto(`/casts/${castId}`);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "running");
+  await untilFaultSpent(slow, 1);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+  await expect(page.locator('[data-testid="cast-step"][data-status="completed"]')).toHaveCount(3);
 });

@@ -21,12 +21,15 @@ export function useApplyCast(): (cast: CastSnapshot) => void {
   const queryClient = useQueryClient();
   return useCallback(
     (cast: CastSnapshot) => {
-      if (cast.captionSetId !== null) return; // caption runs' casts live on the captions page
       const getKey = trpc.casts.get.queryKey({ castId: cast.id });
-      const listKey = trpc.casts.list.infiniteQueryKey();
+      // A caption run's casts live on the captions page, not in the lists: only a cast page holding one keeps it.
+      const inRun = cast.captionSetId !== null;
+      if (inRun && queryClient.getQueryData(getKey) === undefined && queryClient.isFetching({ queryKey: getKey }) === 0) return;
       queryClient.setQueryData(getKey, (current) => mergeCast(current, cast));
-      queryClient.setQueriesData<CastsData>({ queryKey: listKey }, (data) => patchCastPages(data, cast));
       if (queryClient.isFetching({ queryKey: getKey }) > 0) void queryClient.invalidateQueries({ queryKey: getKey });
+      if (inRun) return;
+      const listKey = trpc.casts.list.infiniteQueryKey();
+      queryClient.setQueriesData<CastsData>({ queryKey: listKey }, (data) => patchCastPages(data, cast));
       if (queryClient.isFetching({ queryKey: listKey }) > 0) void queryClient.invalidateQueries({ queryKey: listKey });
     },
     [queryClient, trpc],
