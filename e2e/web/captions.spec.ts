@@ -329,7 +329,7 @@ test("a run that ends while its page is left shows as ended on coming back, with
   await expect(page.getByTestId("caption-progress")).toContainText("2/2 captioned");
 });
 
-test("a caption run's cast, opened by its address while it runs, follows it to the end", async ({ page, context, baseURL }) => {
+test("a caption's Steps link opens its cast while it runs; the cast page follows it to the end and leads back to the run", async ({ page, context, baseURL }) => {
   const base = baseURL ?? "";
   const cookie = await signUpOverHttp(base, newUser("Cast watcher"));
   await context.addCookies(cookiesFor(base, cookie));
@@ -341,13 +341,17 @@ test("a caption run's cast, opened by its address while it runs, follows it to t
   });
   const slow = await slowJoyCaption(10_000, 1, token);
   const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: spell.id });
-  const { captions } = await queryOverHttp<{ captions: Array<{ castId: string | null }> }>(base, cookie, "captions.get", { setId: set.id });
-  const castId = captions[0]?.castId;
-  if (!castId) throw new Error("the run cast no image");
+  const runUrl = `/datasets/${dataset.id}/captions?set=${set.id}`;
+  await page.goto(runUrl);
+  await expect(page.getByTestId("caption-row")).toHaveAttribute("data-status", "pending");
 
-  await page.goto(`/casts/${castId}`);
+  await page.getByTestId("caption-steps-link").click();
+  await expect(page).toHaveURL(/\/casts\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "running");
   await untilFaultSpent(slow, 1);
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
   await expect(page.locator('[data-testid="cast-step"][data-status="completed"]')).toHaveCount(3);
+  await page.getByTestId("cast-caption-run").click();
+  await expect(page.getByTestId("caption-set-status")).toHaveAttribute("data-status", "completed");
+  await expect(page.getByTestId("caption-row")).toHaveAttribute("data-status", "done");
 });

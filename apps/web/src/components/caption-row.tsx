@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+
 import type { CaptionSnapshot } from "@spellcast/core/captions/schema";
 
 import { CaptionFailure } from "./caption-failure";
@@ -23,6 +25,16 @@ export function CaptionRow({ caption, datasetId, children }: { caption: CaptionS
         <p className="caption-row__head">
           <span className="caption-row__name">{caption.fileName}</span> <span className={`badge ${badge[caption.status]}`}>{caption.status}</span>
           {caption.status === "done" && <span className="muted"> · {formatCredits(caption.creditsCharged)}</span>}
+          {/* What each step made of the image (a failed row links its cast from its failure). Not
+              prefetched: a page of 100 rows would fetch 100 cast pages. */}
+          {caption.castId && caption.status !== "failed" && (
+            <>
+              {" · "}
+              <Link href={`/casts/${caption.castId}`} prefetch={false} data-testid="caption-steps-link">
+                Steps
+              </Link>
+            </>
+          )}
         </p>
         {caption.status === "done" && (
           <p className="caption-row__text" data-testid="caption-text">
