@@ -5,8 +5,9 @@ export interface PostFileResult {
 }
 
 /**
- * Sends files as one `multipart/form-data` request (a `file` field each, after `firstIndex` when given) with XMLHttpRequest, whose
- * upload events (unlike fetch's) report progress. Rejects only when the request never got an answer.
+ * Sends files as one `multipart/form-data` request (a `file` field each, after `firstIndex` when
+ * given) with XMLHttpRequest, whose upload events (unlike fetch's) report progress. Rejects only
+ * when the request never got an answer.
  */
 export function postFiles(
   url: string,
