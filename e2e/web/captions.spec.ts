@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
 import sharp from "sharp";
@@ -297,20 +297,29 @@ test("a set of 130 images shows its first 100 rows, then the rest on request", a
   await expect(page.getByTestId("caption-list-count")).toHaveCount(0);
 });
 
-test("a run that ends while its page is left shows as ended on coming back, without a reload", async ({ page, context, baseURL }) => {
-  const base = baseURL ?? "";
-  const cookie = await signUpOverHttp(base, newUser("Comes back"));
+/**
+ * A new user (signed in on `context`) with a dataset of `images` PNGs, running the Caption spell's
+ * steps as a spell of its own whose JoyCaption calls are each slowed 10 s (long enough for a page to
+ * open on a loaded machine; the token makes them this run's alone). Returns the run's page address
+ * and the slowing rule's id.
+ */
+async function slowedRunOverHttp(context: BrowserContext, base: string, params: { who: string; datasetName: string; images: number }) {
+  const cookie = await signUpOverHttp(base, newUser(params.who));
   await context.addCookies(cookiesFor(base, cookie));
-  const dataset = await datasetOverHttp(base, cookie, "E2E come back", 2);
-  // Its own spell, so the slowed calls are this run's.
-  const token = uniqueToken("comeback");
+  const dataset = await datasetOverHttp(base, cookie, params.datasetName, params.images);
+  const token = uniqueToken("slowrun");
   const spell = await mutateOverHttp<{ id: string }>(base, cookie, "spells.create", {
-    name: `Come back ${token}`,
+    name: `Slowed ${token}`,
     steps: [{ tool: "joycaption", params: { prompt: `Describe the image. ${token}` } }, { tool: "rewrite", params: {} }, { tool: "chatgpt", params: {} }],
   });
-  const slow = await slowJoyCaption(10_000, 2, token);
+  const slow = await slowJoyCaption(10_000, params.images, token);
   const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: spell.id });
-  await page.goto(`/datasets/${dataset.id}/captions?set=${set.id}`);
+  return { runUrl: `/datasets/${dataset.id}/captions?set=${set.id}`, slow };
+}
+
+test("a run that ends while its page is left shows as ended on coming back, without a reload", async ({ page, context, baseURL }) => {
+  const { runUrl, slow } = await slowedRunOverHttp(context, baseURL ?? "", { who: "Comes back", datasetName: "E2E come back", images: 2 });
+  await page.goto(runUrl);
   const status = page.getByTestId("caption-set-status");
   await expect(status).toHaveAttribute("data-status", "in_progress");
   await expect(page.getByTestId("caption-row")).toHaveCount(2);
@@ -330,18 +339,7 @@ test("a run that ends while its page is left shows as ended on coming back, with
 });
 
 test("a caption's Steps link opens its cast while it runs; the cast page follows it to the end and leads back to the run", async ({ page, context, baseURL }) => {
-  const base = baseURL ?? "";
-  const cookie = await signUpOverHttp(base, newUser("Cast watcher"));
-  await context.addCookies(cookiesFor(base, cookie));
-  const dataset = await datasetOverHttp(base, cookie, "E2E run cast", 1);
-  const token = uniqueToken("runcast");
-  const spell = await mutateOverHttp<{ id: string }>(base, cookie, "spells.create", {
-    name: `Run cast ${token}`,
-    steps: [{ tool: "joycaption", params: { prompt: `Describe the image. ${token}` } }, { tool: "rewrite", params: {} }, { tool: "chatgpt", params: {} }],
-  });
-  const slow = await slowJoyCaption(10_000, 1, token);
-  const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: spell.id });
-  const runUrl = `/datasets/${dataset.id}/captions?set=${set.id}`;
+  const { runUrl, slow } = await slowedRunOverHttp(context, baseURL ?? "", { who: "Cast watcher", datasetName: "E2E run cast", images: 1 });
   await page.goto(runUrl);
   await expect(page.getByTestId("caption-row")).toHaveAttribute("data-status", "pending");
 

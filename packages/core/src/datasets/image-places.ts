@@ -43,8 +43,9 @@ export interface ImagePlaces {
 }
 
 /**
- * Under the dataset's row lock: the places of an upload of `files` files. With `firstIndex`, the
- * file at position i takes `firstIndex + i`, which must lie in places reserved before.
+ * Under the dataset's row lock: the places of an upload of `files` files. With `firstIndex` (a
+ * whole number, checked by the caller before any work), the file at position i takes
+ * `firstIndex + i`, which must lie in places reserved before.
  */
 export async function imagePlaces(
   tx: DbOrTx,
@@ -61,7 +62,6 @@ export async function imagePlaces(
       },
     };
   }
-  assertFirstIndex(firstIndex);
   const end = firstIndex + upload.files;
   if (end > dataset.nextImageIndex) {
     throw new DomainError("INVALID_INPUT", `firstIndex: places ${firstIndex}–${end - 1} were not reserved for this dataset (reserve them with datasets.reserveImageIndexes)`);
