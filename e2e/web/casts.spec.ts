@@ -32,10 +32,12 @@ const step = (page: Page, n: number) => page.getByTestId("cast-step").nth(n - 1)
 
 test("cast a text spell: cost first, steps complete live, final output; a second cast is canceled; another user gets not found", async ({ page, browser }, testInfo) => {
   // Each cast's chatgpt call is slowed by a token in its text: long enough to watch it run, or to cancel it.
+  // 10 s: with 6 s, a loaded CI machine once reached the page after the slowed step had ended.
+  test.setTimeout(90_000);
   const slow = uniqueToken("castslow");
   const held = uniqueToken("casthold");
   await addSimFaults([
-    { match: { promptContains: slow }, delayMs: 6_000 },
+    { match: { promptContains: slow }, delayMs: 10_000 },
     { match: { promptContains: held }, delayMs: 20_000 },
   ]);
   await signUp(page, newUser("Spell Caster"));
