@@ -1,7 +1,7 @@
 import { failSession } from "@spellcast/core";
 import type { StepJob } from "@spellcast/core";
 import type { Database } from "@spellcast/db";
-import { deadLetterJobId, enqueue, enqueueGenerations, generationDeadLetterJob } from "@spellcast/queue";
+import { deadLetterJobId, enqueue, enqueueGenerations, generationDeadLetterJob, sessionAttemptsOf } from "@spellcast/queue";
 import type { Producers } from "@spellcast/queue";
 import type { Job } from "bullmq";
 import { z } from "zod";
@@ -115,11 +115,12 @@ async function addDeadLetter(deps: SettleDeps, final: FinalFailure, sessionId: s
 }
 
 export function finalFailureFromJob(job: Job, err: Error): FinalFailure {
+  const attempts = sessionAttemptsOf(job);
   return {
     jobId: job.id ?? null,
     data: job.data,
-    attemptsMade: job.attemptsMade,
-    maxAttempts: job.opts.attempts ?? 1,
+    attemptsMade: attempts.made,
+    maxAttempts: attempts.max,
     failedReason: job.failedReason || err.message,
     failure: failureOf(err),
   };

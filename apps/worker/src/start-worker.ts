@@ -10,6 +10,7 @@ import {
   SWEEP_SCHEDULER_ID,
   createProducers,
   createRedisConnection,
+  sessionAttemptsOf,
   sweepSessionsJob,
 } from "@spellcast/queue";
 import type { Producers } from "@spellcast/queue";
@@ -147,7 +148,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       (job, token) =>
         activeJobs.run(job, token, (signal) => {
           const processor = processorFor(byName, queue, job.name);
-          const jobLogger = logger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+          const jobLogger = logger.child({ queue, job: job.name, jobId: job.id, attempt: sessionAttemptsOf(job).made + 1 });
           return processor(job, { ...deps, logger: jobLogger, signal });
         }),
       {

@@ -13,7 +13,7 @@ import { testEnv } from "../../../tooling/test/env";
 import { captionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
-import { STUCK_MESSAGE, sweepSessions } from "./sweeper";
+import { LOST_JOB_MESSAGE, STUCK_MESSAGE, sweepSessions } from "./sweeper";
 import { waitForJobState } from "./test-helpers";
 
 let h: GenerationHarness;
@@ -28,9 +28,33 @@ afterAll(async () => {
 });
 
 describe("sweeper (no worker running yet)", () => {
-  it("fails a session left running past its deadline with no job: reason stuck, refunded once", async () => {
+  it("a session left running past its deadline whose job Redis lost: back on the queue with the attempts it has left", async () => {
     const userId = await h.userWith(10);
-    const session = await h.createSession(userId, "abandoned");
+    const session = await h.createSession(userId, "its job lost", 3);
+    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 1 });
+    await sleep(20);
+
+    const report = await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 60_000 });
+    expect(report).toMatchObject({ stuck: [], requeued: [session.id] });
+    const queued = await h.waitForStatus(userId, session.id, ["queued"]);
+    expect(queued).toMatchObject({ attempts: 1, errorDetails: null });
+    expect(queued.attemptLog).toEqual([expect.objectContaining({ attempt: 1, message: LOST_JOB_MESSAGE, providerStatus: null })]);
+    expect(await h.eventTypes(session.id)).toEqual(["session_created", "session_running", "session_attempt_failed"]);
+    // Its new job goes on from attempt 2, within the 3 the session has.
+    const job = await h.producers.queue(QueueName.generation).getJob(generationJobId(session.id));
+    expect(job?.data).toMatchObject({ sessionId: session.id, attemptsBefore: 1 });
+    expect(job?.opts.attempts).toBe(2);
+    expect(await h.balance(userId)).toEqual({ balance: 10, held: 2 });
+
+    // A second sweep finds it queued with its job waiting: nothing to do.
+    const again = await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 0 });
+    expect(again).toMatchObject({ stuck: [], requeued: [] });
+    await job?.remove();
+  });
+
+  it("fails a session left running past its deadline on its last attempt with no job: reason stuck, refunded once", async () => {
+    const userId = await h.userWith(10);
+    const session = await h.createSession(userId, "abandoned", 1);
     await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 1 });
     await sleep(20);
 
@@ -134,6 +158,22 @@ describe("sweeper with a worker", () => {
     await h.waitForStatus(userId, session.id, ["completed"]);
     expect(await h.balance(userId)).toEqual({ balance: 8, held: 0 });
     expect(h.simCallsFor("lost enqueue")).toHaveLength(1);
+  });
+
+  it("a session whose job Redis lost, then 503 every time: only the attempts left run, and it fails at 3 of 3", async () => {
+    await h.startWorker();
+    const userId = await h.userWith(10);
+    h.sim.addFaults([{ match: { promptContains: "LOST_THEN_503" }, status: 503 }]);
+    const session = await h.createSession(userId, "LOST_THEN_503 overloaded", 3);
+    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 1 });
+    await sleep(20);
+
+    expect((await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 60_000 })).requeued).toEqual([session.id]);
+    const failed = await h.waitForStatus(userId, session.id, ["failed"]);
+    expect(h.simCallsFor("LOST_THEN_503").map((c) => c.status)).toEqual([503, 503]);
+    expect(failed.errorDetails).toMatchObject({ providerStatus: 503, attempts: 3, maxAttempts: 3, refundedCredits: 2 });
+    expect(failed.attemptLog.map((a) => [a.attempt, a.providerStatus])).toEqual([[1, null], [2, 503], [3, 503]]);
+    expect(await h.balance(userId)).toEqual({ balance: 10, held: 0 });
   });
 
   it("the worker schedules the sweep on the maintenance queue when enabled", async () => {

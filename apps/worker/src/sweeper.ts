@@ -5,12 +5,13 @@ import {
   findStaleQueuedSessions,
   findUnsettledSessions,
   resumeStalledCaptionSets,
+  requeueLostSession,
   retryFailedRefund,
   sessionJobsOf,
   DEFAULT_HOLD_MS,
 } from "@spellcast/core";
 import type { SweepCandidate } from "@spellcast/core";
-import { QueueName, enqueueGeneration, enqueueGenerations, generationJobId } from "@spellcast/queue";
+import { QueueName, enqueueGeneration, enqueueGenerations, generationJobId, sessionAttemptsOf } from "@spellcast/queue";
 import type { Job, Queue } from "bullmq";
 
 import type { AttemptFailure } from "./generation-errors";
@@ -63,7 +64,13 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
     const orphan = await findOrphanedJob(deps, queue, session, report);
     if (!orphan) continue;
     const { job, state } = orphan;
-    // No job (Redis lost it) or a job that ended without settling: the work is gone.
+    // No job at all: Redis lost it (a restart without its data). The session still says what the
+    // work is, so it goes back on the queue for the attempts it has left.
+    if (!job && (await requeueLost(deps, session))) {
+      report.requeued.push(session.id);
+      continue;
+    }
+    // Out of attempts, or a job that ended without settling its session: the work is gone.
     const outcome = await settleFinalFailure(deps, {
       jobId: job?.id ?? null,
       data: { sessionId: session.id, userId: session.userId },
@@ -139,6 +146,19 @@ async function findOrphanedJob(
   return { job, state };
 }
 
+export const LOST_JOB_MESSAGE = "The queue lost this attempt's job; the step runs again";
+
+/** Puts a running session whose job is gone back on the queue; false when it has no attempt left. */
+async function requeueLost(deps: SettleDeps, session: SweepCandidate): Promise<boolean> {
+  const queued = await requeueLostSession(deps.db, { sessionId: session.id, message: LOST_JOB_MESSAGE });
+  if (!queued) return false;
+  const [again] = await sessionJobsOf(deps.db, [{ ...session, attempts: queued.attempts }]);
+  // If this enqueue fails, the session is queued without a job: the next sweep enqueues it.
+  if (again) await enqueueGeneration(deps.producers, again.job);
+  deps.logger.warn({ sessionId: session.id, userId: session.userId, attemptsBefore: queued.attempts, maxAttempts: queued.maxAttempts }, "sweep.requeued_lost_job");
+  return true;
+}
+
 function jobIdOf(session: SweepCandidate): string {
   return session.jobId ?? generationJobId(session.id);
 }
@@ -154,11 +174,12 @@ function stuckFailure(): AttemptFailure {
 async function settleFromFailedJob(deps: SettleDeps, session: SweepCandidate, job: Job): Promise<boolean> {
   const last = session.lastAttempt;
   const failedReason = job.failedReason || STUCK_MESSAGE;
+  const attempts = sessionAttemptsOf(job);
   const outcome = await settleFinalFailure(deps, {
     jobId: job.id ?? null,
     data: job.data,
-    attemptsMade: job.attemptsMade,
-    maxAttempts: job.opts.attempts ?? session.maxAttempts,
+    attemptsMade: attempts.made,
+    maxAttempts: attempts.max,
     failedReason,
     failure: {
       providerStatus: last?.providerStatus ?? null,
@@ -166,7 +187,7 @@ async function settleFromFailedJob(deps: SettleDeps, session: SweepCandidate, jo
       providerBody: null,
       requestId: null,
       reason: last ? "provider_error" : "worker_lost",
-      fatal: last?.retryInMs === null && job.attemptsMade < (job.opts.attempts ?? 1),
+      fatal: last?.retryInMs === null && attempts.made < attempts.max,
     },
   });
   return outcome === "failed";

@@ -12,6 +12,8 @@ export interface EnqueueGenerationInput {
   maxAttempts: number;
   /** Spell steps: cast metadata carried in the job data through every step. */
   cast?: RunGenerationPayload["cast"];
+  /** Attempts an earlier job of the session made before the queue lost it: this one gets the rest. */
+  attemptsBefore?: number;
 }
 
 /**
@@ -35,9 +37,16 @@ export async function enqueueGenerations(
   return enqueueMany(
     producers,
     runGenerationJob,
-    inputs.map((input) => ({
-      payload: { sessionId: input.sessionId, userId: input.userId, ...(input.cast ? { cast: input.cast } : {}) },
-      options: { jobId: generationJobId(input.sessionId), attempts: input.maxAttempts, ...(isBackgroundJob(input) ? { priority: BACKGROUND_PRIORITY } : {}) },
-    })),
+    inputs.map((input) => {
+      const before = input.attemptsBefore ?? 0;
+      return {
+        payload: { sessionId: input.sessionId, userId: input.userId, ...(input.cast ? { cast: input.cast } : {}), ...(before > 0 ? { attemptsBefore: before } : {}) },
+        options: {
+          jobId: generationJobId(input.sessionId),
+          attempts: Math.max(1, input.maxAttempts - before),
+          ...(isBackgroundJob(input) ? { priority: BACKGROUND_PRIORITY } : {}),
+        },
+      };
+    }),
   );
 }

@@ -1,7 +1,7 @@
 import { findJobOwnedStep, getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
 import type { ChainResult, ContinueAs, ContinuedStep, SessionSnapshot } from "@spellcast/core";
 import { isProviderError } from "@spellcast/providers";
-import { isBackgroundJob, runGenerationPayloadSchema } from "@spellcast/queue";
+import { isBackgroundJob, runGenerationPayloadSchema, sessionAttemptsOf } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
 import type { Job } from "bullmq";
 
@@ -69,7 +69,7 @@ interface StepOutcome {
 /** One attempt at the session `payload` names; `claimed`: it was created running for this job. */
 async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload, claimed: Claimed | null): Promise<StepOutcome> {
   const { sessionId, userId, cast: castMeta } = payload;
-  const attempt = job.attemptsMade + 1;
+  const attempt = sessionAttemptsOf(job).made + 1;
   // deps.logger already carries queue, job name, jobId and attempt.
   const log = deps.logger.child({ userId, sessionId, ...castMeta });
   // Registered before marking running, so a cancel published from then on reaches this call; its
@@ -128,11 +128,12 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
 }
 
 /**
- * A spell step's job runs its cast's next paid step itself, on its first attempt only: a job
- * that already failed once has spent attempts its next step must not inherit.
+ * A spell step's job runs its cast's next paid step itself, on its session's first attempt only:
+ * a job that already failed once (or took over a lost job's attempts) has spent attempts its next
+ * step must not inherit.
  */
 function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload): ContinueAs | undefined {
-  if (!payload.cast || job.id === undefined || job.attemptsMade > 0 || deps.signal.aborted) return undefined;
+  if (!payload.cast || job.id === undefined || sessionAttemptsOf(job).made > 0 || deps.signal.aborted) return undefined;
   return { jobId: job.id, deadlineMs: runningDeadlineMs(deps) };
 }
 

@@ -44,3 +44,23 @@ export async function completeSession(db: Database, params: CompleteInput): Prom
   if (!result) throw new DomainError("NOT_FOUND", "Session not found");
   return result;
 }
+
+/**
+ * A running session whose job the queue lost (Redis restarted without its data): the attempt in
+ * flight is recorded as failed and the session goes back to `queued`, with no job of its own, to
+ * be enqueued again for the attempts it has left. Null when it is no longer running, or has no
+ * attempt left (the caller fails it instead). The session keeps its hold: nothing was charged.
+ */
+export async function requeueLostSession(
+  db: Database,
+  params: { sessionId: string; message: string },
+): Promise<SessionSnapshot | null> {
+  return db.transaction(async (tx) => {
+    const current = await lockSession(tx, params.sessionId);
+    if (current.status !== "running" || current.attempts >= current.maxAttempts) return null;
+    const entry: AttemptLogEntry = { attempt: current.attempts, at: new Date().toISOString(), providerStatus: null, message: params.message, retryInMs: 0 };
+    const row = await updateSession(tx, current.id, { status: "queued", jobId: null, deadlineAt: null, attemptLog: [...current.attemptLog, entry] });
+    await emitSessionEvent(tx, "session_attempt_failed", row);
+    return toSessionSnapshot(row);
+  });
+}

@@ -19,8 +19,20 @@ export const runGenerationPayloadSchema = z.object({
       captionSetId: z.string().uuid().nullable().optional(),
     })
     .optional(),
+  /** Attempts the session's earlier job made before the queue lost it: this job has only the rest. */
+  attemptsBefore: z.number().int().min(1).optional(),
 });
 export type RunGenerationPayload = z.infer<typeof runGenerationPayloadSchema>;
+
+/**
+ * A generation job's attempts as its session counts them: a job enqueued again after the queue
+ * lost the first one goes on from that one's count (`attemptsBefore`), within the same total.
+ */
+export function sessionAttemptsOf(job: { data: unknown; attemptsMade: number; opts: { attempts?: number } }): { made: number; max: number } {
+  const parsed = runGenerationPayloadSchema.shape.attemptsBefore.safeParse((job.data as { attemptsBefore?: unknown } | null)?.attemptsBefore);
+  const before = parsed.success ? (parsed.data ?? 0) : 0;
+  return { made: before + job.attemptsMade, max: before + (job.opts.attempts ?? 1) };
+}
 
 /** BullMQ backoff type handled by the worker's custom strategy (honours Retry-After). */
 export const PROVIDER_BACKOFF = "provider";
