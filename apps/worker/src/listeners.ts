@@ -32,7 +32,9 @@ export function attachWorkerListeners(worker: Worker, logger: Logger): void {
     else logger.warn(fields, "job attempt failed; it will be retried");
   });
   worker.on("stalled", (jobId, prev) => logger.warn({ queue, jobId, prev }, "job stalled; moved back to wait"));
+  // A scheduled job (the sweep, every 30 s) logs its work itself when it did any: its completions
+  // alone would bury the lines an engineer follows.
   worker.on("completed", (job) =>
-    logger.info({ queue, job: job.name, jobId: job.id, attemptsMade: job.attemptsMade }, "job completed"),
+    logger[job.repeatJobKey ? "debug" : "info"]({ queue, job: job.name, jobId: job.id, attemptsMade: job.attemptsMade }, "job completed"),
   );
 }
