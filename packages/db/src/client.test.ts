@@ -38,3 +38,60 @@ describe("connection limits", () => {
     }
   });
 });
+
+describe("connections ended by the server (a failover, a restart, a proxy)", () => {
+  it("transactions on connections killed every few hundred ms each settle, none hangs, and the pool works after", { timeout: 30_000 }, async () => {
+    // postgres-js 3.4.9 crashed the process here (a write to a closed socket from a timer), and
+    // left transactions waiting forever on a reconnected connection: patches/postgres+3.4.9.patch.
+    const appName = `kill-test-${process.pid}`;
+    const victim = createDb(testEnv().databaseUrl, { max: 2, appName });
+    const admin = createDb(testEnv().databaseUrl, { max: 1, appName: "kill-test-admin" });
+    try {
+      const stopAt = Date.now() + 6_000;
+      const startedAt = new Map<number, number>();
+      let next = 0;
+      const outcomes = { committed: 0, failed: 0 };
+      const transactions = Array.from({ length: 8 }, async () => {
+        while (Date.now() < stopAt) {
+          const id = next++;
+          startedAt.set(id, Date.now());
+          try {
+            await victim.db.transaction(async (tx) => {
+              // Pipelined, as the worker's batches are: several statements in flight at once.
+              await Promise.all([tx.execute(sql`select pg_sleep(0.002)`), tx.execute(sql`select 1`), tx.execute(sql`select ${"x".repeat(10)}`)]);
+              await tx.execute(sql`select 2`);
+            });
+            outcomes.committed += 1;
+          } catch {
+            outcomes.failed += 1;
+          } finally {
+            startedAt.delete(id);
+          }
+        }
+      });
+      const kills = (async () => {
+        while (Date.now() < stopAt) {
+          await new Promise((r) => setTimeout(r, 150 + Math.random() * 200));
+          await admin.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${appName}`);
+        }
+      })();
+      // A transaction still open 5 s after it began hangs (each takes milliseconds).
+      let hung: number | undefined;
+      const watch = setInterval(() => {
+        for (const started of startedAt.values()) if (Date.now() - started > 5_000) hung = Date.now() - started;
+      }, 250);
+      await Promise.race([Promise.all([...transactions, kills]), new Promise((r) => setTimeout(r, 15_000))]);
+      clearInterval(watch);
+      expect(hung).toBeUndefined();
+      expect(startedAt.size).toBe(0);
+      expect(outcomes.failed).toBeGreaterThan(0);
+      expect(outcomes.committed).toBeGreaterThan(outcomes.failed);
+      // The pool serves queries again: a connection killed while idle fails its next query once.
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await victim.db.execute<{ ok: number }>(sql`select 1 as ok`).then((rows) => rows[0]?.ok, () => "failed"));
+      expect(answers.at(-1)).toBe(1);
+    } finally {
+      await Promise.all([victim.close(), admin.close()]);
+    }
+  });
+});
