@@ -146,7 +146,7 @@ async function findOrphanedJob(
   return { job, state };
 }
 
-export const LOST_JOB_MESSAGE = "The queue lost this attempt's job; the step runs again";
+export const LOST_JOB_MESSAGE = "The job queue lost this attempt (its Redis data was gone)";
 
 /** Puts a running session whose job is gone back on the queue; false when it has no attempt left. */
 async function requeueLost(deps: SettleDeps, session: SweepCandidate): Promise<boolean> {
