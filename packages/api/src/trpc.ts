@@ -3,7 +3,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 
 import type { Context } from "./context";
-import { toTRPCError } from "./errors";
+import { isDatabaseUnavailable, toTRPCError } from "./errors";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -27,10 +27,10 @@ export const createCallerFactory = t.createCallerFactory;
 const errorMapping = t.middleware(async ({ ctx, next, path, type }) => {
   const result = await next();
   if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause ?? result.error);
-    if (mapped.code === "INTERNAL_SERVER_ERROR") {
-      ctx.logger.error({ err: result.error.cause ?? result.error, path, type }, "procedure.failed");
-    }
+    const cause = result.error.cause ?? result.error;
+    const mapped = toTRPCError(cause);
+    if (mapped.code === "INTERNAL_SERVER_ERROR") ctx.logger.error({ err: cause, path, type }, "procedure.failed");
+    else if (isDatabaseUnavailable(cause)) ctx.logger.warn({ err: cause, path, type }, "procedure.database_unavailable");
     // Re-throw the mapped error so the client sees the domain code, not a generic 500.
     if (mapped !== result.error) throw mapped;
   }

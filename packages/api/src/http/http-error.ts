@@ -1,7 +1,7 @@
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { Logger } from "pino";
 
-import { toTRPCError } from "../errors";
+import { isDatabaseUnavailable, toTRPCError } from "../errors";
 
 /** An HTTP-only refusal (wrong content type, body too large) with its status and message. */
 export class HttpError extends Error {
@@ -22,5 +22,6 @@ export function httpErrorResponse(err: unknown, logger: Logger, context: Record<
   if (err instanceof HttpError) return Response.json({ error: err.message }, { status: err.status });
   const mapped = toTRPCError(err);
   if (mapped.code === "INTERNAL_SERVER_ERROR") logger.error({ err, ...context }, "http.route.failed");
+  else if (isDatabaseUnavailable(err)) logger.warn({ err, ...context }, "http.route.database_unavailable");
   return Response.json({ error: mapped.message, code: mapped.code }, { status: getHTTPStatusCodeFromError(mapped) });
 }
