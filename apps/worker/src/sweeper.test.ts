@@ -173,6 +173,8 @@ describe("sweeper with a worker", () => {
     expect(h.simCallsFor("LOST_THEN_503").map((c) => c.status)).toEqual([503, 503]);
     expect(failed.errorDetails).toMatchObject({ providerStatus: 503, attempts: 3, maxAttempts: 3, refundedCredits: 2 });
     expect(failed.attemptLog.map((a) => [a.attempt, a.providerStatus])).toEqual([[1, null], [2, 503], [3, 503]]);
+    // Attempt 2 said it would be retried, attempt 3 that it was the last.
+    expect(failed.attemptLog.map((a) => a.retryInMs !== null)).toEqual([true, true, false]);
     expect(await h.balance(userId)).toEqual({ balance: 10, held: 0 });
   });
 

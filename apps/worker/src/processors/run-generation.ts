@@ -215,7 +215,7 @@ async function attemptError(
   err: unknown,
 ): Promise<Error> {
   const failure = toAttemptFailure(err);
-  const last = at.attempt >= (job.opts.attempts ?? 1);
+  const last = at.attempt >= sessionAttemptsOf(job).max;
   const retryAfterMs = retryAfter(err);
   const retryInMs = failure.fatal || last ? null : providerBackoffDelay(at.attempt, retryAfterMs, deps.backoff);
   const entry = { attempt: at.attempt, at: new Date().toISOString(), providerStatus: failure.providerStatus, message: failure.providerMessage, retryInMs };
