@@ -1,11 +1,14 @@
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createDb } from "@spellcast/db";
+import { createDb, isDatabaseUnavailable } from "@spellcast/db";
 
 import { testEnv } from "../../../tooling/test/env";
 import { createContext } from "./context";
-import { isDatabaseUnavailable, toTRPCError } from "./errors";
+import { toTRPCError } from "./errors";
 import { appRouter } from "./root";
 import { createApiHarness } from "./testing/api-harness";
 import { createCallerFactory } from "./trpc";
@@ -49,6 +52,16 @@ describe("the database out of reach", () => {
       const refused = await api.db.execute(sql`select 1 / 0`).then(() => null, (e: unknown) => e);
       expect(isDatabaseUnavailable(refused)).toBe(false);
       expect(toTRPCError(refused).code).toBe("INTERNAL_SERVER_ERROR");
+      // A provider's refused connection has the same socket code but is no statement's.
+      const closedPort = await new Promise<number>((resolve) => {
+        const server = createServer().listen(0, "127.0.0.1", () => {
+          const { port } = server.address() as AddressInfo;
+          server.close(() => resolve(port));
+        });
+      });
+      const http = await fetch(`http://127.0.0.1:${closedPort}/`).then(() => null, (e: unknown) => e);
+      expect((http as { cause?: { code?: string } } | null)?.cause?.code).toBe("ECONNREFUSED");
+      expect(isDatabaseUnavailable(http)).toBe(false);
     } finally {
       await victim.close();
     }

@@ -3,7 +3,9 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 
 import type { Context } from "./context";
-import { isDatabaseUnavailable, toTRPCError } from "./errors";
+import { isDatabaseUnavailable } from "@spellcast/db";
+
+import { toTRPCError } from "./errors";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,

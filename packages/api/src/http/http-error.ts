@@ -1,7 +1,9 @@
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { Logger } from "pino";
 
-import { isDatabaseUnavailable, toTRPCError } from "../errors";
+import { isDatabaseUnavailable } from "@spellcast/db";
+
+import { toTRPCError } from "../errors";
 
 /** An HTTP-only refusal (wrong content type, body too large) with its status and message. */
 export class HttpError extends Error {
