@@ -39,6 +39,11 @@ export const workerEnvSchema = z
     /** Retry backoff of provider calls: exponential with jitter from this base, capped at the max. */
     PROVIDER_BACKOFF_BASE_MS: positiveInt.default(1_000),
     PROVIDER_BACKOFF_MAX_MS: positiveInt.default(30_000),
+    /**
+     * A job whose database was out of reach (a restart, a failover) runs again after this long,
+     * without spending an attempt: the outage is not the provider's failure, and waits it out.
+     */
+    DATABASE_RETRY_MS: positiveInt.max(60_000).default(2_000),
     STORAGE_DIR: z.string().min(1).default("./.data/storage"),
     /** How often the sweeper runs; 0 turns its schedule off (tests that share a database). */
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),

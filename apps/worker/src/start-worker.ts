@@ -149,7 +149,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         activeJobs.run(job, token, (signal) => {
           const processor = processorFor(byName, queue, job.name);
           const jobLogger = logger.child({ queue, job: job.name, jobId: job.id, attempt: sessionAttemptsOf(job).made + 1 });
-          return processor(job, { ...deps, logger: jobLogger, signal });
+          return processor(job, { ...deps, logger: jobLogger, signal, token });
         }),
       {
         connection,

@@ -6,18 +6,23 @@ const CONNECTION_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "
 const isConnectionCode = (code: string) => CONNECTION_CODES.has(code) || code.startsWith("08") || /^57P0[1-3]$/.test(code);
 
 /**
- * Whether `err` is a statement that failed because the database could not be reached or ended the
- * connection (a restart, a failover): it did not commit, so it changed nothing. Only errors of a
- * query count (Drizzle's wrapper and postgres-js both carry the query), so an HTTP call's
- * ECONNREFUSED is not taken for the database's.
+ * Raised by the database client: a statement's error (Drizzle's wrapper and postgres-js both carry
+ * the query), a server error, or postgres-js's own connection error (its `errno` is the code, a
+ * string; a Node socket's is a number). So an HTTP call's ECONNREFUSED is not the database's.
+ */
+const fromDatabaseClient = (e: Error) => "query" in e || e.name === "PostgresError" || typeof (e as { errno?: unknown }).errno === "string";
+
+/**
+ * Whether `err` is a statement or transaction that failed because the database could not be
+ * reached or ended the connection (a restart, a failover): nothing of it committed.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  let ofQuery = false;
+  let fromClient = false;
   let lostConnection = false;
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
-    if ("query" in e) ofQuery = true;
+    if (fromDatabaseClient(e)) fromClient = true;
     const code: unknown = (e as { code?: unknown }).code;
     if (typeof code === "string" && isConnectionCode(code)) lostConnection = true;
   }
-  return ofQuery && lostConnection;
+  return fromClient && lostConnection;
 }

@@ -1,8 +1,10 @@
 import { findJobOwnedStep, getSession, isTerminalStatus, recordAttemptFailure, toolNameSchema } from "@spellcast/core";
 import type { ChainResult, ContinueAs, ContinuedStep, SessionSnapshot } from "@spellcast/core";
+import { isDatabaseUnavailable } from "@spellcast/db";
 import { isProviderError } from "@spellcast/providers";
 import { isBackgroundJob, runGenerationPayloadSchema, sessionAttemptsOf } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
+import { DelayedError } from "bullmq";
 import type { Job } from "bullmq";
 
 import { providerBackoffDelay } from "../backoff";
@@ -31,6 +33,19 @@ export { sessionImageKey };
  * Failures only classify and rethrow; settling a final failure is on-failed.ts's business.
  */
 export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promise<{ outcome: RunGenerationOutcome }> {
+  try {
+    return await runSteps(job, deps);
+  } catch (err) {
+    if (!isDatabaseUnavailable(err) || deps.token === undefined || deps.signal.aborted) throw err;
+    // Nothing of this attempt committed. The job waits out the outage instead of spending its
+    // attempts on it (three in a few seconds): a provider call it made is made again, uncharged.
+    await job.moveToDelayed(Date.now() + deps.env.DATABASE_RETRY_MS, deps.token);
+    deps.logger.warn({ err, sessionId: parsePayload(job.data).sessionId, retryInMs: deps.env.DATABASE_RETRY_MS }, "job.deferred.database_unavailable");
+    throw new DelayedError();
+  }
+}
+
+async function runSteps(job: Job, deps: ProcessorDeps): Promise<{ outcome: RunGenerationOutcome }> {
   let payload = parsePayload(job.data);
   let claimed: Claimed | null = null;
   let lookedForOwned = false;
@@ -100,6 +115,8 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
       if (cancel.canceled()) return await endCanceled(deps, { sessionId, userId }, log, err);
       if (deps.signal.aborted) throw err; // handed back on shutdown: not a failed attempt
       if (err instanceof FatalGenerationError) throw err;
+      // The database, not the provider, failed: no attempt on the timeline (processRunGeneration defers the job).
+      if (isDatabaseUnavailable(err)) throw err;
       throw await attemptError(job, deps, sessionLog, { sessionId, attempt }, err);
     } finally {
       ticking.stop();

@@ -49,6 +49,8 @@ export interface ProcessorDeps extends WorkerDeps {
    * grace period): stop work, the job will run again elsewhere. Not aborted when shutdown starts.
    */
   signal: AbortSignal;
+  /** The job's lock token (BullMQ's): to move the job to delayed without spending an attempt. */
+  token?: string;
 }
 
 /**
