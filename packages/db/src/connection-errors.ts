@@ -1,9 +1,10 @@
 /**
  * postgres-js's codes for a connection that failed or ended, the socket errors it passes on, and
- * Postgres's connection-exception (08…) and shutdown (57P01–57P03) SQLSTATEs.
+ * Postgres's connection-exception (08…, but for 08P01, a protocol violation, which a retry would
+ * only repeat) and shutdown (57P01–57P03) SQLSTATEs.
  */
 const CONNECTION_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "CONNECTION_ENDED", "CONNECT_TIMEOUT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
-const isConnectionCode = (code: string) => CONNECTION_CODES.has(code) || code.startsWith("08") || /^57P0[1-3]$/.test(code);
+const isConnectionCode = (code: string) => CONNECTION_CODES.has(code) || (code.startsWith("08") && code !== "08P01") || /^57P0[1-3]$/.test(code);
 
 /**
  * Raised by the database client: a statement's error (Drizzle's wrapper and postgres-js both carry
