@@ -37,8 +37,9 @@ export async function processRunGeneration(job: Job, deps: ProcessorDeps): Promi
     return await runSteps(job, deps);
   } catch (err) {
     if (!isDatabaseUnavailable(err) || deps.token === undefined || deps.signal.aborted) throw err;
-    // Nothing of this attempt committed. The job waits out the outage instead of spending its
-    // attempts on it (three in a few seconds): a provider call it made is made again, uncharged.
+    // The statement that failed committed nothing (steps before it in this job did, and the job
+    // names the step it was on). The job waits out the outage instead of spending its attempts on
+    // it, three in a few seconds: a provider call it made is made again, charged once.
     await job.moveToDelayed(Date.now() + deps.env.DATABASE_RETRY_MS, deps.token);
     deps.logger.warn({ err, sessionId: parsePayload(job.data).sessionId, retryInMs: deps.env.DATABASE_RETRY_MS }, "job.deferred.database_unavailable");
     throw new DelayedError();
