@@ -2,7 +2,7 @@ import { findJobOwnedStep, getSession, isTerminalStatus, recordAttemptFailure, t
 import type { ChainResult, ContinueAs, ContinuedStep, SessionSnapshot } from "@spellcast/core";
 import { isDatabaseUnavailable } from "@spellcast/db";
 import { isProviderError } from "@spellcast/providers";
-import { isBackgroundJob, runGenerationPayloadSchema, sessionAttemptsOf } from "@spellcast/queue";
+import { QueueName, isBackgroundJob, runGenerationPayloadSchema, sessionAttemptsOf } from "@spellcast/queue";
 import type { RunGenerationPayload } from "@spellcast/queue";
 import { DelayedError } from "bullmq";
 import type { Job } from "bullmq";
@@ -123,7 +123,7 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
       ticking.stop();
     }
     progress.report(90, "storing");
-    await claimed?.pointed;
+    if (claimed) await pointedOrLost(job, deps, claimed, sessionLog);
     const done = await deps.transitions.complete({ sessionId, outputs: result.outputs, continueAs: continueAs(job, deps, payload) });
     if (!done.completed) {
       // Canceled (or settled elsewhere) while the provider worked: keep nothing, charge nothing.
@@ -167,6 +167,31 @@ function pointJobAt(job: Job, payload: RunGenerationPayload): Promise<void> {
   // Awaited later (runStep); until then a rejection must not count as unhandled.
   pointed.catch(() => undefined);
   return pointed;
+}
+
+/**
+ * Waits for the job to name the claimed step before that step completes. If the queue lost the
+ * job meanwhile (Redis restarted without its data) there is no job to name it: the step is still
+ * this process's to finish, and Postgres records it; waiting for the sweeper instead would cost
+ * its deadline and a second provider call.
+ */
+async function pointedOrLost(job: Job, deps: ProcessorDeps, claimed: Claimed, log: Logger): Promise<void> {
+  try {
+    await claimed.pointed;
+  } catch (err) {
+    if (job.id === undefined || (await jobStillQueued(deps, job.id, log))) throw err;
+    log.warn({ err }, "job.lost; finishing the step it was running");
+  }
+}
+
+/** Whether the queue still holds the job; true when Redis cannot say (the caller keeps its error). */
+async function jobStillQueued(deps: ProcessorDeps, jobId: string, log: Logger): Promise<boolean> {
+  try {
+    return (await deps.producers.queue(QueueName.generation).getJob(jobId)) !== undefined;
+  } catch (err) {
+    log.warn({ err }, "job lookup failed; keeping the job's error");
+    return true;
+  }
 }
 
 /**
