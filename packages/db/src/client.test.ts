@@ -94,4 +94,34 @@ describe("connections ended by the server (a failover, a restart, a proxy)", () 
       await Promise.all([victim.close(), admin.close()]);
     }
   });
+
+  it("connections killed as they open: every query settles and nothing is left unhandled (the array-type fetch after connecting)", { timeout: 30_000 }, async () => {
+    const appName = `kill-open-test-${process.pid}`;
+    const victim = createDb(testEnv().databaseUrl, { max: 4, appName });
+    const admin = createDb(testEnv().databaseUrl, { max: 1, appName: "kill-open-test-admin" });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const stopAt = Date.now() + 5_000;
+      let settled = 0;
+      const queries = Array.from({ length: 4 }, async () => {
+        while (Date.now() < stopAt) await victim.db.execute(sql`select 1`).then(() => settled++, () => settled++);
+      });
+      const kills = (async () => {
+        while (Date.now() < stopAt) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+          await admin.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${appName}`);
+        }
+      })();
+      await Promise.race([Promise.all([...queries, kills]), new Promise((r) => setTimeout(r, 15_000))]);
+      // Let any stray rejection of the last kills surface before counting.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(unhandled).toEqual([]);
+      expect(settled).toBeGreaterThan(0);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await Promise.all([victim.close(), admin.close()]);
+    }
+  });
 });
