@@ -12,7 +12,6 @@ import { captionHarness } from "./caption-test-harness";
 import type { CaptionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
-import { createLogger } from "./logger";
 import { sweepSessions } from "./sweeper";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -67,7 +66,6 @@ async function spawnWorker(): Promise<ChildProcess> {
   return child;
 }
 
-const sweepDeps = () => ({ db: h.db, producers: h.producers, logger: createLogger({ level: "silent", workerId: "test-sweeper" }) });
 
 async function assertCaptionedOnce(userId: string, setId: string, images: number) {
   const { set, captions: rows } = await getCaptionSet(h.db, { userId, setId });
@@ -117,7 +115,7 @@ describe("caption runs survive crashes", () => {
     for (;;) {
       const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
       if (set.status !== "in_progress" || Date.now() > deadline) break;
-      await sweepSessions(sweepDeps(), { queuedAfterMs: 1_000, userIds: [userId] });
+      await sweepSessions(h.sweepDeps(), { queuedAfterMs: 1_000, userIds: [userId] });
       await sleep(250);
     }
     await assertCaptionedOnce(userId, started.id, 20);
@@ -137,7 +135,7 @@ describe("caption runs survive crashes", () => {
         await c.enqueueJobs(jobs);
       }),
     ).rejects.toThrow("web process died");
-    const report = await sweepSessions(sweepDeps(), { queuedAfterMs: 0, userIds: [userId] });
+    const report = await sweepSessions(h.sweepDeps(), { queuedAfterMs: 0, userIds: [userId] });
     expect(report.resumedSets).toHaveLength(1);
     const setId = report.resumedSets[0] ?? "";
     await c.waitForSet(userId, setId, ["completed"], 30_000);

@@ -8,7 +8,6 @@ import { captionHarness } from "./caption-test-harness";
 import type { CaptionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
-import { createLogger } from "./logger";
 import { sweepSessions } from "./sweeper";
 
 // Postgres drops the worker's connections (a failover, a restart, a proxy between them) while a
@@ -25,7 +24,6 @@ afterAll(async () => {
   await h.close();
 });
 
-const sweepDeps = () => ({ db: h.db, producers: h.producers, logger: createLogger({ level: "silent", workerId: "test-sweeper" }) });
 
 /** Ends every connection the worker holds (its pool and its commit connections), as a failover would. */
 async function dropWorkerConnections(): Promise<number> {
@@ -62,7 +60,7 @@ describe("Postgres drops the worker's connections mid-run", () => {
     expect(captions.every((r) => r.status === "done" && r.creditsCharged === 3)).toBe(true);
     expect(await h.balance(userId)).toEqual({ balance: 1000 - 36, held: 0 });
     // Nothing left for the safety net either.
-    const report = await sweepSessions(sweepDeps(), { queuedAfterMs: 0, userIds: [userId] });
+    const report = await sweepSessions(h.sweepDeps(), { queuedAfterMs: 0, userIds: [userId] });
     expect(report).toMatchObject({ stuck: [], requeued: [], settledFromFailedJobs: [], resumedSets: [] });
   });
 });

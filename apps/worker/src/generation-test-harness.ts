@@ -17,6 +17,8 @@ import type { Redis } from "ioredis";
 import { testEnv } from "../../../tooling/test/env";
 import { parseWorkerEnv } from "./env";
 import type { WorkerEnv } from "./env";
+import { createLogger } from "./logger";
+import type { SettleDeps } from "./on-failed";
 import { startWorker } from "./start-worker";
 import type { RunningWorker } from "./start-worker";
 
@@ -39,6 +41,8 @@ export interface GenerationHarness {
   eventTypes(sessionId: string): Promise<string[]>;
   balance(userId: string): Promise<{ balance: number; held: number }>;
   simCallsFor(marker: string): Array<{ at: number; status: number | null; outcome: string }>;
+  /** What `sweepSessions` needs, on the harness's own connections, logging nothing. */
+  sweepDeps(): SettleDeps;
   close(): Promise<void>;
 }
 
@@ -90,6 +94,7 @@ export async function createGenerationHarness(name: string): Promise<GenerationH
     prefix,
     storageDir,
     env,
+    sweepDeps: () => ({ db, producers, logger: createLogger({ level: "silent", workerId: "test-sweeper" }) }),
     async startWorker(overrides) {
       const worker = await startWorker({ env: env(overrides) });
       workers.push(worker);

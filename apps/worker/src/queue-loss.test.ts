@@ -10,7 +10,6 @@ import { captionHarness } from "./caption-test-harness";
 import type { CaptionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
-import { createLogger } from "./logger";
 import { sweepSessions } from "./sweeper";
 
 // Redis here keeps nothing on disk: a restart loses every job, the running ones included.
@@ -28,7 +27,6 @@ afterAll(async () => {
   await h.close();
 });
 
-const sweepDeps = () => ({ db: h.db, producers: h.producers, logger: createLogger({ level: "silent", workerId: "test-sweeper" }) });
 /** Later than any running step's deadline: the sweeper looks at the sessions the lost jobs ran. */
 const pastEveryDeadline = () => new Date(Date.now() + 10 * 60_000);
 
@@ -66,7 +64,7 @@ describe("Redis loses every job (a restart without persistence)", () => {
       const { set } = await getCaptionSet(h.db, { userId, setId: started.id });
       const generationEnded = ["completed", "failed", "canceled"].includes((await statuses(userId)).get(generation.id) ?? "");
       if ((set.status !== "in_progress" && generationEnded) || Date.now() > deadline) break;
-      await sweepSessions(sweepDeps(), { queuedAfterMs: 0, userIds: [userId], now: pastEveryDeadline() });
+      await sweepSessions(h.sweepDeps(), { queuedAfterMs: 0, userIds: [userId], now: pastEveryDeadline() });
       await sleep(250);
     }
     const { set, captions } = await getCaptionSet(h.db, { userId, setId: started.id });

@@ -39,6 +39,14 @@ describe("connection limits", () => {
   });
 });
 
+/** Ends every backend of `appName` at random intervals within `[minMs, maxMs]` until `stopAt`, as a server restarting over and over would. */
+async function killUntil(admin: ReturnType<typeof createDb>["db"], appName: string, stopAt: number, [minMs, maxMs]: [number, number]) {
+  while (Date.now() < stopAt) {
+    await new Promise((r) => setTimeout(r, minMs + Math.random() * (maxMs - minMs)));
+    await admin.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${appName}`);
+  }
+}
+
 describe("connections ended by the server (a failover, a restart, a proxy)", () => {
   it("transactions on connections killed every few hundred ms each settle, none hangs, and the pool works after", { timeout: 30_000 }, async () => {
     // postgres-js 3.4.9 crashed the process here (a write to a closed socket from a timer), and
@@ -69,12 +77,7 @@ describe("connections ended by the server (a failover, a restart, a proxy)", () 
           }
         }
       });
-      const kills = (async () => {
-        while (Date.now() < stopAt) {
-          await new Promise((r) => setTimeout(r, 150 + Math.random() * 200));
-          await admin.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${appName}`);
-        }
-      })();
+      const kills = killUntil(admin.db, appName, stopAt, [150, 350]);
       // A transaction still open 5 s after it began hangs (each takes milliseconds).
       let hung: number | undefined;
       const watch = setInterval(() => {
@@ -108,12 +111,7 @@ describe("connections ended by the server (a failover, a restart, a proxy)", () 
       const queries = Array.from({ length: 4 }, async () => {
         while (Date.now() < stopAt) await victim.db.execute(sql`select 1`).then(() => settled++, () => settled++);
       });
-      const kills = (async () => {
-        while (Date.now() < stopAt) {
-          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
-          await admin.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${appName}`);
-        }
-      })();
+      const kills = killUntil(admin.db, appName, stopAt, [5, 25]);
       await Promise.race([Promise.all([...queries, kills]), new Promise((r) => setTimeout(r, 15_000))]);
       // Let any stray rejection of the last kills surface before counting.
       await new Promise((r) => setTimeout(r, 200));

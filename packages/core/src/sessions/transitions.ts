@@ -1,10 +1,12 @@
-import type { Database } from "@spellcast/db";
+import type { Database, DbOrTx } from "@spellcast/db";
+import type { generationSessions } from "@spellcast/db";
 
 import { DomainError } from "../errors";
 import type { CompleteInput, CompleteResult, RunningInput } from "./batch-transitions";
 import { completeSessions, markSessionsRunning } from "./batch-transitions";
 import type { AttemptLogEntry, SessionSnapshot } from "./schema";
 import { isTerminalStatus } from "./schema";
+import type { SessionRow } from "./snapshot";
 import { emitSessionEvent, lockSession, toSessionSnapshot, updateSession } from "./snapshot";
 
 /**
@@ -25,11 +27,15 @@ export async function recordAttemptFailure(
   return db.transaction(async (tx) => {
     const current = await lockSession(tx, params.sessionId);
     if (isTerminalStatus(current.status)) return null;
-    const log = [...current.attemptLog, params.entry];
-    const row = await updateSession(tx, current.id, { attemptLog: log });
-    await emitSessionEvent(tx, "session_attempt_failed", row);
-    return toSessionSnapshot(row);
+    return logFailedAttempt(tx, current, params.entry);
   });
+}
+
+/** Appends `entry` to the locked session's attempt log (with `values`) and writes its event. */
+async function logFailedAttempt(tx: DbOrTx, current: SessionRow, entry: AttemptLogEntry, values: Partial<typeof generationSessions.$inferInsert> = {}) {
+  const row = await updateSession(tx, current.id, { ...values, attemptLog: [...current.attemptLog, entry] });
+  await emitSessionEvent(tx, "session_attempt_failed", row);
+  return toSessionSnapshot(row);
 }
 
 /**
@@ -59,8 +65,6 @@ export async function requeueLostSession(
     const current = await lockSession(tx, params.sessionId);
     if (current.status !== "running" || current.attempts >= current.maxAttempts) return null;
     const entry: AttemptLogEntry = { attempt: current.attempts, at: new Date().toISOString(), providerStatus: null, message: params.message, retryInMs: 0 };
-    const row = await updateSession(tx, current.id, { status: "queued", jobId: null, deadlineAt: null, attemptLog: [...current.attemptLog, entry] });
-    await emitSessionEvent(tx, "session_attempt_failed", row);
-    return toSessionSnapshot(row);
+    return logFailedAttempt(tx, current, entry, { status: "queued", jobId: null, deadlineAt: null });
   });
 }
