@@ -70,7 +70,7 @@ try {
       // The build must not depend on settings; it gets a throwaway secret only to satisfy types.
       BETTER_AUTH_SECRET: "build-time-placeholder-secret-not-used-at-runtime",
     });
-    run("e2e (playwright, chromium)", "npx", ["playwright", "test", "--reporter=list,json"], {
+    run("e2e (playwright, chromium)", "npx", ["playwright", "test", "--reporter=list,json,./e2e/support/stack-log-reporter.ts"], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
     });
   }

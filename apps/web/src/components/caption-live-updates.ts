@@ -7,9 +7,9 @@ import { captionEventPayloadSchema, captionSetEventPayloadSchema } from "@spellc
 
 import { useTRPC } from "~/trpc/react";
 
-import type { CaptionSetData } from "./caption-cache";
 import { mergeCaptions, mergeRuns, newer } from "./caption-cache";
 import { useStreamEvent } from "./event-stream-provider";
+import { patchQuery, readAgain } from "./live-query";
 import { useFrameBatch } from "./use-frame-batch";
 
 /** What one event brings: a caption with its set (`caption_updated`), or the set alone. */
@@ -45,30 +45,20 @@ export function useCaptionLiveUpdates(setId: string | null) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const key = setId ? trpc.captions.get.queryKey({ setId }) : null;
-  /**
-   * An event that lands while the first read is loading (or in flight again) would be overwritten
-   * by that read's older answer: read again after it, so nothing that landed meanwhile is lost.
-   */
-  const readAgainIfLoading = () => {
-    if (!key) return;
-    const loaded = queryClient.getQueryData<CaptionSetData>(key) !== undefined;
-    if (!loaded || queryClient.isFetching({ queryKey: key }) > 0) void queryClient.invalidateQueries({ queryKey: key });
-  };
   const apply = (all: Landed[]) => {
     const landed = all.filter((l) => l.set.id === setId); // the page may have moved to another set meanwhile
     if (!key || landed.length === 0) return;
-    readAgainIfLoading();
     const captions = landed.flatMap((l) => (l.caption ? [l.caption] : []));
     const set = landed.map((l) => l.set).reduce(newer);
-    queryClient.setQueryData<CaptionSetData>(key, (old) => (old ? mergeCaptions(old, captions, set) : old));
+    patchQuery(queryClient, key, (old) => (old ? mergeCaptions(old, captions, set) : old));
     // Re-opened runs (resume, re-run failed) change rows in bulk: read them once.
-    if (landed.some((l) => l.caption === null && l.set.status === "in_progress")) void queryClient.invalidateQueries({ queryKey: key });
+    if (landed.some((l) => l.caption === null && l.set.status === "in_progress")) readAgain(queryClient, { queryKey: key, exact: true });
   };
   useCaptionEvents(
     (set) => set.id === setId,
     apply,
     () => {
-      if (key) void queryClient.invalidateQueries({ queryKey: key });
+      if (key) readAgain(queryClient, { queryKey: key, exact: true });
     },
   );
 }
@@ -81,16 +71,21 @@ export function useCaptionRunsLiveUpdates(datasetId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const key = trpc.captions.list.queryKey({ datasetId });
-  const readAgain = () => void queryClient.invalidateQueries({ queryKey: key });
+  const readListAgain = () => readAgain(queryClient, { queryKey: key, exact: true });
   useCaptionEvents(
     (set) => set.datasetId === datasetId,
     (landed) => {
-      const old = queryClient.getQueryData<CaptionSetSnapshot[]>(key);
-      if (!old || queryClient.isFetching({ queryKey: key }) > 0) return readAgain();
-      const merged = mergeRuns(old, landed.map((l) => l.set));
-      if (merged.runs !== old) queryClient.setQueryData<CaptionSetSnapshot[]>(key, merged.runs);
-      if (merged.unknown) readAgain();
+      const sets = landed.map((l) => l.set);
+      let unknown = false;
+      patchQuery(queryClient, key, (old) => {
+        if (!old) return old;
+        const merged = mergeRuns(old, sets);
+        unknown ||= merged.unknown;
+        return merged.runs;
+      });
+      // Not read yet, or a run it does not hold: the list is read (again, after a read in flight).
+      if (unknown || queryClient.getQueryData(key) === undefined) readListAgain();
     },
-    readAgain,
+    readListAgain,
   );
 }

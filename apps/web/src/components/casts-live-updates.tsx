@@ -13,6 +13,7 @@ import { castWithStep, missesStepsBefore, patchCastPagesWithStep } from "./cast-
 import type { StreamEventOf } from "./event-stream-provider";
 import { useStreamEvent } from "./event-stream-provider";
 import { mergeSnapshot } from "./generation-cache";
+import { patchQueries, patchQuery, readAgain } from "./live-query";
 import { useApplyCast } from "./use-apply-cast";
 
 const castEventPayloadSchema = z.object({ cast: castSnapshotSchema });
@@ -41,18 +42,14 @@ export function CastsLiveUpdates() {
     const session = parsed.data.session;
     const castId = session.castId;
     if (castId === null) return;
-    queryClient.setQueriesData<CastsData>({ queryKey: trpc.casts.list.infiniteQueryKey() }, (data) => patchCastPagesWithStep(data, session));
+    patchQueries<CastsData>(queryClient, { queryKey: trpc.casts.list.infiniteQueryKey() }, (data) => patchCastPagesWithStep(data, session));
     const castKey = trpc.casts.get.queryKey({ castId });
+    // Only a cast this tab holds or is reading (a caption run's thousands of steps are not kept here).
+    patchQuery(queryClient, castKey, (cast) => (cast && !missesStepsBefore(cast, session) ? castWithStep(cast, session) : cast));
     const cast = queryClient.getQueryData(castKey);
-    if (!cast) {
-      // Being read for the first time: that answer may predate this step, so read once more after it.
-      if (queryClient.isFetching({ queryKey: castKey }) > 0) void queryClient.invalidateQueries({ queryKey: castKey });
-      // Otherwise not a cast this tab holds: a caption run's thousands of steps are not kept here.
-      return;
-    }
-    if (missesStepsBefore(cast, session)) void queryClient.invalidateQueries({ queryKey: castKey });
-    else queryClient.setQueryData(castKey, castWithStep(cast, session));
-    queryClient.setQueryData(trpc.generations.get.queryKey({ id: session.id }), (current) => mergeSnapshot(current, session));
+    if (!cast) return;
+    if (missesStepsBefore(cast, session)) readAgain(queryClient, { queryKey: castKey, exact: true });
+    patchQuery(queryClient, trpc.generations.get.queryKey({ id: session.id }), (current) => mergeSnapshot(current, session));
   };
   useStreamEvent("session_created", onStepEvent);
   useStreamEvent("session_running", onStepEvent);
@@ -60,7 +57,7 @@ export function CastsLiveUpdates() {
   useStreamEvent("session_completed", onStepEvent);
 
   useStreamEvent("cursor", () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.casts.pathKey() });
+    readAgain(queryClient, { queryKey: trpc.casts.pathKey() });
   });
 
   return null;

@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 
 import { useStreamEvent } from "./event-stream-provider";
 import { atMostEvery } from "./frame-batch";
+import { readAgain } from "./live-query";
 import { useFrameBatch } from "./use-frame-batch";
 
 /**
@@ -31,8 +32,8 @@ export function CreditsLiveUpdates() {
 
   // One read of the lists after the changes of the last LIST_REFRESH_MS, however many there were.
   const changes = useFrameBatch<true>(() => {
-    void queryClient.invalidateQueries({ queryKey: trpc.credits.history.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.credits.holds.queryKey() });
+    readAgain(queryClient, { queryKey: trpc.credits.history.pathKey() });
+    readAgain(queryClient, { queryKey: trpc.credits.holds.queryKey() });
   }, atMostEvery(LIST_REFRESH_MS));
 
   useStreamEvent("credits_changed", (event) => {
@@ -53,7 +54,7 @@ export function CreditsLiveUpdates() {
   });
 
   useStreamEvent("cursor", () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.credits.balance.queryKey() });
+    readAgain(queryClient, { queryKey: trpc.credits.balance.queryKey() });
     changes.push(true);
   });
 

@@ -12,6 +12,7 @@ import type { StreamEventOf } from "./event-stream-provider";
 import { useStreamEvent } from "./event-stream-provider";
 import { hasWhatCardNeeds } from "./generation-cache";
 import { useGenerationLiveStore } from "./generation-live-store";
+import { readAgain } from "./live-query";
 import { useApplySession } from "./use-apply-session";
 
 const sessionEventPayloadSchema = z.object({ session: sessionSnapshotSchema });
@@ -78,7 +79,7 @@ export function GenerationsLiveUpdates() {
   });
 
   useStreamEvent("cursor", () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.generations.list.pathKey() });
+    readAgain(queryClient, { queryKey: trpc.generations.list.pathKey() });
   });
 
   return null;

@@ -9,12 +9,13 @@ import { useTRPC } from "~/trpc/react";
 
 import type { CastsData } from "./cast-cache";
 import { mergeCast, patchCastPages } from "./cast-cache";
+import { patchQueries, patchQuery } from "./live-query";
 
 /**
  * Puts one cast snapshot everywhere the tab keeps it, at once: its `casts.get` (inserted, so a
  * page opened next shows it without a read) and every cached `casts.list` (patched or inserted in
- * order). A read in flight would answer with what it saw before this snapshot and overwrite it:
- * such a read is started again, so the newer state comes back with it.
+ * order). A read in flight, which may answer with what it saw before this snapshot, gets it too
+ * (live-query.ts).
  */
 export function useApplyCast(): (cast: CastSnapshot) => void {
   const trpc = useTRPC();
@@ -25,12 +26,9 @@ export function useApplyCast(): (cast: CastSnapshot) => void {
       // A caption run's casts live on the captions page, not in the lists: only a cast page holding one keeps it.
       const inRun = cast.captionSetId !== null;
       if (inRun && queryClient.getQueryData(getKey) === undefined && queryClient.isFetching({ queryKey: getKey }) === 0) return;
-      queryClient.setQueryData(getKey, (current) => mergeCast(current, cast));
-      if (queryClient.isFetching({ queryKey: getKey }) > 0) void queryClient.invalidateQueries({ queryKey: getKey });
+      patchQuery(queryClient, getKey, (current) => mergeCast(current, cast));
       if (inRun) return;
-      const listKey = trpc.casts.list.infiniteQueryKey();
-      queryClient.setQueriesData<CastsData>({ queryKey: listKey }, (data) => patchCastPages(data, cast));
-      if (queryClient.isFetching({ queryKey: listKey }) > 0) void queryClient.invalidateQueries({ queryKey: listKey });
+      patchQueries<CastsData>(queryClient, { queryKey: trpc.casts.list.infiniteQueryKey() }, (data) => patchCastPages(data, cast));
     },
     [queryClient, trpc],
   );

@@ -10,6 +10,7 @@ import { useTRPC } from "~/trpc/react";
 import type { GenerationsData } from "./generation-cache";
 import { mergeSnapshot, patchPages } from "./generation-cache";
 import { useGenerationLiveStore } from "./generation-live-store";
+import { patchQueries, patchQuery } from "./live-query";
 
 /**
  * Puts one snapshot everywhere the tab keeps it, at once: the live store, every cached
@@ -25,13 +26,9 @@ export function useApplySession(): (snapshot: SessionSnapshot) => void {
       const merged = store.noteSnapshot(snapshot);
       // The list holds single generations only: a caption run's thousands of steps never patch it.
       if (merged.castId === null) {
-        queryClient.setQueriesData<GenerationsData>({ queryKey: trpc.generations.list.infiniteQueryKey() }, (data) =>
-          patchPages(data, merged),
-        );
+        patchQueries<GenerationsData>(queryClient, { queryKey: trpc.generations.list.infiniteQueryKey() }, (data) => patchPages(data, merged));
       }
-      queryClient.setQueryData(trpc.generations.get.queryKey({ id: merged.id }), (current) =>
-        current ? mergeSnapshot(current, merged) : undefined,
-      );
+      patchQuery(queryClient, trpc.generations.get.queryKey({ id: merged.id }), (current) => (current ? mergeSnapshot(current, merged) : undefined));
     },
     [queryClient, store, trpc],
   );
