@@ -303,7 +303,7 @@ test("a set of 130 images shows its first 100 rows, then the rest on request", a
  * open on a loaded machine; the token makes them this run's alone). Returns the run's page address
  * and the slowing rule's id.
  */
-async function slowedRunOverHttp(context: BrowserContext, base: string, params: { who: string; datasetName: string; images: number }) {
+async function slowedRunOverHttp(context: BrowserContext, base: string, params: { who: string; datasetName: string; images: number; delayMs?: number }) {
   const cookie = await signUpOverHttp(base, newUser(params.who));
   await context.addCookies(cookiesFor(base, cookie));
   const dataset = await datasetOverHttp(base, cookie, params.datasetName, params.images);
@@ -312,9 +312,9 @@ async function slowedRunOverHttp(context: BrowserContext, base: string, params: 
     name: `Slowed ${token}`,
     steps: [{ tool: "joycaption", params: { prompt: `Describe the image. ${token}` } }, { tool: "rewrite", params: {} }, { tool: "chatgpt", params: {} }],
   });
-  const slow = await slowJoyCaption(10_000, params.images, token);
+  const slow = await slowJoyCaption(params.delayMs ?? 10_000, params.images, token);
   const set = await mutateOverHttp<{ id: string }>(base, cookie, "captions.start", { datasetId: dataset.id, spellId: spell.id });
-  return { runUrl: `/datasets/${dataset.id}/captions?set=${set.id}`, slow };
+  return { runUrl: `/datasets/${dataset.id}/captions?set=${set.id}`, datasetUrl: `/datasets/${dataset.id}`, slow, cookie, setId: set.id };
 }
 
 test("a run that ends while its page is left shows as ended on coming back, without a reload", async ({ page, context, baseURL }) => {
@@ -336,6 +336,36 @@ test("a run that ends while its page is left shows as ended on coming back, with
   await run.click();
   await expect(status).toHaveAttribute("data-status", "completed", { timeout: 5_000 });
   await expect(page.getByTestId("caption-progress")).toContainText("2/2 captioned");
+});
+
+test("captions that land while the run's page is still on its way show when it arrives: the run ends on the page without a reload", async ({ page, context, baseURL }) => {
+  const base = baseURL ?? "";
+  const run = await slowedRunOverHttp(context, base, { who: "Slow reader", datasetName: "E2E slow read", images: 2, delayMs: 5_000 });
+  await page.goto(run.datasetUrl);
+  await expect(page.getByTestId("credit-balance")).toHaveAttribute("data-live", "connected");
+  // The page's first read of the run is answered by the server at once, and reaches the page
+  // only after the run has ended: every caption's event arrives before it.
+  let heldAnswer: string | null = null;
+  await page.route(
+    (url) => url.pathname.includes("captions.get"),
+    async (route) => {
+      const response = await route.fetch();
+      if (heldAnswer === null) {
+        heldAnswer = await response.text();
+        await expect
+          .poll(async () => (await queryOverHttp<{ set: { status: string } }>(base, run.cookie, "captions.get", { setId: run.setId })).set.status, { timeout: 30_000 })
+          .toBe("completed");
+      }
+      await route.fulfill({ response });
+    },
+  );
+  await page.getByRole("link", { name: /\(in progress, 0\/2\)$/ }).click();
+  const status = page.getByTestId("caption-set-status");
+  await expect(status).toHaveAttribute("data-status", "completed", { timeout: 40_000 });
+  await expect(page.getByTestId("caption-progress")).toContainText("2/2 captioned");
+  await expect(page.locator('[data-testid="caption-row"][data-status="done"]')).toHaveCount(2);
+  // The answer held back was the run in progress: what the page shows came by the stream.
+  expect(heldAnswer).toContain('"status":"in_progress"');
 });
 
 test("a caption's Steps link opens its cast while it runs; the cast page follows it to the end and leads back to the run", async ({ page, context, baseURL }) => {
