@@ -339,8 +339,10 @@ test("a run that ends while its page is left shows as ended on coming back, with
 });
 
 test("captions that land while the run's page is still on its way show when it arrives: the run ends on the page without a reload", async ({ page, context, baseURL }) => {
+  // Its calls last long enough for a loaded machine to open the page while it runs.
+  test.setTimeout(90_000);
   const base = baseURL ?? "";
-  const run = await slowedRunOverHttp(context, base, { who: "Slow reader", datasetName: "E2E slow read", images: 2, delayMs: 5_000 });
+  const run = await slowedRunOverHttp(context, base, { who: "Slow reader", datasetName: "E2E slow read", images: 2, delayMs: 15_000 });
   await page.goto(run.datasetUrl);
   await expect(page.getByTestId("credit-balance")).toHaveAttribute("data-live", "connected");
   // The page's first read of the run is answered by the server at once, and reaches the page
@@ -359,7 +361,7 @@ test("captions that land while the run's page is still on its way show when it a
       await route.fulfill({ response });
     },
   );
-  await page.getByRole("link", { name: /\(in progress, 0\/2\)$/ }).click();
+  await page.getByRole("link", { name: /\(in progress, 0\/2\)$/ }).click({ timeout: 10_000 });
   const status = page.getByTestId("caption-set-status");
   await expect(status).toHaveAttribute("data-status", "completed", { timeout: 40_000 });
   await expect(page.getByTestId("caption-progress")).toContainText("2/2 captioned");

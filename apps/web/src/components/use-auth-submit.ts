@@ -1,21 +1,18 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import type { AuthError } from "./auth-error-message";
 import { authErrorMessage } from "./auth-error-message";
-import { readNextPath } from "./safe-next-path";
-import { useRedirectWhenSignedIn } from "./use-redirect-when-signed-in";
+import { useGoToNextWhenSignedIn } from "./use-go-to-next";
 
 /**
  * What sign-in and sign-up share: the pending flag, the server's message, and what happens on
  * success (a new user's caches start empty, then on to the `?next=` page).
  */
 export function useAuthSubmit() {
-  useRedirectWhenSignedIn();
-  const router = useRouter();
+  const goToNext = useGoToNextWhenSignedIn();
   const queryClient = useQueryClient();
   const [serverError, setServerError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -29,8 +26,8 @@ export function useAuthSubmit() {
       return;
     }
     queryClient.clear();
-    router.replace(readNextPath());
-    router.refresh();
+    // No server component reads the session (pages check it in the browser): nothing to refresh.
+    goToNext();
   }
 
   return { pending, serverError, clearServerError: () => setServerError(null), submit };
