@@ -13,8 +13,14 @@ test("sign up, sign out, sign in, create an API key, use it, revoke it", async (
   const user = newUser("Grace Hopper");
   await signUp(page, user);
 
+  // Signing out of a page that needs a session goes home, not to sign in again.
+  await page.goto("/api-keys");
+  await expect(page.getByLabel("Key name")).toBeVisible();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+  await expect(page).toHaveURL((url) => url.pathname === "/");
+  await expect(page.locator("#home-title")).toBeVisible();
+  await expect(page).toHaveURL((url) => url.pathname === "/");
 
   // A shared link opened signed out: sign in, and land on that link, its query and hash kept.
   await page.goto("/api-keys?from=mail#key-name");
@@ -45,6 +51,25 @@ test("sign up, sign out, sign in, create an API key, use it, revoke it", async (
 
   const after = await meWithKey(baseURL, key);
   expect(after.status).toBe(401);
+});
+
+test("a sign-out the server fails says so and keeps the visitor signed in where they were", async ({ page }) => {
+  const user = newUser("Stays In");
+  await signUp(page, user);
+  await page.goto("/api-keys");
+  await expect(page.getByLabel("Key name")).toBeVisible();
+  await page.route("**/api/auth/sign-out", (route) => route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ message: "Service unavailable" }) }));
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Could not sign out" })).toContainText("Please try again.");
+  await expect(page.getByTestId("user-name")).toHaveText(user.name);
+  await expect(page).toHaveURL((url) => url.pathname === "/api-keys");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeEnabled();
+
+  // Once the server answers again, the same button signs out.
+  await page.unroute("**/api/auth/sign-out");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+  await expect(page).toHaveURL((url) => url.pathname === "/");
 });
 
 test("wrong credentials and a duplicate email get clear messages", async ({ page }) => {

@@ -4,6 +4,7 @@ import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { useEffect } from "react";
 
+import { isSigningOut, sessionSeen } from "./signing-out";
 import { useCurrentUser } from "./use-current-user";
 
 function PageSkeleton({ label }: { label: string }) {
@@ -27,13 +28,16 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   const { user, isPending } = useCurrentUser();
-  const signedOut = !isPending && user === null;
+  const signedIn = user !== null;
+  const signedOut = !isPending && !signedIn;
 
   useEffect(() => {
-    if (!signedOut) return;
+    if (signedIn) sessionSeen();
+    // Signing out: the sign-out button takes the visitor home.
+    if (!signedOut || isSigningOut()) return;
     const { search, hash } = window.location;
     router.replace(`/sign-in?${new URLSearchParams({ next: `${pathname}${search}${hash}` }).toString()}`);
-  }, [signedOut, pathname, router]);
+  }, [signedIn, signedOut, pathname, router]);
 
   if (isPending) return <PageSkeleton label="Checking your session…" />;
   if (!user) return <PageSkeleton label="Redirecting to sign in…" />;
