@@ -76,15 +76,10 @@ export function useCaptionRunsLiveUpdates(datasetId: string) {
     (set) => set.datasetId === datasetId,
     (landed) => {
       const sets = landed.map((l) => l.set);
-      let unknown = false;
-      patchQuery(queryClient, key, (old) => {
-        if (!old) return old;
-        const merged = mergeRuns(old, sets);
-        unknown ||= merged.unknown;
-        return merged.runs;
-      });
       // Not read yet, or a run it does not hold: the list is read (again, after a read in flight).
-      if (unknown || queryClient.getQueryData(key) === undefined) readListAgain();
+      const held = queryClient.getQueryData(key);
+      if (!held || mergeRuns(held, sets).unknown) readListAgain();
+      patchQuery(queryClient, key, (old) => (old ? mergeRuns(old, sets).runs : old));
     },
     readListAgain,
   );

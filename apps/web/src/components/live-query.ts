@@ -1,4 +1,5 @@
-import type { DataTag, QueryClient, QueryFilters, QueryKey } from "@tanstack/react-query";
+import type { DataTag, Query, QueryClient, QueryFilters, QueryKey } from "@tanstack/react-query";
+import { hashKey } from "@tanstack/react-query";
 
 /*
  * Patching cached reads from the event stream, without losing a patch to a read in flight.
@@ -45,8 +46,7 @@ function inFlightOf(queryClient: QueryClient): Map<string, InFlight> {
   return byHash;
 }
 
-function owedByReadInFlight(queryClient: QueryClient, queryKey: QueryKey): InFlight | null {
-  const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+function owedByReadInFlight(queryClient: QueryClient, query: Query | undefined): InFlight | null {
   if (query?.state.fetchStatus !== "fetching") return null;
   const byHash = inFlightOf(queryClient);
   let owed = byHash.get(query.queryHash);
@@ -56,17 +56,17 @@ function owedByReadInFlight(queryClient: QueryClient, queryKey: QueryKey): InFli
 
 /** `setQueryData` that a read in flight cannot undo: `update` is applied now and again to its answer. */
 export function patchQuery<T, E>(queryClient: QueryClient, queryKey: DataTag<QueryKey, T, E>, update: (old: T | undefined) => T | undefined): void {
-  patch(queryClient, queryKey, update);
+  queryClient.setQueryData<T>(queryKey, update);
+  // Looked up by hash (the default key hash, which every query here uses), not by a scan of the cache.
+  owedByReadInFlight(queryClient, queryClient.getQueryCache().get(hashKey(queryKey)))?.updates.push(update as Update);
 }
 
 /** `patchQuery` for every cached query `filters` match (e.g. each `casts.list` cached). */
 export function patchQueries<T>(queryClient: QueryClient, filters: QueryFilters, update: (old: T | undefined) => T | undefined): void {
-  for (const query of queryClient.getQueryCache().findAll(filters)) patch(queryClient, query.queryKey, update);
-}
-
-function patch<T>(queryClient: QueryClient, queryKey: QueryKey, update: (old: T | undefined) => T | undefined): void {
-  queryClient.setQueryData<T>(queryKey, update);
-  owedByReadInFlight(queryClient, queryKey)?.updates.push(update as Update);
+  for (const query of queryClient.getQueryCache().findAll(filters)) {
+    queryClient.setQueryData<T>(query.queryKey, update);
+    owedByReadInFlight(queryClient, query)?.updates.push(update as Update);
+  }
 }
 
 /**
@@ -76,7 +76,7 @@ function patch<T>(queryClient: QueryClient, queryKey: QueryKey, update: (old: T 
  */
 export function readAgain(queryClient: QueryClient, filters: QueryFilters): void {
   for (const query of queryClient.getQueryCache().findAll(filters)) {
-    const owed = owedByReadInFlight(queryClient, query.queryKey);
+    const owed = owedByReadInFlight(queryClient, query);
     if (owed) owed.readAgain = true;
     else void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
   }

@@ -1,5 +1,4 @@
-import type { Database, DbOrTx } from "@spellcast/db";
-import type { generationSessions } from "@spellcast/db";
+import type { Database, DbOrTx, generationSessions } from "@spellcast/db";
 
 import { DomainError } from "../errors";
 import type { CompleteInput, CompleteResult, RunningInput } from "./batch-transitions";
