@@ -13,6 +13,8 @@ export interface CancelRegistry {
   register(sessionId: string, parent?: AbortSignal): RegisteredSession;
   /** Abort the running work of `sessionId`; false when this process runs nothing for it. */
   abort(sessionId: string): boolean;
+  /** The sessions registered now. */
+  sessionIds(): string[];
 }
 
 export interface RegisteredSession {
@@ -57,6 +59,7 @@ export function createCancelRegistry(): CancelRegistry {
       }
       return true;
     },
+    sessionIds: () => [...running.keys()],
   };
 }
 

@@ -1,6 +1,3 @@
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { BUILT_IN_CAPTION_SPELL_ID, getCaptionSet, startCaptionRun } from "@spellcast/core";
@@ -12,60 +9,23 @@ import { captionHarness } from "./caption-test-harness";
 import type { CaptionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
+import { spawnedWorkers } from "./spawned-workers";
+import type { SpawnedWorkers } from "./spawned-workers";
 import { sweepSessions } from "./sweeper";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 let h: GenerationHarness;
 let c: CaptionHarness;
-const children: ChildProcess[] = [];
+let workers: SpawnedWorkers;
 
 beforeAll(async () => {
   h = await createGenerationHarness("captioncrash");
   c = captionHarness(h);
+  workers = spawnedWorkers(h);
 });
 afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode !== null || child.signalCode !== null || !child.pid) continue;
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  workers.killAll();
   await h.close();
 });
-
-/** The real worker entry point in its own process group, resolved once it logs that it started. */
-async function spawnWorker(): Promise<ChildProcess> {
-  const env = h.env({ LOG_LEVEL: "info", WORKER_CONCURRENCY: "4" });
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      REDIS_URL: env.REDIS_URL,
-      REDIS_PREFIX: env.REDIS_PREFIX,
-      DATABASE_URL: env.DATABASE_URL,
-      SIM_URL: h.sim.url,
-      STORAGE_DIR: h.storageDir,
-      SWEEP_INTERVAL_MS: "0",
-      WORKER_CONCURRENCY: "4",
-      LOG_LEVEL: "info",
-    },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 20_000;
-  while (!output.includes('"msg":"worker started"')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
-    await sleep(50);
-  }
-  return child;
-}
-
 
 async function assertCaptionedOnce(userId: string, setId: string, images: number) {
   const { set, captions: rows } = await getCaptionSet(h.db, { userId, setId });
@@ -93,7 +53,7 @@ describe("caption runs survive crashes", () => {
     const userId = await h.userWith(1000);
     const datasetId = await c.datasetWith(userId, 20);
     h.sim.setLatency(150);
-    const first = await spawnWorker();
+    const first = await workers.spawn();
     // A window of 6 of the 20 images: the kill also lands between casts ending and the next starting.
     const started = await c.start(userId, datasetId, BUILT_IN_CAPTION_SPELL_ID, undefined, 6);
     for (;;) {
@@ -101,14 +61,12 @@ describe("caption runs survive crashes", () => {
       if (set.done >= 4) break;
       await sleep(20);
     }
-    if (!first.pid) throw new Error("no pid");
-    process.kill(-first.pid, "SIGKILL");
-    await new Promise((resolve) => first.once("exit", resolve));
+    await workers.kill(first);
     const atKill = await getCaptionSet(h.db, { userId, setId: started.id });
     expect(atKill.set.status).toBe("in_progress");
     expect(atKill.set.done).toBeLessThan(20);
 
-    await spawnWorker();
+    await workers.spawn();
     // The scheduled sweeper's work, scoped to this user: queued steps whose enqueue died with the
     // worker are enqueued again; sets with uncast images are resumed.
     const deadline = Date.now() + 100_000;

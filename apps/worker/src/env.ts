@@ -35,6 +35,12 @@ export const workerEnvSchema = z
     JOYCAPTION_MODEL: z.string().min(1).default("joycaption-alpha-two"),
     OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
     PROVIDER_TIMEOUT_MS: positiveInt.default(60_000),
+    /**
+     * A running session's lease: this process renews it while the call goes on. If the process
+     * dies and Redis lost its job too (a host restart), the sweeper puts the session back about
+     * this long later, however long its call could have lasted.
+     */
+    RUNNING_LEASE_MS: positiveInt.min(1_000).max(600_000).default(30_000),
     MAX_ATTEMPTS: positiveInt.max(20).default(3),
     /** Retry backoff of provider calls: exponential with jitter from this base, capped at the max. */
     PROVIDER_BACKOFF_BASE_MS: positiveInt.default(1_000),

@@ -3,6 +3,7 @@ import type { WorkerHeartbeatInput } from "@spellcast/queue";
 import type { Redis } from "ioredis";
 
 import type { Logger } from "./logger";
+import { repeatEvery } from "./repeat-loop";
 
 export interface HeartbeatLoopOptions {
   redis: Redis;
@@ -19,40 +20,20 @@ export interface HeartbeatLoop {
   remove(): Promise<void>;
 }
 
-/**
- * Writes the heartbeat now and then every `intervalMs`. A chain of timeouts rather than an interval,
- * so during a Redis outage writes wait for each other instead of piling up.
- */
+/** Writes the heartbeat now and then every `intervalMs` (see repeatEvery). */
 export async function startHeartbeatLoop(options: HeartbeatLoopOptions): Promise<HeartbeatLoop> {
   const { redis, prefix, info, intervalMs, ttlMs, logger } = options;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
-
-  const beat = async () => {
+  // The first write must land before startWorker resolves: health checks may look right away.
+  await writeWorkerHeartbeat(redis, prefix, info, ttlMs);
+  const loop = repeatEvery(intervalMs, async () => {
     try {
       await writeWorkerHeartbeat(redis, prefix, info, ttlMs);
     } catch (err) {
       logger.warn({ err }, "heartbeat write failed");
     }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = beat().then(schedule);
-    }, intervalMs);
-  };
-
-  // The first write must land before startWorker resolves: health checks may look right away.
-  await writeWorkerHeartbeat(redis, prefix, info, ttlMs);
-  schedule();
-
+  });
   return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
-    },
+    stop: () => loop.stop(),
     remove: () => removeWorkerHeartbeat(redis, prefix, info.workerId),
   };
 }

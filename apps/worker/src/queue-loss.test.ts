@@ -55,8 +55,8 @@ describe("Redis loses every job (a restart without persistence)", () => {
     await deleteKeysWithPrefix(h.env({}).REDIS_URL, h.prefix);
     const lostRunning = await runningSessions(userId);
     expect(lostRunning).toBeGreaterThan(0);
-    // The calls in flight end with their jobs gone. Then the sweeper runs as it would after their
-    // deadlines (2 × the provider timeout + 30 s), when no call of theirs can still be going.
+    // The calls in flight end with their jobs gone. Then the sweeper runs with a clock past every
+    // lease, as if no worker renewed them, when no call of theirs is still going.
     h.sim.setLatency(0);
     await sleep(1_500);
     const deadline = Date.now() + 60_000;

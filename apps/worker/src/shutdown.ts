@@ -9,6 +9,7 @@ import type { HeartbeatLoop } from "./heartbeat-loop";
 import type { Logger } from "./logger";
 import type { FailureHandler } from "./on-failed";
 import type { ProviderSlots } from "./provider-slots";
+import type { RepeatLoop } from "./repeat-loop";
 import { settleWithin } from "./settle-within";
 
 // Budgets after the grace period; with SHUTDOWN_TIMEOUT_MS ≤ 25 s the whole stop stays under 30 s.
@@ -19,6 +20,7 @@ const REDIS_QUIT_MS = 500;
 const MIN_FAILURE_DRAIN_MS = 100;
 const SIDE_CLIENTS_CLOSE_MS = 300;
 const HEARTBEAT_REMOVE_MS = 1_000;
+const LEASES_STOP_MS = 300;
 
 export interface ShutdownReport {
   reason: string;
@@ -37,6 +39,8 @@ export interface StoppableWorker {
   activeJobs: ActiveJobs;
   providerSlots: ProviderSlots;
   heartbeat: HeartbeatLoop;
+  /** Renews the running sessions' leases until the last job has ended or been handed back. */
+  leases: RepeatLoop;
   connection: Redis;
   closeDb: () => Promise<void>;
   /** Final-failure settlements in flight (they need the database and the producers). */
@@ -51,8 +55,8 @@ export interface StoppableWorker {
  * Order: stop advertising, stop fetching, hand back the jobs still waiting for a provider slot
  * and those that reach one later (another worker can start them now), let running calls finish
  * (up to the grace period), hand back what is still running, let failure settlements finish,
- * close the cancel subscriber and the producer queues, then Postgres and Redis. Every step is
- * time-boxed.
+ * stop renewing leases, close the cancel subscriber and the producer queues, then Postgres and
+ * Redis. Every step is time-boxed.
  */
 export async function stopWorker(w: StoppableWorker, reason: string): Promise<ShutdownReport> {
   const startedAt = Date.now();
@@ -87,6 +91,7 @@ export async function stopWorker(w: StoppableWorker, reason: string): Promise<Sh
 
   steps.push(await settleWithin(Promise.all(late), HAND_BACK_MS));
   await w.failures.drain(Math.max(MIN_FAILURE_DRAIN_MS, graceEndsAt - Date.now()));
+  steps.push(await settleWithin(w.leases.stop(), LEASES_STOP_MS));
   steps.push(await settleWithin(Promise.all([w.cancelSubscriber.close(), w.producers.close()]), SIDE_CLIENTS_CLOSE_MS));
   steps.push(await settleWithin(w.closeDb(), DB_CLOSE_MS));
   const quit = await settleWithin(w.connection.quit(), REDIS_QUIT_MS);

@@ -33,6 +33,7 @@ import type { ProcessorRegistry } from "./processors";
 import type { JobProcessor, WorkerDeps } from "./processors/types";
 import { createImageReader } from "./image-reader";
 import { createJobDepth } from "./job-depth";
+import { startLeaseLoop } from "./lease-loop";
 import { createProviderSlots } from "./provider-slots";
 import { createSessionTransitions, TRANSITION_CONNECTIONS } from "./session-transitions";
 import { createStepEnqueuer } from "./step-enqueuer";
@@ -173,6 +174,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     return worker;
   });
 
+  // Started with the workers: a job can mark its session running as soon as they are ready.
+  const leases = startLeaseLoop({ db: database.db, leaseMs: env.RUNNING_LEASE_MS, sessionIds: cancels.sessionIds, logger });
   let heartbeat: HeartbeatLoop;
   let cancelSubscriber: CancelSubscriber | undefined;
   try {
@@ -189,7 +192,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     });
   } catch (err) {
     await Promise.allSettled(workers.map((w) => w.close(true)));
-    await Promise.allSettled([cancelSubscriber?.close(), producers.close()]);
+    await Promise.allSettled([cancelSubscriber?.close(), producers.close(), leases.stop()]);
     connection.disconnect();
     await closeDatabases();
     throw err;
@@ -201,6 +204,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     activeJobs,
     providerSlots,
     heartbeat,
+    leases,
     connection,
     closeDb: closeDatabases,
     failures,

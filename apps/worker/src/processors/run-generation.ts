@@ -94,7 +94,7 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
   const startedAt = performance.now();
   const slotTimes: SlotTimes = { waitMs: 0, callMs: 0 };
   try {
-    const session = claimed?.session ?? (await deps.transitions.markRunning({ sessionId, attempt, deadlineMs: runningDeadlineMs(deps) }));
+    const session = claimed?.session ?? (await deps.transitions.markRunning({ sessionId, attempt, deadlineMs: deps.env.RUNNING_LEASE_MS }));
     if (!session) {
       log.info("session.skipped.terminal");
       return { outcome: "skipped" };
@@ -152,7 +152,7 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
  */
 function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload): ContinueAs | undefined {
   if (!payload.cast || job.id === undefined || sessionAttemptsOf(job).made > 0 || deps.signal.aborted) return undefined;
-  return { jobId: job.id, deadlineMs: runningDeadlineMs(deps) };
+  return { jobId: job.id, deadlineMs: deps.env.RUNNING_LEASE_MS };
 }
 
 /**
@@ -232,11 +232,6 @@ function parsePayload(data: unknown): RunGenerationPayload {
   const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
   const message = `invalid run-generation payload: ${issues}`;
   throw new FatalGenerationError({ providerStatus: null, providerMessage: message, providerBody: null, requestId: null, reason: "invalid_payload", fatal: true });
-}
-
-/** Long enough for the call and the image download (each bounded by the timeout), plus slack. */
-function runningDeadlineMs(deps: ProcessorDeps): number {
-  return 2 * deps.env.PROVIDER_TIMEOUT_MS + 30_000;
 }
 
 /** A cancel aborted the call. The web settled the session first; if it did not, let a retry decide. */

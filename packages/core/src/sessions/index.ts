@@ -9,4 +9,5 @@ export * from "./schema";
 export { toSessionSnapshot } from "./snapshot";
 export type { SessionRow } from "./snapshot";
 export * from "./transitions";
+export * from "./running-lease";
 export * from "./sweep-queries";
