@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { fileProgress, matchOutcomes, takeGroup } from "./upload-groups";
+import { fileProgress, groupSize, matchOutcomes, takeGroup } from "./upload-groups";
 
 const queued = (...sizes: number[]) => sizes.map((size, i) => ({ id: `f${i}`, file: { size } }));
 
@@ -13,6 +13,14 @@ describe("upload groups", () => {
     expect(takeGroup(queue, 2, 4).map((q) => q.id)).toEqual(["f4"]);
     expect(takeGroup(queue, 2, 4).map((q) => q.id)).toEqual(["f5"]);
     expect(takeGroup(queue, 2, 4)).toEqual([]);
+  });
+
+  it("the files waiting spread over the free requests, up to the most a request takes", () => {
+    expect([groupSize(45, 3), groupSize(30, 2), groupSize(15, 1)]).toEqual([15, 15, 15]);
+    expect(groupSize(2_000, 3)).toBe(50);
+    expect(groupSize(60, 1)).toBe(50);
+    expect(groupSize(10, 1)).toBe(10);
+    expect([groupSize(1, 3), groupSize(5, 3)]).toEqual([1, 2]);
   });
 
   it("a request's files have places that follow one another: a request names only its first", () => {

@@ -9,7 +9,7 @@ import { useTRPCClient } from "~/trpc/react";
 
 import { atMostEvery } from "./frame-batch";
 import { postFiles } from "./post-file";
-import { fileProgress, matchOutcomes, takeGroup } from "./upload-groups";
+import { fileProgress, groupSize, matchOutcomes, takeGroup } from "./upload-groups";
 import { useFrameBatch } from "./use-frame-batch";
 
 export type UploadStatus = "waiting" | "uploading" | "added" | "rejected" | "failed";
@@ -34,7 +34,7 @@ interface Queued {
   place?: number;
 }
 
-/** Requests at once, each of up to 10 files (upload-groups.ts); each file gets its own progress and result. */
+/** Requests at once, each of up to 50 files (upload-groups.ts); each file gets its own progress and result. */
 const CONCURRENCY = 3;
 /** The dataset's images are read again at most this often while files keep landing. */
 const REFRESH_MS = 1_000;
@@ -118,7 +118,7 @@ export function useImageUploads({
 
   const pump = useCallback(() => {
     while (active.current < CONCURRENCY) {
-      const next = takeGroup(queue.current);
+      const next = takeGroup(queue.current, groupSize(queue.current.length, CONCURRENCY - active.current));
       if (next.length === 0) return;
       active.current += 1;
       void send(next).finally(() => {
