@@ -171,6 +171,58 @@ test("45 files at once: spread over three requests sent side by side, counted in
   }
 });
 
+test("requests whose answer is lost after the server stored their files, or that a 503 turns away, are sent again: every file added once, none called a repeat", async ({
+  page,
+}) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-retry-"));
+  try {
+    const files: string[] = [];
+    for (const [i, colour] of ["#ef4444", "#22c55e", "#3b82f6"].entries()) {
+      const file = path.join(dir, `retry_${i + 1}.png`);
+      await sharp({ create: { width: 32, height: 32, channels: 3, background: colour } }).png().toFile(file);
+      files.push(file);
+    }
+    await signUp(page, newUser("Flaky Uploader"));
+    await page.goto("/datasets");
+    await page.getByLabel("Dataset name").fill("E2E retry");
+    await page.getByRole("button", { name: "Create dataset" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "E2E retry" })).toBeVisible();
+
+    // Three files go as three requests at once, in reserved places 0–2. The first request is
+    // stored but its answer never arrives: the test sends the server the same upload itself (a
+    // page's file body cannot be forwarded from an interception), which stores all three files in
+    // their places, then drops the page's connection. The second gets a 503 from "a proxy".
+    const origin = new URL(page.url()).origin;
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const outcomes: string[] = [];
+    await page.route(/\/api\/datasets\/[^/]+\/images$/, async (route) => {
+      const n = outcomes.push(outcomes.length === 0 ? "stored, answer lost" : outcomes.length === 1 ? "503" : "sent");
+      if (n === 1) {
+        const form = new FormData();
+        form.append("firstIndex", "0");
+        for (const file of files) form.append("file", new Blob([new Uint8Array(await readFile(file))], { type: "image/png" }), path.basename(file));
+        const stored = await fetch(route.request().url(), { method: "POST", headers: { cookie, origin }, body: form });
+        expect(((await stored.json()) as { added: unknown[] }).added).toHaveLength(3);
+        await route.abort("connectionreset");
+      } else if (n === 2) {
+        await route.fulfill({ status: 503, json: { error: "The server is restarting" } });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.getByLabel("Add images").setInputFiles(files);
+
+    await expect(page.getByTestId("upload-summary")).toHaveText("3 files: 3 added");
+    expect(outcomes).toEqual(["stored, answer lost", "503", "sent", "sent", "sent"]);
+    await expect(page.getByTestId("dataset-image-count")).toHaveText("3 images");
+    await expect(page.getByTestId("upload-rejections")).toHaveCount(0);
+    const shown = await page.getByTestId("dataset-image").locator("img").evaluateAll((imgs) => imgs.map((img) => (img instanceof HTMLImageElement ? img.alt : "")));
+    expect(shown).toEqual(["retry_1.png", "retry_2.png", "retry_3.png"]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("images are chosen and removed after asking: gone from the grid and the count; a finished run keeps its caption of it; a paused run holds it back", async ({
   page,
   context,

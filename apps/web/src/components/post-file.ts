@@ -4,6 +4,14 @@ export interface PostFileResult {
   body: unknown;
 }
 
+/** The request never got an answer (the connection failed or dropped): it may or may not have landed. */
+export class UploadUnreachableError extends Error {
+  override readonly name = "UploadUnreachableError";
+  constructor() {
+    super("The upload did not reach the server (network error)");
+  }
+}
+
 /**
  * Sends files as one `multipart/form-data` request (a `file` field each, after `firstIndex` when
  * given) with XMLHttpRequest, whose upload events (unlike fetch's) report progress. Rejects only
@@ -22,7 +30,7 @@ export function postFiles(
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     };
     xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as unknown });
-    xhr.onerror = () => reject(new Error("The upload did not reach the server (network error)"));
+    xhr.onerror = () => reject(new UploadUnreachableError());
     xhr.onabort = () => reject(new Error("The upload was cancelled"));
     const form = new FormData();
     // The reserved place of the first file; the server puts the others after it, in order.

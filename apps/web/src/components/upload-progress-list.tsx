@@ -4,6 +4,7 @@ import type { UploadItem } from "./use-image-uploads";
 const LABEL: Record<UploadItem["status"], string> = {
   waiting: "Waiting",
   uploading: "Uploading",
+  retrying: "Retrying",
   added: "Added",
   rejected: "Rejected",
   failed: "Failed",
@@ -23,10 +24,10 @@ export function UploadProgressList({ items }: { items: readonly UploadItem[] }) 
     if (item.status === "added") added += 1;
     else if (item.status === "rejected" || item.status === "failed") notAdded += 1;
     bytes += item.size;
-    sent += item.status === "waiting" ? 0 : item.status === "uploading" ? item.progress * item.size : item.size;
+    sent += item.status === "waiting" || item.status === "retrying" ? 0 : item.status === "uploading" ? item.progress * item.size : item.size;
   }
   const left = items.length - added - notAdded;
-  const rows = items.length <= MAX_ROWS ? items : items.filter((item) => item.status === "uploading");
+  const rows = items.length <= MAX_ROWS ? items : items.filter((item) => item.status === "uploading" || item.status === "retrying");
   return (
     <div className="upload-progress">
       <p className="muted upload-progress__summary" data-testid="upload-summary" aria-live="polite">
@@ -44,11 +45,12 @@ export function UploadProgressList({ items }: { items: readonly UploadItem[] }) 
             <progress
               className="upload-list__bar"
               max={1}
-              value={item.status === "waiting" ? 0 : item.progress}
+              value={item.status === "waiting" || item.status === "retrying" ? 0 : item.progress}
               aria-label={`${item.name} upload progress`}
             />
             <span className="upload-list__status">
               {LABEL[item.status]}
+              {item.status === "retrying" && item.reason ? <span className="muted"> ({item.reason})</span> : null}
               {item.status === "added" && item.storedAs && item.storedAs !== item.name ? ` as ${item.storedAs}` : ""}
             </span>
           </li>

@@ -8,11 +8,13 @@ import { formatBytes, MAX_PLACES_PER_RESERVATION } from "@spellcast/core/dataset
 import { useTRPCClient } from "~/trpc/react";
 
 import { atMostEvery } from "./frame-batch";
-import { postFiles } from "./post-file";
+import { postFiles, UploadUnreachableError } from "./post-file";
 import { fileProgress, groupSize, matchOutcomes, takeGroup } from "./upload-groups";
+import { isTransientUploadStatus, UPLOAD_ATTEMPTS, uploadRetryDelayMs } from "./upload-retry";
 import { useFrameBatch } from "./use-frame-batch";
 
-export type UploadStatus = "waiting" | "uploading" | "added" | "rejected" | "failed";
+/** `retrying`: its request got no answer, or a "not now" one, and goes again after a pause. */
+export type UploadStatus = "waiting" | "uploading" | "retrying" | "added" | "rejected" | "failed";
 
 export interface UploadItem {
   id: string;
@@ -81,39 +83,53 @@ export function useImageUploads({
 
   const update = useCallback((id: string, patch: Partial<UploadItem>) => changes.push({ id, patch }), [changes]);
 
+  /** Each file's outcome from the server's answer to its request. */
+  const settle = useCallback(
+    (group: readonly Queued[], body: UploadResult) => {
+      const outcomes = matchOutcomes(
+        group.map((g) => g.file.name),
+        body,
+      );
+      group.forEach(({ id }, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.status === "added") update(id, { status: "added", progress: 1, storedAs: outcome.storedAs, reason: undefined });
+        else update(id, { status: "rejected", progress: 1, reason: outcome?.reason ?? "not added" });
+      });
+      if (body.added.length > 0) landed.push(true);
+    },
+    [landed, update],
+  );
+
   const send = useCallback(
     async (group: readonly Queued[]) => {
-      for (const { id } of group) update(id, { status: "uploading" });
       const failAll = (reason: string) => {
         for (const { id } of group) update(id, { status: "failed", reason });
       };
-      try {
-        const url = `/api/datasets/${encodeURIComponent(datasetId)}/images`;
-        const sizes = group.map((g) => g.file.size);
-        const { status, body } = await postFiles(
-          url,
-          { files: group.map((g) => g.file), firstIndex: group[0]?.place },
-          (fraction) => {
+      const url = `/api/datasets/${encodeURIComponent(datasetId)}/images`;
+      const sizes = group.map((g) => g.file.size);
+      for (let attempt = 1; ; attempt++) {
+        for (const { id } of group) update(id, { status: "uploading", progress: 0 });
+        let answer: { status: number; body: unknown };
+        try {
+          answer = await postFiles(url, { files: group.map((g) => g.file), firstIndex: group[0]?.place }, (fraction) => {
             const progress = fileProgress(sizes, fraction);
             group.forEach(({ id }, i) => update(id, { progress: progress[i] ?? 0 }));
-          },
-        );
-        if (status !== 200 || !isUploadResult(body)) return failAll(errorOf(body, status));
-        const outcomes = matchOutcomes(
-          group.map((g) => g.file.name),
-          body,
-        );
-        group.forEach(({ id }, i) => {
-          const outcome = outcomes[i];
-          if (outcome?.status === "added") update(id, { status: "added", progress: 1, storedAs: outcome.storedAs });
-          else update(id, { status: "rejected", progress: 1, reason: outcome?.reason ?? "not added" });
-        });
-        if (body.added.length > 0) landed.push(true);
-      } catch (err) {
-        failAll(err instanceof Error ? err.message : "The upload failed");
+          });
+        } catch (err) {
+          if (!(err instanceof UploadUnreachableError)) return failAll(err instanceof Error ? err.message : "The upload failed");
+          answer = { status: 0, body: { error: err.message } };
+        }
+        const { status, body } = answer;
+        if (status === 200 && isUploadResult(body)) return settle(group, body);
+        // Sent again only with reserved places, which make a second landing of a file a no-op.
+        const again = group[0]?.place !== undefined && isTransientUploadStatus(status) && attempt < UPLOAD_ATTEMPTS;
+        if (!again) return failAll(errorOf(body, status));
+        const waitMs = uploadRetryDelayMs(attempt);
+        for (const { id } of group) update(id, { status: "retrying", progress: 0, reason: `${errorOf(body, status)}; trying again` });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     },
-    [datasetId, landed, update],
+    [datasetId, update, settle],
   );
 
   const pump = useCallback(() => {

@@ -14,7 +14,7 @@ import { probeImage } from "./image-probe";
 import { assertFirstIndex, imagePlaces } from "./image-places";
 import { assertDatasetId } from "./manage-datasets";
 import { imageColumns } from "./read-dataset";
-import type { DatasetLimits, UploadRejection, UploadResult } from "./schema";
+import type { DatasetImage, DatasetLimits, UploadRejection, UploadResult } from "./schema";
 import { DEFAULT_DATASET_LIMITS, formatBytes } from "./schema";
 import { makeThumbnail, THUMB_CONTENT_TYPE } from "./thumbnail";
 
@@ -151,20 +151,29 @@ export async function addImagesToDataset(
       // Under the lock, so a concurrent upload of the same bytes has either committed (and is seen
       // here) or waits for this one. The (dataset_id, sha256) index is not unique; see the schema.
       const present = await tx
-        .select({ sha256: datasetImages.sha256, fileName: datasetImages.fileName })
+        .select(imageColumns)
         .from(datasetImages)
         .where(and(eq(datasetImages.datasetId, params.datasetId), anyOf(datasetImages.sha256, valid.keys())))
         .orderBy(datasetImages.imageIndex);
       const holding = new Map<string, string>();
       for (const p of present) if (!holding.has(p.sha256)) holding.set(p.sha256, p.fileName);
+      const landed = landedBefore(present, params.firstIndex);
       const room = Math.max(0, limits.maxImages - dataset.imageCount);
 
       const rows: (typeof datasetImages.$inferInsert)[] = [];
+      const again: DatasetImage[] = [];
       for (const file of files) {
         const refuse = (reason: string) => {
           rejected.push({ name: displayFileName(file.rawName), reason });
           unused.push(file.storageKey, file.thumbKey);
         };
+        // This request sent again (its answer was lost): the file already holds its own place.
+        const replayed = landed.get(`${file.sha256}@${file.position}`);
+        if (replayed) {
+          again.push(replayed);
+          unused.push(file.storageKey, file.thumbKey);
+          continue;
+        }
         const existing = holding.get(file.sha256);
         // Before the count limit: a duplicate takes no room.
         if (existing !== undefined) {
@@ -202,8 +211,8 @@ export async function addImagesToDataset(
         const existing = holding.get(first.sha256);
         rejected.push({ name, reason: existing === undefined ? inUploadReason(first) : inDatasetReason(existing) });
       }
-      if (rows.length === 0) return [];
-      const inserted = await tx.insert(datasetImages).values(rows).returning(imageColumns);
+      if (rows.length === 0) return again;
+      const inserted = [...(await tx.insert(datasetImages).values(rows).returning(imageColumns)), ...again];
       await tx
         .update(datasets)
         .set({ imageCount: sql`${datasets.imageCount} + ${rows.length}`, nextImageIndex: places.next, updatedAt: new Date() })
@@ -217,6 +226,18 @@ export async function addImagesToDataset(
     await Promise.allSettled(written.map((key) => storage.delete(key)));
     throw err;
   }
+}
+
+/**
+ * The images of `present` that hold, with the same bytes, the reserved place a file of this upload
+ * would take (by `sha256@position`): an upload sent again whose first answer never arrived (a
+ * dropped connection after the commit) reports them as added rather than as already there.
+ */
+function landedBefore(present: readonly DatasetImage[], firstIndex: number | undefined): Map<string, DatasetImage> {
+  const landed = new Map<string, DatasetImage>();
+  if (firstIndex === undefined) return landed;
+  for (const image of present) landed.set(`${image.sha256}@${image.imageIndex - firstIndex}`, image);
+  return landed;
 }
 
 /** Where a new image's original and thumbnail are stored, under a fresh id. */

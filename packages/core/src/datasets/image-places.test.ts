@@ -110,4 +110,30 @@ describe("an image's place in its dataset", () => {
     expect(await namesInOrder(userId, datasetId)).toEqual(["0:frame_1.png", "1:frame_3.png"]);
     expect(await storedCount(datasetId)).toBe(4);
   });
+
+  it("the same request sent again (its answer lost): the files already in their places come back as added, nothing is stored twice", async () => {
+    const { userId, datasetId } = await newDataset();
+    await reserveImageIndexes(db, { userId, datasetId, count: 3 });
+    const files = await frames(1, 3);
+    const first = await addImagesToDataset(db, storage, { userId, datasetId, files, firstIndex: 0 });
+    const again = await addImagesToDataset(db, storage, { userId, datasetId, files, firstIndex: 0 });
+    expect(again).toEqual({ added: first.added, rejected: [] });
+    expect((await getDatasetSummary(db, { userId, datasetId })).imageCount).toBe(3);
+    expect(await storedCount(datasetId)).toBe(6);
+
+    // A retry whose first attempt landed only in part adds the rest in their places.
+    await reserveImageIndexes(db, { userId, datasetId, count: 2 });
+    const more = await frames(4, 5);
+    const part = await addImagesToDataset(db, storage, { userId, datasetId, files: more.slice(0, 1), firstIndex: 3 });
+    const whole = await addImagesToDataset(db, storage, { userId, datasetId, files: more, firstIndex: 3 });
+    expect(whole.added.map((i) => `${i.imageIndex}:${i.fileName}`)).toEqual(["3:frame_4.png", "4:frame_5.png"]);
+    expect(whole.added[0]?.id).toBe(part.added[0]?.id);
+
+    // The same bytes at another place are another upload of an image already there: refused.
+    await reserveImageIndexes(db, { userId, datasetId, count: 1 });
+    const elsewhere = await addImagesToDataset(db, storage, { userId, datasetId, files: files.slice(0, 1), firstIndex: 5 });
+    expect(elsewhere).toEqual({ added: [], rejected: [{ name: "frame_1.png", reason: 'the same image is already in this dataset as "frame_1.png"' }] });
+    expect(await namesInOrder(userId, datasetId)).toEqual(["0:frame_1.png", "1:frame_2.png", "2:frame_3.png", "3:frame_4.png", "4:frame_5.png"]);
+    expect(await storedCount(datasetId)).toBe(10);
+  });
 });
