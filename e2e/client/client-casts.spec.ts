@@ -75,6 +75,35 @@ test("uploads sent at once with reserved places keep the chosen order, whichever
   expect(images.map((i) => i.fileName)).toEqual(["swatch 0.png", "swatch 1.png", "swatch 2.png", "swatch 3.png"]);
 });
 
+test("uploadImages with reserved places sends an upload again when its answer is lost after the server stored it: the files come back added, stored once", async ({ baseURL }) => {
+  if (!baseURL) throw new Error("no baseURL");
+  const { key } = await freshApiKey(baseURL, "client upload retry");
+  // The connection drops after the server answered the first upload: the client never sees it.
+  let uploads = 0;
+  const dropFirstAnswer: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    if (init?.method === "POST" && String(input).endsWith("/images") && ++uploads === 1) {
+      await res.arrayBuffer();
+      throw new TypeError("fetch failed");
+    }
+    return res;
+  };
+  const spellcast = createSpellcastClient({ url: baseURL, apiKey: key, fetch: dropFirstAnswer });
+  const dataset = await spellcast.trpc.datasets.create.mutate({ name: "Client retry" });
+  const { firstIndex } = await spellcast.trpc.datasets.reserveImageIndexes.mutate({ datasetId: dataset.id, count: 3 });
+  const result = await spellcast.uploadImages(dataset.id, await pngs(3), { firstIndex });
+  expect(uploads).toBe(2);
+  expect(result.rejected).toEqual([]);
+  expect(result.added.map((i) => `${i.imageIndex}:${i.fileName}`)).toEqual(["0:swatch 0.png", "1:swatch 1.png", "2:swatch 2.png"]);
+  await expect(spellcast.trpc.datasets.get.query({ id: dataset.id })).resolves.toMatchObject({ dataset: { imageCount: 3 } });
+
+  // Without places the same loss is not retried: a second landing would be refused as a repeat.
+  uploads = 0;
+  const other = await spellcast.trpc.datasets.create.mutate({ name: "Client no retry" });
+  await expect(spellcast.uploadImages(other.id, await pngs(1))).rejects.toThrow("fetch failed");
+  expect(uploads).toBe(1);
+});
+
 test("castSpell of a spell whose step fails resolves failed with the step's provider message and refund", async ({ baseURL }) => {
   if (!baseURL) throw new Error("no baseURL");
   const { key } = await freshApiKey(baseURL, "client cast fails");

@@ -1,3 +1,5 @@
+import pRetry from "p-retry";
+
 import type { RouterOutputs } from "./types.js";
 
 /** A file to upload: a `File`, or a name with bytes (a `Blob`, `Uint8Array` or `ArrayBuffer`). */
@@ -33,9 +35,22 @@ function toBlobPart(file: Exclude<UploadFileInput, File>): Blob {
 export interface UploadImagesOptions {
   /**
    * The place of the first file, from `trpc.datasets.reserveImageIndexes` (the others follow it):
-   * for several uploads sent at once that must keep the files' order.
+   * for several uploads sent at once that must keep the files' order. With places, an upload whose
+   * answer was lost or transient (no answer, 408, 429, 502–504) is sent again, up to `attempts`
+   * in all: the server reports files already in their places as added, storing nothing twice.
    */
   firstIndex?: number;
+  /** Tries in all with `firstIndex` (default 4); without it, one. */
+  attempts?: number;
+}
+
+/** Answers that say "not now": sending the same upload again may succeed. */
+const TRANSIENT_STATUSES = new Set([408, 429, 502, 503, 504]);
+
+/** An upload that got no answer (a `fetch` TypeError, or a connection reset) or a transient one. */
+export function isRetryableUploadError(err: unknown): boolean {
+  if (err instanceof SpellcastUploadError) return TRANSIENT_STATUSES.has(err.status);
+  return err instanceof TypeError;
 }
 
 export async function uploadImages(
@@ -44,8 +59,26 @@ export async function uploadImages(
   files: UploadFileInput[],
   options: UploadImagesOptions = {},
 ): Promise<UploadImagesResult> {
+  const send = () => sendUpload(deps, datasetId, files, options.firstIndex);
+  if (options.firstIndex === undefined) return send();
+  return pRetry(send, {
+    retries: (options.attempts ?? 4) - 1,
+    minTimeout: 500,
+    factor: 2,
+    randomize: true,
+    shouldRetry: ({ error }) => isRetryableUploadError(error),
+  });
+}
+
+async function sendUpload(
+  deps: { baseUrl: string; authorization: string; fetch: typeof fetch },
+  datasetId: string,
+  files: UploadFileInput[],
+  firstIndex: number | undefined,
+): Promise<UploadImagesResult> {
+  // A form per try: a request's body is read once.
   const form = new FormData();
-  if (options.firstIndex !== undefined) form.append("firstIndex", String(options.firstIndex));
+  if (firstIndex !== undefined) form.append("firstIndex", String(firstIndex));
   for (const file of files) {
     if (file instanceof File) form.append("file", file, file.name);
     else form.append("file", toBlobPart(file), file.name);
