@@ -66,6 +66,8 @@ describe("a running session's lease", () => {
     const doomed = await workers.spawn(LONG_PROVIDER_TIMEOUT);
     const session = await h.submit(userId, "lease: its worker dies");
     await h.waitForStatus(userId, session.id, ["running"]);
+    // Killed once its call is at the provider: marked running is not yet sent.
+    while (h.simCallsFor("lease: its worker dies").length === 0) await sleep(20);
     await forgetEveryJob();
     await workers.kill(doomed);
 

@@ -1,8 +1,5 @@
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 
 import { QueueName, createProducers, echoJob, enqueue } from "@spellcast/queue";
 import type { Producers } from "@spellcast/queue";
@@ -10,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { testEnv } from "../../../tooling/test/env";
 import { parseWorkerEnv } from "./env";
+import { killGroup, spawnWorkerProcess } from "./spawned-workers";
+import type { WorkerProcess } from "./spawned-workers";
 import { startWorker } from "./start-worker";
 import type { RunningWorker } from "./start-worker";
 import { waitForJobState } from "./test-helpers";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const { redisUrl, redisPrefix, databaseUrl } = testEnv();
 // Our own prefix under the run's: other test files run workers on the same queue names.
 const prefix = `${redisPrefix}_shutdown`;
@@ -23,35 +21,10 @@ const children: ChildProcess[] = [];
 const inProcess: RunningWorker[] = [];
 let producers: Producers;
 
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-/** The real entry point in its own process group, resolved once it logs that it started. */
 async function spawnWorker(extraEnv: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
-    cwd: repoRoot,
-    env: { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, SWEEP_INTERVAL_MS: "0", ...extraEnv },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, "exit").then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-    at: Date.now(),
-  }));
-  const deadline = Date.now() + 20_000;
-  while (!output.includes('"msg":"worker started"')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, output: () => output, exited };
+  const worker = await spawnWorkerProcess({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATABASE_URL: databaseUrl, SWEEP_INTERVAL_MS: "0", ...extraEnv });
+  children.push(worker.child);
+  return worker;
 }
 
 beforeAll(() => {
@@ -59,15 +32,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
+  children.forEach(killGroup);
   await Promise.all(inProcess.map((w) => w.stop("test done")));
   await producers.queue(QueueName.system).obliterate({ force: true });
   await producers.close();
@@ -125,17 +90,10 @@ describe("worker process shutdown on SIGTERM", () => {
 
 describe("worker process configuration", () => {
   it("exits 1 with one line naming a bad variable", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
-      cwd: repoRoot,
-      env: { ...process.env, REDIS_PREFIX: prefix, WORKER_CONCURRENCY: "lots" },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = await once(child, "exit");
+    const worker = await spawnWorkerProcess({ REDIS_PREFIX: prefix, WORKER_CONCURRENCY: "lots" }, { waitForStart: false });
+    children.push(worker.child);
+    const { code } = await worker.exited;
     expect(code).toBe(1);
-    expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^invalid worker setting WORKER_CONCURRENCY: .*"lots"/)]);
+    expect(worker.output().trim().split("\n")).toEqual([expect.stringMatching(/^invalid worker setting WORKER_CONCURRENCY: .*"lots"/)]);
   }, 20_000);
 });

@@ -1,14 +1,63 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import type { GenerationHarness } from "./generation-test-harness";
 
 // Test-only: the real worker entry point (main.ts) in processes of their own, for tests that
-// kill it with SIGKILL, as a crash or a host restart would. Not imported by production code.
+// signal it (SIGTERM) or kill it (SIGKILL, as a crash or a host restart would). Not imported by
+// production code.
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+/**
+ * Starts main.ts in its own process group with `env` over this process's environment (PATH and
+ * the rest). `waitForStart`: resolve once it logs that it started (else at once, for a start that
+ * is meant to fail).
+ */
+export async function spawnWorkerProcess(env: Record<string, string>, options: { waitForStart?: boolean } = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+    cwd: repoRoot,
+    // eslint-disable-next-line no-restricted-properties -- the child inherits PATH and the rest of this test process's environment
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null, at: Date.now() }));
+  const started = { child, output: () => output, exited };
+  if (options.waitForStart === false) return started;
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('"msg":"worker started"')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      killGroup(child);
+      throw new Error(`worker did not start:\n${output}`);
+    }
+    await sleep(50);
+  }
+  return started;
+}
+
+/** SIGKILL to the child's process group, when it is still running. */
+export function killGroup(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
 
 export interface SpawnedWorkers {
   /** Starts one on the harness's database, Redis prefix, sim and storage; resolves once it logs that it started. */
@@ -21,14 +70,10 @@ export interface SpawnedWorkers {
 
 export function spawnedWorkers(h: GenerationHarness): SpawnedWorkers {
   const children: ChildProcess[] = [];
-
-  async function spawnWorker(overrides: Record<string, string> = {}): Promise<ChildProcess> {
-    const env = h.env({ LOG_LEVEL: "info", WORKER_CONCURRENCY: "4", ...overrides });
-    const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
-      cwd: repoRoot,
-      env: {
-        // eslint-disable-next-line no-restricted-properties -- the child inherits PATH and the rest of this test process's environment
-        ...process.env,
+  return {
+    async spawn(overrides = {}) {
+      const env = h.env();
+      const { child } = await spawnWorkerProcess({
         REDIS_URL: env.REDIS_URL,
         REDIS_PREFIX: env.REDIS_PREFIX,
         DATABASE_URL: env.DATABASE_URL,
@@ -38,39 +83,17 @@ export function spawnedWorkers(h: GenerationHarness): SpawnedWorkers {
         WORKER_CONCURRENCY: "4",
         LOG_LEVEL: "info",
         ...overrides,
-      },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 20_000;
-    while (!output.includes('"msg":"worker started"')) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
-      await sleep(50);
-    }
-    return child;
-  }
-
-  return {
-    spawn: spawnWorker,
+      });
+      children.push(child);
+      return child;
+    },
     async kill(child) {
-      if (!child.pid) throw new Error("no pid");
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(-child.pid, "SIGKILL");
+      const exited = once(child, "exit");
+      killGroup(child);
       await exited;
     },
     killAll() {
-      for (const child of children) {
-        if (child.exitCode !== null || child.signalCode !== null || !child.pid) continue;
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      children.forEach(killGroup);
     },
   };
 }
