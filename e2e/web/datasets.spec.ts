@@ -212,6 +212,9 @@ test("requests whose answer is lost after the server stored their files, or that
     });
     await page.getByLabel("Add images").setInputFiles(files);
 
+    // The 503'd request waits a second before going again, shown as such with the server's words.
+    await expect(page.locator('[data-status="retrying"]').first()).toBeVisible();
+    await expect(page.locator('[data-status="retrying"] [title*="The server is restarting"]').first()).toBeAttached();
     await expect(page.getByTestId("upload-summary")).toHaveText("3 files: 3 added");
     expect(outcomes).toEqual(["stored, answer lost", "503", "sent", "sent", "sent"]);
     await expect(page.getByTestId("dataset-image-count")).toHaveText("3 images");

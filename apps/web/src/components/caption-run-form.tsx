@@ -12,6 +12,8 @@ import { toUserMessage } from "./error-message";
 import { runShortfall } from "./run-shortfall";
 import { useCreditBalance } from "./use-credit-balance";
 import { FormAlert } from "./form-alert";
+import { formatCount } from "./format-count";
+import { formatCredits } from "./format-credits";
 
 /** "Caption with…": pick a spell, see the estimate (images × step costs), optional budget, start. */
 export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; imageCount: number }) {
@@ -81,7 +83,7 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
         <div aria-live="polite">
           <p className="muted" data-testid="caption-estimate">
             {estimate.data
-              ? `${estimate.data.images} images × ${estimate.data.perImage} credits = ${estimate.data.total} credits`
+              ? `${formatCount(estimate.data.images, "image")} × ${formatCredits(estimate.data.perImage)} = ${formatCredits(estimate.data.total)}`
               : imageCount === 0
                 ? "Upload images first"
                 : "Estimating…"}

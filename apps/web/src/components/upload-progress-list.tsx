@@ -48,9 +48,8 @@ export function UploadProgressList({ items }: { items: readonly UploadItem[] }) 
               value={item.status === "waiting" || item.status === "retrying" ? 0 : item.progress}
               aria-label={`${item.name} upload progress`}
             />
-            <span className="upload-list__status">
+            <span className="upload-list__status" title={item.status === "retrying" ? item.reason : undefined}>
               {LABEL[item.status]}
-              {item.status === "retrying" && item.reason ? <span className="muted"> ({item.reason})</span> : null}
               {item.status === "added" && item.storedAs && item.storedAs !== item.name ? ` as ${item.storedAs}` : ""}
             </span>
           </li>
