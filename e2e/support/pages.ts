@@ -22,3 +22,11 @@ export async function createSpell(page: Page, name: string, steps: Array<{ tool:
   await editor.getByRole("button", { name: "Save spell" }).click();
   await expect(page.getByTestId("spell-card").filter({ hasText: name })).toBeVisible();
 }
+
+/** Creates a dataset on the Datasets page and waits on its own page. */
+export async function createDatasetOnPage(page: Page, name: string) {
+  await page.goto("/datasets");
+  await page.getByLabel("Dataset name").fill(name);
+  await page.getByRole("button", { name: "Create dataset" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+}

@@ -10,7 +10,7 @@ import sharp from "sharp";
 import { addSimFaults, uniqueToken } from "../support/generations";
 import { signUpOverHttp } from "../support/http-auth";
 import { cookiesFor, datasetOverHttp, mutateOverHttp, queryOverHttp } from "../support/http-api";
-import { attachScreenshot, createSpell } from "../support/pages";
+import { attachScreenshot, createDatasetOnPage, createSpell } from "../support/pages";
 import { newUser, signUp } from "../support/users";
 
 function simUrl(): string {
@@ -60,10 +60,7 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     }
 
     await signUp(page, newUser("Caption Maker"));
-    await page.goto("/datasets");
-    await page.getByLabel("Dataset name").fill("E2E captions");
-    await page.getByRole("button", { name: "Create dataset" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "E2E captions" })).toBeVisible();
+    await createDatasetOnPage(page, "E2E captions");
     await page.getByLabel("Add images").setInputFiles(files);
     await expect(page.getByTestId("dataset-image-count")).toHaveText("5 images");
 
@@ -126,10 +123,7 @@ async function datasetWithImages(page: Page, dir: string, name: string, count: n
     await sharp({ create: { width: 64 + i, height: 64, channels: 3, background: "#64748b" } }).png().toFile(file);
     files.push(file);
   }
-  await page.goto("/datasets");
-  await page.getByLabel("Dataset name").fill(name);
-  await page.getByRole("button", { name: "Create dataset" }).click();
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await createDatasetOnPage(page, name);
   await page.getByLabel("Add images").setInputFiles(files);
   await expect(page.getByTestId("dataset-image-count")).toHaveText(`${count} images`);
   return page.url();

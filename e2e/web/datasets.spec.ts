@@ -9,7 +9,7 @@ import type { Create } from "sharp";
 
 import { signUpOverHttp } from "../support/http-auth";
 import { cookiesFor, datasetOverHttp, mutateOverHttp, queryOverHttp } from "../support/http-api";
-import { attachScreenshot } from "../support/pages";
+import { attachScreenshot, createDatasetOnPage } from "../support/pages";
 import { newUser, signUp } from "../support/users";
 
 /** Real PNGs, each its own colour and shape, written to a fresh folder. */
@@ -147,10 +147,7 @@ test("45 files at once: spread over three requests sent side by side, counted in
     });
 
     await signUp(page, newUser("Bulk Uploader"));
-    await page.goto("/datasets");
-    await page.getByLabel("Dataset name").fill("E2E many");
-    await page.getByRole("button", { name: "Create dataset" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "E2E many" })).toBeVisible();
+    await createDatasetOnPage(page, "E2E many");
     await page.getByLabel("Add images").setInputFiles(files);
 
     await expect(page.getByTestId("upload-summary")).toHaveText("45 files: 44 added, 1 not added");
@@ -183,10 +180,7 @@ test("requests whose answer is lost after the server stored their files, or that
       files.push(file);
     }
     await signUp(page, newUser("Flaky Uploader"));
-    await page.goto("/datasets");
-    await page.getByLabel("Dataset name").fill("E2E retry");
-    await page.getByRole("button", { name: "Create dataset" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "E2E retry" })).toBeVisible();
+    await createDatasetOnPage(page, "E2E retry");
 
     // Three files go as three requests at once, in reserved places 0–2. The first request is
     // stored but its answer never arrives: the test sends the server the same upload itself (a

@@ -102,13 +102,14 @@ export function useImageUploads({
 
   const send = useCallback(
     async (group: readonly Queued[]) => {
-      const failAll = (reason: string) => {
-        for (const { id } of group) update(id, { status: "failed", reason });
+      const setAll = (patch: Partial<UploadItem>) => {
+        for (const { id } of group) update(id, patch);
       };
+      const failAll = (reason: string) => setAll({ status: "failed", reason });
       const url = `/api/datasets/${encodeURIComponent(datasetId)}/images`;
       const sizes = group.map((g) => g.file.size);
       for (let attempt = 1; ; attempt++) {
-        for (const { id } of group) update(id, { status: "uploading", progress: 0 });
+        setAll({ status: "uploading", progress: 0 });
         let answer: { status: number; body: unknown };
         try {
           answer = await postFiles(url, { files: group.map((g) => g.file), firstIndex: group[0]?.place }, (fraction) => {
@@ -125,7 +126,7 @@ export function useImageUploads({
         const again = group[0]?.place !== undefined && isTransientUploadStatus(status) && attempt < UPLOAD_ATTEMPTS;
         if (!again) return failAll(errorOf(body, status));
         const waitMs = uploadRetryDelayMs(attempt);
-        for (const { id } of group) update(id, { status: "retrying", progress: 0, reason: `${errorOf(body, status)}; trying again` });
+        setAll({ status: "retrying", progress: 0, reason: `${errorOf(body, status)}; trying again` });
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     },

@@ -161,6 +161,7 @@ export async function addImagesToDataset(
       const room = Math.max(0, limits.maxImages - dataset.imageCount);
 
       const rows: (typeof datasetImages.$inferInsert)[] = [];
+      // Files of this upload already in their places (it was sent before): reported as added.
       const again: DatasetImage[] = [];
       for (const file of files) {
         const refuse = (reason: string) => {
@@ -212,12 +213,12 @@ export async function addImagesToDataset(
         rejected.push({ name, reason: existing === undefined ? inUploadReason(first) : inDatasetReason(existing) });
       }
       if (rows.length === 0) return again;
-      const inserted = [...(await tx.insert(datasetImages).values(rows).returning(imageColumns)), ...again];
+      const inserted = await tx.insert(datasetImages).values(rows).returning(imageColumns);
       await tx
         .update(datasets)
         .set({ imageCount: sql`${datasets.imageCount} + ${rows.length}`, nextImageIndex: places.next, updatedAt: new Date() })
         .where(eq(datasets.id, params.datasetId));
-      return inserted.sort((a, b) => a.imageIndex - b.imageIndex);
+      return [...inserted, ...again].sort((a, b) => a.imageIndex - b.imageIndex);
     });
     // The files of images refused under the lock (rare: a concurrent upload of the same bytes, a full dataset).
     await Promise.allSettled(unused.map((key) => storage.delete(key)));
