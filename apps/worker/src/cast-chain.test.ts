@@ -95,7 +95,7 @@ describe("spell casts: each step a generation session", () => {
     const [hold] = await h.db.select().from(reservations).where(eq(reservations.subjectId, steps[1]?.id ?? ""));
     expect([hold?.status, hold?.released]).toEqual(["released", 1]);
     expect(await h.balance(userId)).toEqual({ balance: 98, held: 0 });
-    const castEvents = await h.db.select().from(events).where(and(eq(events.userId, userId), eq(events.type, "cast_updated")));
+    const castEvents = await h.db.select().from(events).where(and(eq(events.userId, userId), eq(events.type, "cast_updated"))).orderBy(asc(events.id));
     expect(castEvents.at(-1)?.payload).toMatchObject({ cast: { status: "failed" } });
   });
 });

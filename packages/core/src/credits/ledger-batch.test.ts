@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { events } from "@spellcast/db";
@@ -57,7 +57,7 @@ describe("ledger batch", () => {
       ["release", 0, -2, 6, 0],
       ["capture", -4, -4, 6, 2],
     ]);
-    const changed = await db.select().from(events).where(and(eq(events.userId, userId), eq(events.type, "credits_changed")));
+    const changed = await db.select().from(events).where(and(eq(events.userId, userId), eq(events.type, "credits_changed"))).orderBy(asc(events.id));
     expect(changed).toHaveLength(3);
     expect(changed.at(-1)?.payload).toMatchObject({ balance: 6, held: 6, available: 0 });
     expect(await auditLedger(db, { userIds: [userId] })).toEqual([]);
