@@ -57,9 +57,9 @@ describe("a job that died after creating its next step", () => {
     const first = before[0];
     if (!first) throw new Error("no first step");
     const jobId = generationJobId(first.id);
-    await markSessionsRunning(h.db, [{ sessionId: first.id, attempt: 1, deadlineMs: 60_000 }]);
+    await markSessionsRunning(h.db, [{ sessionId: first.id, attempt: 1, leaseMs: 60_000 }]);
     const [done] = await completeSessions(h.db, [
-      { sessionId: first.id, outputs: { kind: "text", text: "a red bicycle leaning on a wall" }, continueAs: { jobId, deadlineMs: 60_000 } },
+      { sessionId: first.id, outputs: { kind: "text", text: "a red bicycle leaning on a wall" }, continueAs: { jobId, leaseMs: 60_000 } },
     ]);
     const owed = done?.chain.continued?.session;
     expect(owed?.status).toBe("running");

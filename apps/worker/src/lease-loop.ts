@@ -19,7 +19,7 @@ export function startLeaseLoop(options: { db: Database; leaseMs: number; session
   return repeatEvery(Math.floor(leaseMs / RENEWALS_PER_LEASE), async () => {
     const ids = sessionIds();
     try {
-      await renewRunningLeases(db, { sessionIds: ids, deadlineAt: new Date(Date.now() + leaseMs) });
+      await renewRunningLeases(db, { sessionIds: ids, leaseMs });
     } catch (err) {
       logger.warn({ err, sessions: ids.length }, "running leases not renewed; trying again next round");
     }

@@ -33,7 +33,7 @@ async function runningSession(userId: string) {
   // No worker consumes this file's prefix: the job just sits in wait while we play the handler.
   const session = await h.createSession(userId, "handler twice");
   const job = await enqueueGeneration(h.producers, { sessionId: session.id, userId, maxAttempts: 3 });
-  await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 60_000 });
+  await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, leaseMs: 60_000 });
   return { session, job };
 }
 

@@ -31,7 +31,7 @@ describe("sweeper (no worker running yet)", () => {
   it("a session left running past its deadline whose job Redis lost: back on the queue with the attempts it has left", async () => {
     const userId = await h.userWith(10);
     const session = await h.createSession(userId, "its job lost", 3);
-    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 1 });
+    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, leaseMs: 1 });
     await sleep(20);
 
     const report = await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 60_000 });
@@ -55,7 +55,7 @@ describe("sweeper (no worker running yet)", () => {
   it("fails a session left running past its deadline on its last attempt with no job: reason stuck, refunded once", async () => {
     const userId = await h.userWith(10);
     const session = await h.createSession(userId, "abandoned", 1);
-    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 1 });
+    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, leaseMs: 1 });
     await sleep(20);
 
     const report = await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 60_000 });
@@ -73,7 +73,7 @@ describe("sweeper (no worker running yet)", () => {
     const userId = await h.userWith(10);
     const session = await h.createSession(userId, "still queued in redis");
     await enqueueGeneration(h.producers, { sessionId: session.id, userId, maxAttempts: 3 });
-    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 1 });
+    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, leaseMs: 1 });
     await sleep(20);
     const report = await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 60_000 });
     expect(report.stuck).toEqual([]);
@@ -165,7 +165,7 @@ describe("sweeper with a worker", () => {
     const userId = await h.userWith(10);
     h.sim.addFaults([{ match: { promptContains: "LOST_THEN_503" }, status: 503 }]);
     const session = await h.createSession(userId, "LOST_THEN_503 overloaded", 3);
-    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, deadlineMs: 1 });
+    await markSessionRunning(h.db, { sessionId: session.id, attempt: 1, leaseMs: 1 });
     await sleep(20);
 
     expect((await sweepSessions(deps(), { userIds: [userId], queuedAfterMs: 60_000 })).requeued).toEqual([session.id]);

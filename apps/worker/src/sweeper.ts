@@ -19,6 +19,7 @@ import type { SettleDeps } from "./on-failed";
 import { settleFinalFailure } from "./on-failed";
 
 export interface SweepOptions {
+  /** Stands in for the clock (tests looking past every deadline); running leases are otherwise judged by the database's. */
   now?: Date;
   /** Rows (and failed jobs) looked at per step and run. */
   batchSize?: number;
@@ -60,7 +61,7 @@ export async function sweepSessions(deps: SettleDeps, options: SweepOptions): Pr
   await deps.producers.ready(queue);
   const report: SweepReport = { stuck: [], requeued: [], settledFromFailedJobs: [], expiredHolds: 0, refundsRetried: [], resumedSets: [] };
 
-  for (const session of await findOverdueRunningSessions(deps.db, { ...scope, now })) {
+  for (const session of await findOverdueRunningSessions(deps.db, { ...scope, now: options.now })) {
     const orphan = await findOrphanedJob(deps, queue, session, report);
     if (!orphan) continue;
     const { job, state } = orphan;

@@ -94,7 +94,7 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
   const startedAt = performance.now();
   const slotTimes: SlotTimes = { waitMs: 0, callMs: 0 };
   try {
-    const session = claimed?.session ?? (await deps.transitions.markRunning({ sessionId, attempt, deadlineMs: deps.env.RUNNING_LEASE_MS }));
+    const session = claimed?.session ?? (await deps.transitions.markRunning({ sessionId, attempt, leaseMs: deps.env.RUNNING_LEASE_MS }));
     if (!session) {
       log.info("session.skipped.terminal");
       return { outcome: "skipped" };
@@ -152,7 +152,7 @@ async function runStep(job: Job, deps: ProcessorDeps, payload: RunGenerationPayl
  */
 function continueAs(job: Job, deps: ProcessorDeps, payload: RunGenerationPayload): ContinueAs | undefined {
   if (!payload.cast || job.id === undefined || sessionAttemptsOf(job).made > 0 || deps.signal.aborted) return undefined;
-  return { jobId: job.id, deadlineMs: deps.env.RUNNING_LEASE_MS };
+  return { jobId: job.id, leaseMs: deps.env.RUNNING_LEASE_MS };
 }
 
 /**

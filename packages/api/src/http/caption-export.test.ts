@@ -12,7 +12,7 @@ const api = createApiHarness({ startingCredits: 100 });
 afterAll(() => api.cleanup());
 
 async function step(job: StepJob, text: string) {
-  await markSessionRunning(api.db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
+  await markSessionRunning(api.db, { sessionId: job.sessionId, attempt: 1, leaseMs: 60_000 });
   return (await completeSession(api.db, { sessionId: job.sessionId, outputs: { kind: "text", text } })).chain.next;
 }
 

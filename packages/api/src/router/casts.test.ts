@@ -201,7 +201,7 @@ describe("casts.cancel", () => {
     const user = await api.signUp("Running");
     const cast = await user.caller.casts.create({ spellId: (await chatSpell(user)).id, input: { kind: "text", text: "hello" } });
     const stepId = cast.stepGenerationIds[0] ?? "";
-    await markSessionRunning(api.db, { sessionId: stepId, attempt: 1, deadlineMs: 60_000 });
+    await markSessionRunning(api.db, { sessionId: stepId, attempt: 1, leaseMs: 60_000 });
     const sub = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
     try {
       const heard: string[] = [];

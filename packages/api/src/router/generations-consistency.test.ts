@@ -71,7 +71,7 @@ describe("invariant: no event announces what a read cannot see", () => {
           clientKey: randomUUID(),
         });
         ids.push(session.id);
-        await markSessionRunning(api.db, { sessionId: session.id, attempt: 1, deadlineMs: 60_000 });
+        await markSessionRunning(api.db, { sessionId: session.id, attempt: 1, leaseMs: 60_000 });
         if (i % 2 === 0) {
           const outputs = { kind: "image" as const, storageKey: `sessions/${session.id}.png`, contentType: "image/png" as const, bytes: 1234 };
           await completeSession(api.db, { sessionId: session.id, outputs });

@@ -219,7 +219,7 @@ describe("generations.cancel", () => {
   it("a running session: canceled, refunded, and the abort is published on the cancel channel", async () => {
     const user = await signedUp();
     const session = await user.caller.generations.create(request());
-    await markSessionRunning(api.db, { sessionId: session.id, attempt: 1, deadlineMs: 60_000 });
+    await markSessionRunning(api.db, { sessionId: session.id, attempt: 1, leaseMs: 60_000 });
     const sub = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
     try {
       const heard: string[] = [];

@@ -61,7 +61,7 @@ async function startWithWindow(userId: string, datasetId: string, castWindow: nu
 
 /** Plays the worker's part for one step: running, then completed with a text output. */
 async function completeStep(job: StepJob, text: string) {
-  await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
+  await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, leaseMs: 60_000 });
   return completeSession(db, { sessionId: job.sessionId, outputs: { kind: "text", text } });
 }
 
@@ -190,7 +190,7 @@ describe("caption sets in core", () => {
     expect(await resumeStalledCaptionSets(db, { limit: 10, userIds: [userId] }, options, noop)).toEqual([]);
 
     const first = queue.pop() as StepJob;
-    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
+    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, leaseMs: 60_000 });
     const failed = await failSession(db, { sessionId: first.sessionId, failure: fatal });
     expect(failed.next.map((j) => j.cast.imageIndex)).toEqual([1]);
     queue.push(...failed.next);

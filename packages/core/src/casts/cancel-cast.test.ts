@@ -68,7 +68,7 @@ describe("cancelCast", () => {
   it("the step completes while the cancel waits for it, creating the next step: that new step is canceled too", async () => {
     const userId = await userWith(10);
     const { cast, first } = await twoStepCast(userId);
-    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
+    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, leaseMs: 60_000 });
     let canceling: ReturnType<typeof cancelCast> | undefined;
     // The worker's completion holds the step's row lock; the cancel has read the cast and waits for that lock.
     await db.transaction(async (tx) => {
@@ -95,7 +95,7 @@ describe("cancelCast", () => {
     const userId = await userWith(100);
     for (let round = 0; round < 20; round++) {
       const { cast, first } = await twoStepCast(userId);
-      await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
+      await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, leaseMs: 60_000 });
       const [completed, result] = await Promise.all([
         completeSession(db, { sessionId: first.sessionId, outputs: text("a red fox") }),
         cancelCast(canceller.db, { userId, castId: cast.id }),
@@ -112,8 +112,8 @@ describe("cancelCast", () => {
   it("a step running in the job of the step before it is reported with that job, not gen_<its id>", async () => {
     const userId = await userWith(10);
     const { cast, first } = await twoStepCast(userId);
-    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
-    const done = await completeSession(db, { sessionId: first.sessionId, outputs: text("one"), continueAs: { jobId: "gen_owner", deadlineMs: 60_000 } });
+    await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, leaseMs: 60_000 });
+    const done = await completeSession(db, { sessionId: first.sessionId, outputs: text("one"), continueAs: { jobId: "gen_owner", leaseMs: 60_000 } });
     const second = done.chain.continued?.job.sessionId;
     expect(second).toBeDefined();
     const result = await cancelCast(db, { userId, castId: cast.id });

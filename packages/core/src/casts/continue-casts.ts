@@ -153,8 +153,7 @@ async function planCast(work: Continuation, book: SetBook): Promise<Plan> {
 
 /** `session` created running for the job that completed the step before it: attempt 1 starts now. */
 function claimedBy(session: NewSession, owner: ContinueAs): NewSession {
-  const now = Date.now();
-  return { ...session, status: "running", jobId: owner.jobId, attempts: 1, startedAt: new Date(now), deadlineAt: new Date(now + owner.deadlineMs) };
+  return { ...session, status: "running", jobId: owner.jobId, attempts: 1, startedAt: new Date(), leaseMs: owner.leaseMs };
 }
 
 /**

@@ -5,13 +5,22 @@ import { generationSessions } from "@spellcast/db";
 
 import { recordset } from "../lib/any-of";
 import type { SessionRow } from "../sessions/snapshot";
+import { leaseDeadline } from "../sessions/running-lease";
 import { emitSessionEvent } from "../sessions/snapshot";
 
 /** A cast's step session as `insertStepSessions` writes it: these columns, the rest take their defaults. */
 export type NewSession = Pick<
   typeof generationSessions.$inferInsert,
-  "jobId" | "userId" | "tool" | "params" | "outputs" | "attempts" | "reservationId" | "castId" | "startedAt" | "completedAt" | "deadlineAt"
-> & { id: string; status: "queued" | "running" | "completed"; cost: number; maxAttempts: number; stepIndex: number };
+  "jobId" | "userId" | "tool" | "params" | "outputs" | "attempts" | "reservationId" | "castId" | "startedAt" | "completedAt"
+> & {
+  id: string;
+  status: "queued" | "running" | "completed";
+  cost: number;
+  maxAttempts: number;
+  stepIndex: number;
+  /** A step created running: its lease, from now by the database's clock (see `leaseDeadline`). */
+  leaseMs?: number;
+};
 
 /**
  * Inserts a batch of casts' new step sessions with one statement, in the order given, and writes
@@ -36,18 +45,23 @@ export async function insertStepSessions(tx: DbOrTx, values: readonly NewSession
     step_index: s.stepIndex,
     started_at: s.startedAt?.toISOString() ?? null,
     completed_at: s.completedAt?.toISOString() ?? null,
-    deadline_at: s.deadlineAt?.toISOString() ?? null,
+    lease_ms: s.leaseMs ?? null,
   }));
   // One statement text whatever the batch size; the CTE lets Drizzle map the rows it returns.
   // Only what the database made comes back: the rest of each row is what was just sent.
-  const made = { id: generationSessions.id, createdAt: generationSessions.createdAt, updatedAt: generationSessions.updatedAt };
+  const made = {
+    id: generationSessions.id,
+    createdAt: generationSessions.createdAt,
+    updatedAt: generationSessions.updatedAt,
+    deadlineAt: generationSessions.deadlineAt,
+  };
   const inserted = tx.$with("inserted", made).as(sql`
     insert into ${generationSessions} (id, job_id, user_id, tool, status, params, outputs, cost, attempts, max_attempts,
       reservation_id, cast_id, step_index, started_at, completed_at, deadline_at)
     select id, job_id, user_id, tool, status::session_status, params, outputs, cost, attempts, max_attempts,
-      reservation_id, cast_id, step_index, started_at, completed_at, deadline_at
-    from ${recordset(json, "v", "id uuid, job_id text, user_id text, tool text, status text, params jsonb, outputs jsonb, cost integer, attempts integer, max_attempts integer, reservation_id uuid, cast_id uuid, step_index integer, started_at timestamptz, completed_at timestamptz, deadline_at timestamptz")}
-    returning id, created_at, updated_at`);
+      reservation_id, cast_id, step_index, started_at, completed_at, case when lease_ms is null then null else ${leaseDeadline(sql`lease_ms`)} end
+    from ${recordset(json, "v", "id uuid, job_id text, user_id text, tool text, status text, params jsonb, outputs jsonb, cost integer, attempts integer, max_attempts integer, reservation_id uuid, cast_id uuid, step_index integer, started_at timestamptz, completed_at timestamptz, lease_ms integer")}
+    returning id, created_at, updated_at, deadline_at`);
   const stamps = new Map((await tx.with(inserted).select().from(inserted)).map((r) => [r.id, r]));
   const byId = new Map(values.flatMap((s) => {
     const stamp = stamps.get(s.id);
@@ -67,7 +81,7 @@ export async function insertStepSessions(tx: DbOrTx, values: readonly NewSession
 }
 
 /** The row `insertSessions` wrote for `s`: its values, the database's stamps, every other column's default. */
-function insertedRow(s: NewSession, stamp: { createdAt: Date; updatedAt: Date }): SessionRow {
+function insertedRow(s: NewSession, stamp: { createdAt: Date; updatedAt: Date; deadlineAt: Date | null }): SessionRow {
   return {
     id: s.id,
     userId: s.userId,
@@ -89,7 +103,7 @@ function insertedRow(s: NewSession, stamp: { createdAt: Date; updatedAt: Date })
     startedAt: s.startedAt ?? null,
     completedAt: s.completedAt ?? null,
     updatedAt: stamp.updatedAt,
-    deadlineAt: s.deadlineAt ?? null,
+    deadlineAt: stamp.deadlineAt,
     replayOf: null,
     discardedAt: null,
     discardedBy: null,

@@ -79,8 +79,8 @@ export interface CaptionWrite {
 export interface ContinueAs {
   /** The BullMQ job id of the job completing the step. */
   jobId: string;
-  /** How long the created step may run before the sweeper presumes its worker dead. */
-  deadlineMs: number;
+  /** The created step's lease: how long it may run unrenewed before the sweeper presumes its worker dead. */
+  leaseMs: number;
 }
 
 /** A step created `running` for the job that completed the step before it (see `ContinueAs`). */

@@ -60,7 +60,7 @@ async function finishedRun(userId: string, datasetId: string, failIndex: number 
     queue.push(...jobs);
   });
   for (let job = queue.pop(); job; job = queue.pop()) {
-    await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
+    await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, leaseMs: 60_000 });
     if (job.cast.imageIndex === failIndex && job.cast.stepIndex === 0) {
       queue.push(...(await failSession(db, { sessionId: job.sessionId, failure: fatal })).next);
     } else {
@@ -118,7 +118,7 @@ describe("removing images from a dataset", () => {
     expect((await getDatasetSummary(db, { userId, datasetId })).imageCount).toBe(2);
 
     for (let job = held.pop(); job; job = held.pop()) {
-      await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, deadlineMs: 60_000 });
+      await markSessionRunning(db, { sessionId: job.sessionId, attempt: 1, leaseMs: 60_000 });
       held.push(...(await completeSession(db, { sessionId: job.sessionId, outputs: { kind: "text", text: `caption of ${job.cast.imageIndex}` } })).chain.next);
     }
     await removeOne(userId, datasetId, first.id);

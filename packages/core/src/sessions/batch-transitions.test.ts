@@ -27,7 +27,7 @@ const completeOnce = (items: CompleteInput[]) => db.transaction((tx) => withEven
 /** A running paid single generation of `userId`. */
 async function runningGeneration(userId: string) {
   const { session } = await createGenerationSession(db, userId, { prompt: "batch", clientKey: randomUUID() }, options);
-  await markSessionRunning(db, { sessionId: session.id, attempt: 1, deadlineMs: 60_000 });
+  await markSessionRunning(db, { sessionId: session.id, attempt: 1, leaseMs: 60_000 });
   return session.id;
 }
 
@@ -40,7 +40,7 @@ async function runningCastStep(userId: string) {
   const { jobs } = await createCast(db, { userId, spellId: spell.id, input: text("a fox") }, options);
   const first = jobs[0];
   if (!first) throw new Error("no first step");
-  await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, deadlineMs: 60_000 });
+  await markSessionRunning(db, { sessionId: first.sessionId, attempt: 1, leaseMs: 60_000 });
   return first.sessionId;
 }
 

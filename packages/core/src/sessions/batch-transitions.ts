@@ -16,6 +16,7 @@ import type { SessionOutputs, SessionSnapshot } from "./schema";
 import { isTerminalStatus, terminalStatuses } from "./schema";
 import type { SessionRow } from "./snapshot";
 import { emitSessionEvent, toSessionSnapshot } from "./snapshot";
+import { leaseDeadline } from "./running-lease";
 
 /*
  * Session transitions for many sessions in one transaction, a statement per table rather than
@@ -29,7 +30,8 @@ export interface RunningInput {
   sessionId: string;
   /** 1-based attempt number. */
   attempt: number;
-  deadlineMs: number;
+  /** The lease its worker renews while it runs (see `renewRunningLeases`). */
+  leaseMs: number;
 }
 
 /** Per input: the running session, null when it is already terminal, undefined when it does not exist. */
@@ -41,19 +43,18 @@ export function markSessionsRunning(db: Database, items: readonly RunningInput[]
 
 export async function markSessionsRunningInTx(tx: DbOrTx, items: readonly RunningInput[]): Promise<RunningResult[]> {
   if (items.length === 0) return [];
-  const now = Date.now();
   const ids = [...new Set(items.map((i) => i.sessionId))];
-  const byId = new Map(items.map((i) => [i.sessionId, { id: i.sessionId, attempt: i.attempt, deadline: new Date(now + i.deadlineMs).toISOString() }]));
+  const byId = new Map(items.map((i) => [i.sessionId, { id: i.sessionId, attempt: i.attempt, lease_ms: i.leaseMs }]));
   const rows = await tx
     .update(generationSessions)
     .set({
       status: "running",
       attempts: sql`greatest(${generationSessions.attempts}, v.attempt)`,
       startedAt: sql`coalesce(${generationSessions.startedAt}, now())`,
-      deadlineAt: sql`v.deadline`,
+      deadlineAt: leaseDeadline(sql`v.lease_ms`),
       updatedAt: sql`now()`,
     })
-    .from(recordset([...byId.values()], "v", "id uuid, attempt integer, deadline timestamptz"))
+    .from(recordset([...byId.values()], "v", "id uuid, attempt integer, lease_ms integer"))
     .where(and(sql`${generationSessions.id} = v.id`, notInArray(generationSessions.status, [...terminalStatuses])))
     .returning(getTableColumns(generationSessions));
   for (const row of rows) await emitSessionEvent(tx, "session_running", row);

@@ -46,7 +46,7 @@ describe("generation sessions", () => {
     expect(session).toMatchObject({ status: "queued", cost: 4, prompt: "a red fox" });
     expect(await getBalance(db, { userId })).toMatchObject({ balance: 50, held: 4 });
 
-    await markSessionRunning(db, { sessionId: session.id, attempt: 1, deadlineMs: 60_000 });
+    await markSessionRunning(db, { sessionId: session.id, attempt: 1, leaseMs: 60_000 });
     const done = await completeSession(db, { sessionId: session.id, outputs: imageOutputs });
     expect(done.session).toMatchObject({ status: "completed", outputs: imageOutputs });
     expect(await getBalance(db, { userId })).toMatchObject({ balance: 46, held: 0 });
@@ -99,7 +99,7 @@ describe("generation sessions", () => {
   it("a fatal failure refunds the exact reservation and records every error detail", async () => {
     const userId = await userWith(20);
     const { session } = await createGenerationSession(db, userId, { prompt: "reject me", clientKey: clientKey() }, options);
-    await markSessionRunning(db, { sessionId: session.id, attempt: 1, deadlineMs: 60_000 });
+    await markSessionRunning(db, { sessionId: session.id, attempt: 1, leaseMs: 60_000 });
     const { session: failed } = await failSession(db, { sessionId: session.id, failure: fatal400 });
     expect(failed.status).toBe("failed");
     const details = failed.errorDetails;

@@ -52,15 +52,19 @@ function scoped(scope: SweepQueryScope, condition: SQL | undefined): SQL | undef
   return scope.userIds ? and(condition, inArray(generationSessions.userId, [...scope.userIds])) : condition;
 }
 
-/** `running` sessions whose deadline has passed: their worker may have died mid-call. */
+/**
+ * `running` sessions whose deadline has passed: their worker may have died mid-call. Judged by
+ * the database's clock, which wrote the deadlines (`leaseDeadline`), unless `now` stands in for it
+ * (tests that look past every deadline).
+ */
 export async function findOverdueRunningSessions(
   db: DbOrTx,
-  params: SweepQueryScope & { now: Date },
+  params: SweepQueryScope & { now?: Date },
 ): Promise<SweepCandidate[]> {
   const rows = await db
     .select(candidateColumns)
     .from(generationSessions)
-    .where(scoped(params, and(eq(generationSessions.status, "running"), lt(generationSessions.deadlineAt, params.now))))
+    .where(scoped(params, and(eq(generationSessions.status, "running"), lt(generationSessions.deadlineAt, params.now ?? sql`now()`))))
     .orderBy(asc(generationSessions.deadlineAt))
     .limit(params.limit);
   return rows.map(toCandidate);
