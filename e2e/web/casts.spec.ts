@@ -138,6 +138,7 @@ test("cast the built-in Caption spell on a dataset image: pick it, three steps c
     await submitCast(page);
 
     await expect(page.getByTestId("cast-input-image")).toBeVisible();
+    await expect(page.getByTestId("cast-input-image-name")).toHaveText("harbour.png in E2E cast source");
     await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
     const steps = page.getByTestId("cast-step");
     await expect(steps).toHaveCount(3);
@@ -229,7 +230,7 @@ test("the text limit is checked before sending; a cast lists its own steps after
   await editor.getByLabel("Name").fill("Just polish");
   await editor.getByRole("button", { name: "Remove step 2" }).click();
   await editor.getByRole("button", { name: "Save spell" }).click();
-  await expect(page.getByTestId("spell-card").filter({ hasText: "Just polish" })).toContainText("chatgpt · text → text");
+  await expect(page.getByTestId("spell-card").filter({ hasText: "Just polish" })).toContainText("ChatGPT · text → text");
   await page.goto(`/casts/${castId}`);
   await expect(page.getByTestId("cast-step")).toHaveCount(2);
   await expect(step(page, 1)).toHaveAttribute("data-tool", "chatgpt");
@@ -274,7 +275,7 @@ test("the spell editor explains a broken chain as it is picked and fixes it by m
   await editor.getByRole("button", { name: "Add step" }).click();
   await editor.getByLabel("Step 2 tool").selectOption("joycaption");
   // Said as it is picked, on the step, before any save.
-  await expect(editor.getByRole("alert")).toHaveText("Step 2 (joycaption) takes an image, but step 1 (chatgpt) gives text");
+  await expect(editor.getByRole("alert")).toHaveText("Step 2 (JoyCaption) takes an image, but step 1 (ChatGPT) gives text");
   await expect(editor.getByTestId("spell-step-hint").nth(1)).toContainText("image → text · 2 credits");
   await attachScreenshot(page, testInfo, "spell-editor-broken-chain");
   await editor.getByRole("button", { name: "Move step 2 up" }).click();
@@ -282,7 +283,7 @@ test("the spell editor explains a broken chain as it is picked and fixes it by m
   await expect(editor.getByTestId("spell-summary")).toHaveText("image → text · 3 credits per cast");
   await editor.getByRole("button", { name: "Save spell" }).click();
   const card = page.getByTestId("spell-card").filter({ hasText: "Describe then polish" });
-  await expect(card).toContainText("joycaption → chatgpt · image → text · 3 credits per cast");
+  await expect(card).toContainText("JoyCaption → ChatGPT · image → text · 3 credits per cast");
 
   // A spell that has been cast: "Keep it" keeps it; "Delete spell" removes it, and its cast stays readable.
   await createSpell(page, "Tidy only", [{ tool: "rewrite" }]);
@@ -309,4 +310,44 @@ test("the spell editor explains a broken chain as it is picked and fixes it by m
   await expect(page.getByRole("link", { name: "Cast this spell again" })).toHaveCount(0);
   await page.goto("/casts");
   await expect(page.getByText("Tidy only (deleted)")).toBeVisible();
+});
+
+test("a Seedream step: its size is picked in the editor and priced, the spell casts to an image; a second spell of the same name is refused", async ({ page }, testInfo) => {
+  await signUp(page, newUser("Spell Painter"));
+  await page.goto("/spells");
+  await page.getByRole("button", { name: "New spell" }).click();
+  const editor = page.getByTestId("spell-editor");
+  await editor.getByLabel("Name").fill("Polish then paint");
+  await editor.getByLabel("Step 1 tool").selectOption("chatgpt");
+  await editor.getByLabel("Step 1 prompt").fill("Polish this: {{input}}");
+  await editor.getByRole("button", { name: "Add step" }).click();
+  await editor.getByLabel("Step 2 tool").selectOption("seedream");
+  // The Generate page's default size, priced; a smaller one costs less, before any save.
+  const size = editor.getByLabel("Step 2 image size");
+  await expect(size).toHaveValue("1024x1024");
+  await expect(editor.getByTestId("spell-step-hint").nth(1)).toContainText("text → image · 4 credits");
+  await expect(editor.getByTestId("spell-summary")).toHaveText("text → image · 5 credits per cast");
+  await size.selectOption("512x512");
+  await expect(editor.getByTestId("spell-step-hint").nth(1)).toContainText("text → image · 2 credits");
+  await expect(editor.getByTestId("spell-summary")).toHaveText("text → image · 3 credits per cast");
+  await attachScreenshot(page, testInfo, "spell-editor-seedream-size");
+  await editor.getByRole("button", { name: "Save spell" }).click();
+  const card = page.getByTestId("spell-card").filter({ hasText: "Polish then paint" });
+  await expect(card).toContainText("ChatGPT → Seedream 512 × 512 · text → image · 3 credits per cast");
+
+  await openCastPage(page, "Polish then paint");
+  await page.getByLabel("Text to cast on").fill("a lighthouse at dusk");
+  await submitCast(page);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed");
+  await expect(page.getByTestId("cast-output-image")).toBeVisible();
+
+  // The same name again, in other case and spacing: refused in the editor, nothing saved.
+  await page.goto("/spells");
+  await page.getByRole("button", { name: "New spell" }).click();
+  await editor.getByLabel("Name").fill("  polish THEN paint ");
+  await editor.getByLabel("Step 1 tool").selectOption("rewrite");
+  await editor.getByRole("button", { name: "Save spell" }).click();
+  await expect(editor.getByRole("alert")).toContainText("You already have a spell named “Polish then paint”");
+  await page.goto("/spells");
+  await expect(page.getByTestId("spell-card").filter({ hasText: /polish then paint/i })).toHaveCount(1);
 });

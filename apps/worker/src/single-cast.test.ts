@@ -2,9 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { BUILT_IN_CAPTION_SPELL_ID, cancelCast, createCast, createSpell, getCast } from "@spellcast/core";
 import type { CastRequest, CastSnapshot } from "@spellcast/core";
-import { datasetImages, events, generationSessions } from "@spellcast/db";
+import { casts, datasetImages, events, generationSessions, spells } from "@spellcast/db";
 import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@spellcast/queue";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { captionHarness } from "./caption-test-harness";
@@ -27,14 +27,21 @@ afterAll(async () => h.close());
 async function castAndWait(userId: string, request: CastRequest): Promise<CastSnapshot> {
   const { cast, jobs } = await createCast(h.db, { userId, ...request }, { maxAttempts: 3, holdMs: 3_600_000 });
   for (const job of jobs) await enqueueGeneration(h.producers, job);
+  return waitForCastEnd(userId, cast.id);
+}
+
+async function waitForCastEnd(userId: string, castId: string): Promise<CastSnapshot> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const last = await getCast(h.db, { userId, castId: cast.id });
+    const last = await getCast(h.db, { userId, castId });
     if (last.status !== "queued" && last.status !== "running") return last;
     await sleep(50);
   }
-  throw new Error(`cast ${cast.id} did not end`);
+  throw new Error(`cast ${castId} did not end`);
 }
+
+const stepSessionsOf = (castId: string) =>
+  h.db.select().from(generationSessions).where(eq(generationSessions.castId, castId)).orderBy(asc(generationSessions.stepIndex));
 
 describe("single casts (no caption run) through the worker", () => {
   it("a text cast (rewrite → chatgpt) completes with the model's text; only the paid step is charged", async () => {
@@ -61,6 +68,56 @@ describe("single casts (no caption run) through the worker", () => {
     expect(cast).toMatchObject({ status: "completed", datasetId, imageId: image.id, imageIndex: 0 });
     expect(cast.output?.kind === "text" ? cast.output.text.length : 0).toBeGreaterThan(0);
     expect(await h.balance(userId)).toEqual({ balance: 7, held: 0 });
+  });
+
+  it("a text → image cast (chatgpt → seedream) completes with an image drawn at the step's size, each step charged its cost", async () => {
+    const userId = await h.userWith(10);
+    const spell = await createSpell(h.db, {
+      userId,
+      spell: { name: "Polish then paint", steps: [{ tool: "chatgpt", params: { prompt: "Polish: {{input}}" } }, { tool: "seedream", params: { size: "512x512" } }] },
+    });
+    expect(spell.cost).toBe(3);
+    const cast = await castAndWait(userId, { spellId: spell.id, input: { kind: "text", text: "a red fox" } });
+    expect(cast.status).toBe("completed");
+    expect(cast.output).toMatchObject({ kind: "image", contentType: "image/png" });
+    const steps = await stepSessionsOf(cast.id);
+    expect(steps.map((s) => [s.tool, s.status, s.cost, s.params.size])).toEqual([
+      ["chatgpt", "completed", 1, undefined],
+      ["seedream", "completed", 2, "512x512"],
+    ]);
+    expect(await h.balance(userId)).toEqual({ balance: 7, held: 0 });
+  });
+
+  it("a spell saved before Seedream steps had a size casts at the default size, the price it was shown", async () => {
+    const userId = await h.userWith(10);
+    const [legacy] = await h.db
+      .insert(spells)
+      .values({ userId, name: "Old painter", steps: [{ tool: "chatgpt", params: {} }, { tool: "seedream", params: {} }], builtIn: false })
+      .returning();
+    if (!legacy) throw new Error("no spell");
+    const cast = await castAndWait(userId, { spellId: legacy.id, input: { kind: "text", text: "a blue fox" } });
+    expect(cast.status).toBe("completed");
+    expect(cast.output?.kind).toBe("image");
+    const steps = await stepSessionsOf(cast.id);
+    expect(steps.map((s) => [s.tool, s.cost, s.params.size])).toEqual([
+      ["chatgpt", 1, undefined],
+      ["seedream", 4, "1024x1024"],
+    ]);
+    expect(await h.balance(userId)).toEqual({ balance: 5, held: 0 });
+  });
+
+  it("a cast whose plan was frozen with a size-less Seedream step (before the fix) still draws, at the default size", async () => {
+    const userId = await h.userWith(10);
+    const spell = await createSpell(h.db, { userId, spell: { name: "Painter", steps: [{ tool: "chatgpt", params: {} }, { tool: "seedream", params: {} }] } });
+    const { cast, jobs } = await createCast(h.db, { userId, spellId: spell.id, input: { kind: "text", text: "a green fox" } }, { maxAttempts: 3, holdMs: 3_600_000 });
+    // The plan as such a cast stored it: step 2 without params.
+    await h.db.update(casts).set({ input: sql`jsonb_set(${casts.input}, '{steps,1,params}', '{}'::jsonb)` }).where(eq(casts.id, cast.id));
+    for (const job of jobs) await enqueueGeneration(h.producers, job);
+    const done = await waitForCastEnd(userId, cast.id);
+    expect(done.status).toBe("completed");
+    const [, image] = await stepSessionsOf(cast.id);
+    expect([image?.params.size, image?.cost, image?.status]).toEqual([undefined, 4, "completed"]);
+    expect(await h.balance(userId)).toEqual({ balance: 5, held: 0 });
   });
 
   it("a fatal provider error fails the cast with the step's error details and failedStep; the hold is released", async () => {

@@ -1,5 +1,6 @@
+import type { ImageSize } from "@spellcast/core/sessions/schema";
 import type { DataKind, SpellStep } from "@spellcast/core/spells/schema";
-import { spellCost, tools } from "@spellcast/core/spells/tools";
+import { paramsForTool, spellCost, tools } from "@spellcast/core/spells/tools";
 import { spellInputSchema } from "@spellcast/core/spells/validate-spell";
 
 /** What the editor shows of a draft while it is written: the server checks it with the same schema. */
@@ -35,4 +36,19 @@ export function checkSpellDraft(draft: { name: string; steps: readonly SpellStep
     output: last ? tools[last.tool].output : null,
     cost: spellCost(draft.steps),
   };
+}
+
+/**
+ * The steps an editor starts from: each step's params kept to what its tool takes, so a spell saved
+ * before params were checked (a leftover prompt on a Seedream step) saves again as it is edited.
+ */
+export function editableSteps(steps: readonly SpellStep[]): SpellStep[] {
+  return steps.map((step) => ({ tool: step.tool, params: paramsForTool(step.tool, step.params) }));
+}
+
+/** "1024 × 1536 (portrait)": a size as the Generate page words it. */
+export function imageSizeLabel(size: ImageSize): string {
+  const [width = 0, height = 0] = size.split("x").map(Number);
+  const shape = width > height ? " (landscape)" : width < height ? " (portrait)" : "";
+  return `${width} × ${height}${shape}`;
 }

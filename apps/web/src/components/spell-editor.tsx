@@ -2,18 +2,19 @@
 
 import { useState } from "react";
 
+import type { ImageSize } from "@spellcast/core/sessions/schema";
 import type { SpellSnapshot, SpellStep, ToolName } from "@spellcast/core/spells/schema";
-import { stepCost, tools } from "@spellcast/core/spells/tools";
+import { IMAGE_SIZES, paramsForTool, stepCost, tools } from "@spellcast/core/spells/tools";
 
 import { formatCredits } from "./format-credits";
 import { FormAlert } from "./form-alert";
-import { checkSpellDraft } from "./spell-draft";
+import { checkSpellDraft, editableSteps, imageSizeLabel } from "./spell-draft";
 
 const TOOL_NAMES: ToolName[] = ["joycaption", "rewrite", "chatgpt", "seedream"];
 const MAX_STEPS = 10;
 
 /**
- * Name + ordered steps (tool and an optional prompt template with `{{input}}`). Each step shows
+ * Name + ordered steps (tool, and its prompt template with `{{input}}` or its image size). Each step shows
  * what it takes, gives and costs; a step that cannot follow the one before it says so as it is
  * picked (the same schema the server checks), and Save sends only a spell that passes.
  */
@@ -32,7 +33,7 @@ export function SpellEditor({
   onCancel?: () => void;
 }) {
   const [name, setName] = useState(initial?.name ?? "");
-  const [steps, setSteps] = useState<SpellStep[]>(initial?.steps ?? [{ tool: "joycaption", params: {} }]);
+  const [steps, setSteps] = useState<SpellStep[]>(() => editableSteps(initial?.steps ?? [{ tool: "joycaption", params: {} }]));
   // The name is judged once the user has tried to save; the chain as it is edited.
   const [tried, setTried] = useState(false);
   const check = checkSpellDraft({ name, steps });
@@ -85,54 +86,74 @@ export function SpellEditor({
                 {i + 1}
               </span>
               <div className="spell-step__body">
-                <div className="caption-actions">
+                <div className="spell-step__fields">
                   <select
                     aria-label={`Step ${i + 1} tool`}
                     className="input spell-step__tool"
                     value={step.tool}
                     aria-invalid={stepError ? true : undefined}
-                    onChange={(e) => setStep(i, { ...step, tool: e.target.value as ToolName })}
+                    onChange={(e) => {
+                      const next = e.target.value as ToolName;
+                      setStep(i, { tool: next, params: paramsForTool(next, step.params) });
+                    }}
                   >
                     {TOOL_NAMES.map((t) => (
                       <option key={t} value={t}>
-                        {t}
+                        {tools[t].label}
                       </option>
                     ))}
                   </select>
                   {(step.tool === "chatgpt" || step.tool === "joycaption") && (
-                    <input
+                    <textarea
                       aria-label={`Step ${i + 1} prompt`}
                       className="input spell-step__prompt"
+                      rows={1}
                       placeholder={step.tool === "chatgpt" ? "Prompt; {{input}} is the previous output" : "Instruction (optional)"}
                       value={typeof step.params.prompt === "string" ? step.params.prompt : ""}
                       maxLength={4000}
                       onChange={(e) => setStep(i, { ...step, params: { ...step.params, prompt: e.target.value } })}
                     />
                   )}
-                  <button type="button" className="button button--ghost button--small" aria-label={`Move step ${i + 1} up`} disabled={i === 0} onClick={() => move(i, -1)}>
-                    ↑
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--ghost button--small"
-                    aria-label={`Move step ${i + 1} down`}
-                    disabled={i === steps.length - 1}
-                    onClick={() => move(i, 1)}
-                  >
-                    ↓
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--ghost button--small"
-                    aria-label={`Remove step ${i + 1}`}
-                    onClick={() => setSteps(steps.filter((_, j) => j !== i))}
-                    disabled={steps.length === 1}
-                  >
-                    Remove
-                  </button>
+                  {step.tool === "seedream" && (
+                    <select
+                      aria-label={`Step ${i + 1} image size`}
+                      className="input spell-step__prompt"
+                      value={typeof step.params.size === "string" ? step.params.size : ""}
+                      onChange={(e) => setStep(i, { ...step, params: { ...step.params, size: e.target.value as ImageSize } })}
+                    >
+                      {IMAGE_SIZES.map((size) => (
+                        <option key={size} value={size}>
+                          {imageSizeLabel(size)} · {formatCredits(stepCost({ tool: "seedream", params: { size } }))}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                  <span className="spell-step__controls">
+                    <button type="button" className="button button--ghost button--small" aria-label={`Move step ${i + 1} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--ghost button--small"
+                      aria-label={`Move step ${i + 1} down`}
+                      disabled={i === steps.length - 1}
+                      onClick={() => move(i, 1)}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--ghost button--small"
+                      aria-label={`Remove step ${i + 1}`}
+                      onClick={() => setSteps(steps.filter((_, j) => j !== i))}
+                      disabled={steps.length === 1}
+                    >
+                      Remove
+                    </button>
+                  </span>
                 </div>
                 <p className="field__hint" data-testid="spell-step-hint">
-                  {tool.description}: {tool.input} → {tool.output} · {cost === 0 ? "free" : formatCredits(cost)}
+                  {tool.description} · {tool.input} → {tool.output} · {cost === 0 ? "free" : formatCredits(cost)}
                 </p>
                 {stepError && (
                   <p className="field__error" role="alert">

@@ -4,7 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 
-import type { SpellSnapshot } from "@spellcast/core/spells/schema";
+import { imageSizeSchema } from "@spellcast/core/sessions/schema";
+import type { SpellSnapshot, SpellStep } from "@spellcast/core/spells/schema";
+import { tools } from "@spellcast/core/spells/tools";
 
 import { useTRPC } from "~/trpc/react";
 
@@ -12,6 +14,7 @@ import { ConfirmDialog } from "./confirm-dialog";
 import { toUserMessage } from "./error-message";
 import { formatCredits } from "./format-credits";
 import { FormAlert } from "./form-alert";
+import { imageSizeLabel } from "./spell-draft";
 import { SpellEditor } from "./spell-editor";
 
 /** Built-in and own spells; own ones can be edited and deleted (after a confirmation). */
@@ -98,7 +101,7 @@ export function SpellsPanel() {
                 </div>
               </div>
               <p className="muted">
-                {spell.steps.map((s) => s.tool).join(" → ")} · {spell.input} → {spell.output} · {formatCredits(spell.cost)} per cast
+                {spell.steps.map(stepLabel).join(" → ")} · {spell.input} → {spell.output} · {formatCredits(spell.cost)} per cast
               </p>
             </>
           )}
@@ -118,4 +121,10 @@ export function SpellsPanel() {
       </ConfirmDialog>
     </div>
   );
+}
+
+/** "ChatGPT", or "Seedream 1024 × 1024": a step as a spell's card lists it. */
+function stepLabel(step: SpellStep): string {
+  const size = imageSizeSchema.safeParse(step.params.size);
+  return step.tool === "seedream" && size.success ? `${tools.seedream.label} ${imageSizeLabel(size.data)}` : tools[step.tool].label;
 }

@@ -1,4 +1,4 @@
-import { imageSizeSchema } from "@spellcast/core";
+import { DEFAULT_IMAGE_SIZE, imageSizeSchema } from "@spellcast/core";
 import type { SessionSnapshot } from "@spellcast/core";
 
 import { invalidStep } from "./step-input";
@@ -18,9 +18,13 @@ export const runSeedream: ToolHandler = async ({ deps, session, signal, inProvid
   };
 };
 
+/**
+ * A session without a size is a cast's step frozen before spells had one: it was priced at the
+ * default size, so it is drawn at it. A size that is there but unknown is refused.
+ */
 function imageInput(session: SessionSnapshot) {
-  const size = imageSizeSchema.safeParse(session.params.size);
+  const size = imageSizeSchema.default(DEFAULT_IMAGE_SIZE).safeParse(session.params.size);
   const seed = session.params.seed;
-  if (!size.success) throw invalidStep("The session has no valid image size");
+  if (!size.success) throw invalidStep(`The session's image size ${JSON.stringify(session.params.size)} is not one of ${imageSizeSchema.options.join(", ")}`);
   return { prompt: session.prompt, size: size.data, seed: typeof seed === "number" ? seed : undefined };
 }

@@ -6,7 +6,8 @@ import { createSpell, deleteSpell, listSpells, spellInputSchema, spellSnapshotSc
 import { protectedProcedure } from "../trpc";
 
 const spellIdSchema = z.object({ id: z.string().uuid() }).strict();
-const toolSchema = z.object({ name: z.string(), input: z.string(), output: z.string(), cost: z.number().int(), local: z.boolean(), description: z.string() });
+/** `cost`: one call with default params (a Seedream step's depends on its size). */
+const toolSchema = z.object({ name: z.string(), label: z.string(), input: z.string(), output: z.string(), cost: z.number().int(), local: z.boolean(), description: z.string() });
 
 /** Built-in spells for everyone; each user creates, edits and deletes their own. */
 export const spellsRouter = {
@@ -17,7 +18,7 @@ export const spellsRouter = {
     .query(({ ctx, input }) => listSpells(ctx.db, { userId: ctx.caller.id, includeDeleted: input?.includeDeleted })),
 
   tools: protectedProcedure.output(z.array(toolSchema)).query(() =>
-    Object.values(tools).map((t) => ({ name: t.name, input: t.input, output: t.output, cost: t.cost({}), local: t.local, description: t.description })),
+    Object.values(tools).map((t) => ({ name: t.name, label: t.label, input: t.input, output: t.output, cost: t.cost({}), local: t.local, description: t.description })),
   ),
 
   create: protectedProcedure

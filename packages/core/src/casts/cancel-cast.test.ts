@@ -31,11 +31,13 @@ const text = (t: string) => ({ kind: "text" as const, text: t });
 
 const userWith = (credits: number) => createUserWithCredits(db, credits);
 
-/** A cast of two paid chat steps (1 credit each); its first step is queued and held. */
+let spellCount = 0;
+
+/** A cast of two paid chat steps (1 credit each), each on a spell of its own name; its first step is queued and held. */
 async function twoStepCast(userId: string) {
   const spell = await createSpell(db, {
     userId,
-    spell: { name: "Twice", steps: [{ tool: "chatgpt", params: { prompt: "first {{input}}" } }, { tool: "chatgpt", params: { prompt: "second {{input}}" } }] },
+    spell: { name: `Twice ${++spellCount}`, steps: [{ tool: "chatgpt", params: { prompt: "first {{input}}" } }, { tool: "chatgpt", params: { prompt: "second {{input}}" } }] },
   });
   const { cast, jobs } = await createCast(db, { userId, spellId: spell.id, input: text("a fox") }, options);
   const first = jobs[0];

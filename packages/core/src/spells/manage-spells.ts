@@ -1,4 +1,5 @@
-import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
+import type { SQLWrapper } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, or, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@spellcast/db";
 import { spells } from "@spellcast/db";
@@ -7,7 +8,7 @@ import { DomainError } from "../errors";
 import { parseDomainInput } from "../parse-input";
 import type { SpellSnapshot, SpellStep } from "./schema";
 import { spellStepSchema } from "./schema";
-import { spellCost, tools } from "./tools";
+import { spellCost, tools, withStoredDefaults } from "./tools";
 import type { SpellInput } from "./validate-spell";
 import { spellInputSchema } from "./validate-spell";
 
@@ -16,7 +17,7 @@ export type SpellRow = typeof spells.$inferSelect;
 const stepsSchema = spellStepSchema.array();
 
 export function toSpellSnapshot(row: SpellRow): SpellSnapshot {
-  const steps = stepsSchema.parse(row.steps);
+  const steps = stepsSchema.parse(row.steps).map(withStoredDefaults);
   const first = steps[0];
   const last = steps.at(-1);
   return {
@@ -66,12 +67,17 @@ export async function getSpell(
   return toSpellSnapshot(row);
 }
 
+/** Saves a new spell of the caller's; its name must differ from their other spells' and the built-ins'. */
 export async function createSpell(db: DbOrTx, params: { userId: string; spell: SpellInput }): Promise<SpellSnapshot> {
   const input = parseDomainInput(spellInputSchema, params.spell);
-  const [row] = await db
-    .insert(spells)
-    .values({ userId: params.userId, name: input.name, steps: input.steps, builtIn: false })
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    await assertNameFree(tx, { userId: params.userId, name: input.name });
+    const [inserted] = await tx
+      .insert(spells)
+      .values({ userId: params.userId, name: input.name, steps: input.steps, builtIn: false })
+      .returning();
+    return inserted;
+  });
   if (!row) throw new Error("spell insert returned no row");
   return toSpellSnapshot(row);
 }
@@ -81,14 +87,57 @@ export async function updateSpell(
   params: { userId: string; spellId: string; spell: SpellInput },
 ): Promise<SpellSnapshot> {
   const input = parseDomainInput(spellInputSchema, params.spell);
-  await ownSpell(db, params);
-  const [row] = await db
-    .update(spells)
-    .set({ name: input.name, steps: input.steps, updatedAt: sql`now()` })
-    .where(eq(spells.id, params.spellId))
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    const current = await ownSpell(tx, params);
+    // A name kept as it was is never refused: spells named alike before names were checked stay editable.
+    if (!sameName(current.name, input.name)) {
+      await assertNameFree(tx, { userId: params.userId, name: input.name, exceptId: params.spellId });
+    }
+    const [updated] = await tx
+      .update(spells)
+      .set({ name: input.name, steps: input.steps, updatedAt: sql`now()` })
+      .where(eq(spells.id, params.spellId))
+      .returning();
+    return updated;
+  });
   if (!row) throw new DomainError("NOT_FOUND", "Spell not found");
   return toSpellSnapshot(row);
+}
+
+const sameName = (a: string, b: string) => a.trim().replace(/\s+/g, " ").toLowerCase() === b.trim().replace(/\s+/g, " ").toLowerCase();
+/** A name as two names are compared: trimmed, runs of spaces as one, any case (Postgres' `lower`, on both sides). */
+const comparable = (name: SQLWrapper | string) => sql`lower(regexp_replace(btrim(${name}), '\s+', ' ', 'g'))`;
+
+/**
+ * Serialises one user's spell writes until commit, so two saves of the same new name cannot both
+ * pass the check below. Different users never wait on each other.
+ */
+async function lockSpellNames(tx: DbOrTx, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"spell-names:" + userId}, 0))`);
+}
+
+/**
+ * Refuses a name the caller already sees on another spell: one of their own (not deleted), or a
+ * built-in's, since both sit in the same lists and pickers. Trimmed, spaces collapsed, any case.
+ */
+async function assertNameFree(tx: DbOrTx, params: { userId: string; name: string; exceptId?: string }): Promise<void> {
+  await lockSpellNames(tx, params.userId);
+  const [taken] = await tx
+    .select({ name: spells.name, builtIn: spells.builtIn })
+    .from(spells)
+    .where(
+      and(
+        visibleTo(params.userId),
+        sql`${comparable(spells.name)} = ${comparable(params.name)}`,
+        params.exceptId ? ne(spells.id, params.exceptId) : undefined,
+      ),
+    )
+    .limit(1);
+  if (!taken) return;
+  throw new DomainError(
+    "CONFLICT",
+    taken.builtIn ? `“${taken.name}” is a built-in spell's name: pick another` : `You already have a spell named “${taken.name}”`,
+  );
 }
 
 /**

@@ -1,9 +1,15 @@
 import { imageCostTable } from "../sessions/pricing";
 import { imageSizeSchema } from "../sessions/schema";
 import type { DataKind, SpellStep, ToolName } from "./schema";
+import { DEFAULT_IMAGE_SIZE } from "./tool-params";
+
+// Re-exported: the browser imports `spells/tools` (the package exports no `spells/tool-params`).
+export { DEFAULT_IMAGE_SIZE, IMAGE_SIZES, paramsForTool, toolParamsSchemas, withStoredDefaults } from "./tool-params";
 
 export interface ToolDefinition {
   name: ToolName;
+  /** How people see the tool (the name stays the stored, API-facing identifier). */
+  label: string;
   input: DataKind;
   output: DataKind;
   /** Local tools run inside the chaining transaction: no provider, no queue hop. */
@@ -17,16 +23,42 @@ export const JOYCAPTION_COST = 2;
 export const CHATGPT_COST = 1;
 
 export const tools: Record<ToolName, ToolDefinition> = {
-  joycaption: { name: "joycaption", input: "image", output: "text", local: false, cost: () => JOYCAPTION_COST, description: "Describe an image (JoyCaption)" },
-  rewrite: { name: "rewrite", input: "text", output: "text", local: true, cost: () => 0, description: "Normalise text: trim, collapse whitespace, strip boilerplate" },
-  chatgpt: { name: "chatgpt", input: "text", output: "text", local: false, cost: () => CHATGPT_COST, description: "Rewrite text with a chat model" },
+  joycaption: {
+    name: "joycaption",
+    label: "JoyCaption",
+    input: "image",
+    output: "text",
+    local: false,
+    cost: () => JOYCAPTION_COST,
+    description: "Describe an image in words",
+  },
+  rewrite: {
+    name: "rewrite",
+    label: "Rewrite",
+    input: "text",
+    output: "text",
+    local: true,
+    cost: () => 0,
+    description: "Free local clean-up: trim, collapse spaces, drop “This image shows…”",
+  },
+  chatgpt: {
+    name: "chatgpt",
+    label: "ChatGPT",
+    input: "text",
+    output: "text",
+    local: false,
+    cost: () => CHATGPT_COST,
+    description: "A chat model follows your prompt on the text ({{input}} marks where the text goes)",
+  },
   seedream: {
     name: "seedream",
+    label: "Seedream",
     input: "text",
     output: "image",
     local: false,
-    cost: (params) => imageCostTable[imageSizeSchema.catch("1024x1024").parse(params.size)],
-    description: "Generate an image from text (Seedream)",
+    // A size that is missing or unknown is drawn at the default (see `withStoredDefaults`), so priced at it.
+    cost: (params) => imageCostTable[imageSizeSchema.catch(DEFAULT_IMAGE_SIZE).parse(params.size)],
+    description: "Draw an image from the text",
   },
 };
 
