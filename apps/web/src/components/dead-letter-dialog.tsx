@@ -2,7 +2,20 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 
+import { imageCostTable } from "@spellcast/core/sessions/pricing";
+import { generationParamsSchema, imageSizeSchema } from "@spellcast/core/sessions/schema";
+
+import { CopyButton } from "./copy-button";
+import { truncate } from "./dead-letter-row";
 import type { DeadLetterItem } from "./dead-letters-types";
+import { FormAlert } from "./form-alert";
+import { formatCredits } from "./format-credits";
+
+export interface DeadLetterEdit {
+  prompt: string;
+  size: (typeof imageSizeSchema.options)[number];
+  seed: number | undefined;
+}
 
 interface DeadLetterDialogProps {
   item: DeadLetterItem | null;
@@ -10,12 +23,10 @@ interface DeadLetterDialogProps {
   pending: boolean;
   error: string | null;
   onClose: () => void;
-  onEditReplay: (edit: { prompt: string; size: string; seed: number | undefined }) => void;
+  onEditReplay: (edit: DeadLetterEdit) => void;
 }
 
-const SIZES = ["512x512", "768x768", "1024x1024", "1024x1536", "1536x1024"];
-
-/** The full error_details of one dead letter, or the edit-and-replay form. */
+/** The full error_details of one dead letter, or the edit-and-replay form; titled by prompt and user. */
 export function DeadLetterDialog({ item, mode, pending, error, onClose, onEditReplay }: DeadLetterDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -27,14 +38,20 @@ export function DeadLetterDialog({ item, mode, pending, error, onClose, onEditRe
     if (!item && dialog.open) dialog.close();
   }, [item]);
 
-
   return (
     <dialog ref={ref} className="dialog generation-dialog" aria-labelledby={titleId} onCancel={(e) => (e.preventDefault(), pending || onClose())}>
       {item && (
         <>
           <h2 className="card__title" id={titleId}>
-            {mode === "edit" ? "Edit and replay" : "Dead letter"} <span className="mono">{item.id}</span>
+            {mode === "edit" ? "Edit and replay" : "Failed"}: “{truncate(item.prompt, 80)}”
           </h2>
+          <p className="muted">
+            {mode === "edit" ? "For" : "By"} {item.userEmail} · {item.tool}
+          </p>
+          {/* The id stays at hand for logs and Bull Board, without heading the dialog. */}
+          <p className="muted" style={{ fontSize: "0.8rem" }}>
+            Dead letter <span className="mono">{item.id}</span> <CopyButton text={item.id} label="Copy id" />
+          </p>
           {mode === "details" ? (
             <pre className="mono" data-testid="dead-letter-details" style={{ whiteSpace: "pre-wrap", maxHeight: "60vh", overflow: "auto" }}>
               {JSON.stringify({ user: item.userEmail, tool: item.tool, params: item.params, errorDetails: item.errorDetails, replays: item.replays }, null, 2)}
@@ -53,12 +70,14 @@ export function DeadLetterDialog({ item, mode, pending, error, onClose, onEditRe
   );
 }
 
+const seedSchema = generationParamsSchema.shape.seed;
+
 function EditReplayForm({
   item,
-  idPrefix: titleId,
+  idPrefix,
   pending,
   error,
-  onSubmit: onEditReplay,
+  onSubmit,
 }: {
   item: DeadLetterItem;
   idPrefix: string;
@@ -67,35 +86,57 @@ function EditReplayForm({
   onSubmit: DeadLetterDialogProps["onEditReplay"];
 }) {
   const [prompt, setPrompt] = useState(item.prompt);
-  const [size, setSize] = useState(typeof item.params.size === "string" ? item.params.size : "1024x1024");
+  const [size, setSize] = useState(imageSizeSchema.catch("1024x1024").parse(item.params.size));
   const [seed, setSeed] = useState(typeof item.params.seed === "number" ? String(item.params.seed) : "");
+  const [seedError, setSeedError] = useState<string | null>(null);
+  const cost = imageCostTable[size];
   return (
     <form
       className="form"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        onEditReplay({ prompt, size, seed: seed === "" ? undefined : Number(seed) });
+        const parsedSeed = seed.trim() === "" ? undefined : seedSchema.safeParse(Number(seed));
+        if (parsedSeed && !parsedSeed.success) return setSeedError("A seed is a whole number from 0 to 2147483647, or empty");
+        setSeedError(null);
+        onSubmit({ prompt, size, seed: parsedSeed?.data });
       }}
     >
       <div className="field">
-        <label className="field__label" htmlFor={`${titleId}-prompt`}>Prompt</label>
-        <textarea id={`${titleId}-prompt`} className="input" value={prompt} onChange={(e) => setPrompt(e.target.value)} rows={3} />
+        <label className="field__label" htmlFor={`${idPrefix}-prompt`}>Prompt</label>
+        <textarea id={`${idPrefix}-prompt`} className="input" value={prompt} onChange={(e) => setPrompt(e.target.value)} rows={3} />
       </div>
       <div className="field">
-        <label className="field__label" htmlFor={`${titleId}-size`}>Size</label>
-        <select id={`${titleId}-size`} className="input" value={size} onChange={(e) => setSize(e.target.value)}>
-          {SIZES.map((s) => (
-            <option key={s}>{s}</option>
+        <label className="field__label" htmlFor={`${idPrefix}-size`}>Size</label>
+        <select id={`${idPrefix}-size`} className="input" value={size} onChange={(e) => setSize(imageSizeSchema.parse(e.target.value))}>
+          {imageSizeSchema.options.map((s) => (
+            <option key={s} value={s}>
+              {s} · {formatCredits(imageCostTable[s])}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor={`${titleId}-seed`}>Seed (optional)</label>
-        <input id={`${titleId}-seed`} className="input" inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />
+        <label className="field__label" htmlFor={`${idPrefix}-seed`}>Seed (optional)</label>
+        <input
+          id={`${idPrefix}-seed`}
+          className="input"
+          inputMode="numeric"
+          value={seed}
+          aria-invalid={seedError ? true : undefined}
+          aria-describedby={seedError ? `${idPrefix}-seed-error` : undefined}
+          onChange={(e) => setSeed(e.target.value)}
+        />
+        {seedError && (
+          <p className="field__error" id={`${idPrefix}-seed-error`}>
+            {seedError}
+          </p>
+        )}
       </div>
-      {error && <p className="alert" role="alert">{error}</p>}
+      <p className="muted">A new generation, charged to {item.userEmail}: {formatCredits(cost)} held on their account.</p>
+      <FormAlert message={error} />
       <button type="submit" className="button button--primary" disabled={pending}>
-        Replay with these parameters
+        Replay for {formatCredits(cost)}
       </button>
     </form>
   );

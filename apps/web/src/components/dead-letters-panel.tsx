@@ -1,73 +1,71 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import type { FormEvent } from "react";
 import { useState } from "react";
+
+import type { DeadLetterFilter } from "@spellcast/core/dead-letters/schema";
 
 import { useTRPC } from "~/trpc/react";
 
+import { BulkReplayDialog } from "./bulk-replay-dialog";
 import { ConfirmDialog } from "./confirm-dialog";
 import { DeadLetterDialog } from "./dead-letter-dialog";
+import { DeadLetterRow, truncate } from "./dead-letter-row";
+import type { FilterErrors, FilterFields } from "./dead-letters-filter";
+import { EMPTY_FILTER_FIELDS, parseFilterFields } from "./dead-letters-filter";
+import { DeadLettersFilterForm } from "./dead-letters-filter-form";
+import type { Notice } from "./dead-letters-notice";
+import { DeadLettersNotice } from "./dead-letters-notice";
 import type { DeadLetterItem } from "./dead-letters-types";
 import { toUserMessage } from "./error-message";
 import { formatCredits } from "./format-credits";
-
-interface Filter {
-  email?: string;
-  tool?: string;
-  providerStatus?: number | null;
-  text?: string;
-  from?: string;
-  to?: string;
-}
-
-const FIELDS = ["email", "tool", "providerStatus", "text", "from", "to"] as const;
-type Fields = Record<(typeof FIELDS)[number], string>;
-const EMPTY: Fields = { email: "", tool: "", providerStatus: "", text: "", from: "", to: "" };
-
-function toFilter(f: Fields): Filter {
-  const filter: Filter = {};
-  if (f.email.trim()) filter.email = f.email.trim();
-  if (f.tool.trim()) filter.tool = f.tool.trim();
-  if (f.providerStatus.trim() === "none") filter.providerStatus = null;
-  else if (/^\d{3}$/.test(f.providerStatus.trim())) filter.providerStatus = Number(f.providerStatus.trim());
-  if (f.text.trim()) filter.text = f.text.trim();
-  if (f.from) filter.from = new Date(f.from).toISOString();
-  if (f.to) filter.to = new Date(f.to).toISOString();
-  return filter;
-}
-
-const when = (iso: string) => new Date(iso).toLocaleString();
 
 /** Admins: search dead letters, open their error details, replay / edit and replay / discard, bulk replay. */
 export function DeadLettersPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [fields, setFields] = useState<Fields>(EMPTY);
-  const [filter, setFilter] = useState<Filter>({});
+  const [fields, setFields] = useState<FilterFields>(EMPTY_FILTER_FIELDS);
+  const [errors, setErrors] = useState<FilterErrors>({});
+  // The last search run, as typed and as sent: the rows shown and every bulk action use this one.
+  const [searched, setSearched] = useState<{ fields: FilterFields; filter: DeadLetterFilter }>({ fields: EMPTY_FILTER_FIELDS, filter: {} });
   const [open, setOpen] = useState<{ item: DeadLetterItem; mode: "details" | "edit" } | null>(null);
+  const [confirmReplay, setConfirmReplay] = useState<DeadLetterItem | null>(null);
   const [confirmBulk, setConfirmBulk] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  // Replays made from this page (row id → attempt) until the list shows them: Replay stays off meanwhile.
+  const [replayed, setReplayed] = useState<ReadonlyMap<string, number>>(new Map());
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   const list = useInfiniteQuery(
-    trpc.admin.deadLetters.list.infiniteQueryOptions({ filter, limit: 25 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    trpc.admin.deadLetters.list.infiniteQueryOptions({ filter: searched.filter, limit: 25 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
   );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.deadLetters.list.infiniteQueryKey() });
-  const onError = (err: unknown) => setNotice(toUserMessage(err));
+  const markReplayed = (id: string, attempt: number) => setReplayed((prev) => new Map(prev).set(id, attempt));
   const replay = useMutation(
     trpc.admin.deadLetters.replay.mutationOptions({
-      onSuccess: (r) => {
-        setNotice(r.created ? `Replayed as ${r.session.id} (${formatCredits(r.session.cost)} held on the user's account).` : `Already replayed as ${r.session.id}.`);
+      onSuccess: (r, input) => {
+        setConfirmReplay(null);
+        markReplayed(r.originalId, input.attempt);
+        setNotice({
+          text: r.created
+            ? `Replay queued: ${formatCredits(r.session.cost)} held on the user's account.`
+            : `Already replayed (${r.session.status}): nothing charged again.`,
+          job: r.job,
+        });
         void refresh();
       },
-      onError,
     }),
   );
   const editReplay = useMutation(
     trpc.admin.deadLetters.editAndReplay.mutationOptions({
-      onSuccess: (r) => {
+      onSuccess: (r, input) => {
         setOpen(null);
-        setNotice(`Replayed with new parameters as ${r.session.id}.`);
+        markReplayed(r.originalId, input.attempt);
+        setNotice({
+          text: r.created
+            ? `Replay queued with the new parameters: ${formatCredits(r.session.cost)} held on the user's account.`
+            : `Already replayed (${r.session.status}): nothing charged again, the edit was not applied.`,
+          job: r.job,
+        });
         void refresh();
       },
     }),
@@ -75,62 +73,51 @@ export function DeadLettersPanel() {
   const discard = useMutation(
     trpc.admin.deadLetters.discard.mutationOptions({
       onSuccess: () => {
-        setNotice("Discarded: hidden from this list.");
+        setNotice({ text: "Discarded: hidden from this list." });
         void refresh();
       },
-      onError,
-    }),
-  );
-  const bulk = useMutation(
-    trpc.admin.deadLetters.bulkReplay.mutationOptions({
-      onSuccess: (r) => {
-        setConfirmBulk(false);
-        const failed = r.results.filter((x) => x.error).length;
-        setNotice(`Bulk replay: ${r.selected} selected, ${r.created} replayed, ${r.selected - r.created - failed} already replayed, ${failed} refused.`);
-        void refresh();
-      },
+      onError: (err) => setNotice({ text: toUserMessage(err) }),
     }),
   );
 
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const replayBusy = (item: DeadLetterItem) =>
+    (replay.isPending && replay.variables.id === item.id) || item.replays.length < (replayed.get(item.id) ?? 0);
+  const attemptOf = (item: DeadLetterItem) => item.replays.length + 1;
+
+  const search = () => {
+    const parsed = parseFilterFields(fields);
+    if ("errors" in parsed) return setErrors(parsed.errors);
+    setErrors({});
     setNotice(null);
-    setFilter(toFilter(fields));
+    setSearched({ fields, filter: parsed.filter });
   };
+  const clear = () => (setFields(EMPTY_FILTER_FIELDS), setErrors({}), setSearched({ fields: EMPTY_FILTER_FIELDS, filter: {} }));
+  const dirty = (Object.keys(fields) as (keyof FilterFields)[]).some((k) => fields[k] !== searched.fields[k]);
+  // Replay all acts on the search shown, so it waits for one: "" turns it off without a hint.
+  const replayAllBlocked = dirty
+    ? "Search first: the form differs from the rows shown, and Replay all acts on the search you ran."
+    : list.isFetching || list.error || items.length === 0
+      ? ""
+      : null;
 
   return (
     <div className="stack">
-      <form className="card inline-form" onSubmit={submit} aria-label="Filter dead letters">
-        {FIELDS.map((name) => (
-          <div className="field" key={name}>
-            <label className="field__label" htmlFor={`dl-${name}`}>
-              {{ email: "User email", tool: "Provider", providerStatus: "Provider status", text: "Message contains", from: "Failed after", to: "Failed before" }[name]}
-            </label>
-            <input
-              id={`dl-${name}`}
-              className="input"
-              type={name === "from" || name === "to" ? "datetime-local" : "text"}
-              placeholder={name === "providerStatus" ? "400, 502 or none" : name === "tool" ? "seedream" : undefined}
-              value={fields[name]}
-              onChange={(e) => setFields({ ...fields, [name]: e.target.value })}
-            />
-          </div>
-        ))}
-        <div className="inline-form__actions">
-          <button type="submit" className="button button--primary">Search</button>
-          <button type="button" className="button" onClick={() => (setFields(EMPTY), setFilter({}))}>Clear</button>
-          <button type="button" className="button button--danger-outline" disabled={items.length === 0} onClick={() => setConfirmBulk(true)}>
-            Replay all matching…
-          </button>
-        </div>
-      </form>
+      <DeadLettersFilterForm
+        fields={fields}
+        errors={errors}
+        onChange={setFields}
+        onSearch={search}
+        onClear={clear}
+        replayAllBlocked={replayAllBlocked}
+        onReplayAll={() => setConfirmBulk(true)}
+      />
 
-      {notice && <p className="notice" role="status">{notice}</p>}
+      <DeadLettersNotice notice={notice} />
       {list.error && <p className="alert" role="alert">{toUserMessage(list.error)}</p>}
 
       <div className="table-wrap card">
-        <table className="table" aria-label="Dead letters">
+        <table className="table table--fluid table--sticky-actions" aria-label="Dead letters">
           <thead>
             <tr>
               <th>User</th>
@@ -144,43 +131,15 @@ export function DeadLettersPanel() {
           </thead>
           <tbody>
             {items.map((item) => (
-              <tr key={item.id} data-testid="dead-letter-row">
-                <td>{item.userEmail}</td>
-                <td className="table__name">
-                  <button type="button" className="button button--ghost button--small" onClick={() => setOpen({ item, mode: "details" })}>
-                    {item.prompt.length > 60 ? `${item.prompt.slice(0, 60)}…` : item.prompt}
-                  </button>
-                </td>
-                <td>
-                  <span className="badge badge--danger">{item.errorDetails.providerStatus ?? item.errorDetails.reason}</span> <span className="muted">{item.tool}</span>
-                </td>
-                <td>{item.errorDetails.providerMessage}</td>
-                <td>{when(item.failedAt)}</td>
-                <td>
-                  {formatCredits(item.errorDetails.refundedCredits)}
-                  {item.errorDetails.refundError && <span className="badge badge--danger"> refund pending</span>}
-                </td>
-                <td>
-                  {item.replays.length > 0 && (
-                    <span className="badge badge--info" title={item.replays.map((r) => `${r.id}: ${r.status}`).join("\n")}>
-                      replay {item.replays.at(-1)?.status}
-                    </span>
-                  )}{" "}
-                  {item.castId === null && (
-                    <>
-                      <button type="button" className="button button--small" disabled={replay.isPending} onClick={() => replay.mutate({ id: item.id })}>
-                        Replay
-                      </button>{" "}
-                      <button type="button" className="button button--small" onClick={() => (editReplay.reset(), setOpen({ item, mode: "edit" }))}>
-                        Edit &amp; replay
-                      </button>{" "}
-                    </>
-                  )}
-                  <button type="button" className="button button--small button--danger-outline" disabled={discard.isPending} onClick={() => discard.mutate({ id: item.id })}>
-                    Discard
-                  </button>
-                </td>
-              </tr>
+              <DeadLetterRow
+                key={item.id}
+                item={item}
+                replayBusy={replayBusy(item)}
+                discardBusy={discard.isPending}
+                onOpen={(mode) => (editReplay.reset(), setOpen({ item, mode }))}
+                onReplay={() => (replay.reset(), setConfirmReplay(item))}
+                onDiscard={() => discard.mutate({ id: item.id })}
+              />
             ))}
           </tbody>
         </table>
@@ -200,21 +159,32 @@ export function DeadLettersPanel() {
         onClose={() => setOpen(null)}
         onEditReplay={(edit) => {
           if (!open) return;
-          editReplay.mutate({ id: open.item.id, prompt: edit.prompt, params: { size: edit.size as "512x512", seed: edit.seed } });
+          editReplay.mutate({ id: open.item.id, attempt: attemptOf(open.item), prompt: edit.prompt, params: { size: edit.size, seed: edit.seed } });
         }}
       />
       <ConfirmDialog
-        open={confirmBulk}
-        title="Replay every matching dead letter?"
-        confirmLabel="Replay up to 100"
-        pending={bulk.isPending}
-        error={bulk.error ? toUserMessage(bulk.error) : null}
-        onConfirm={() => bulk.mutate({ filter, limit: 100 })}
-        onCancel={() => setConfirmBulk(false)}
+        open={confirmReplay !== null}
+        title={confirmReplay ? `Replay “${truncate(confirmReplay.prompt, 60)}”?` : "Replay?"}
+        confirmLabel={confirmReplay ? `Replay for ${formatCredits(confirmReplay.replayCost)}` : "Replay"}
+        pending={replay.isPending}
+        error={replay.error ? toUserMessage(replay.error) : null}
+        onConfirm={() => confirmReplay && replay.mutate({ id: confirmReplay.id, attempt: attemptOf(confirmReplay) })}
+        onCancel={() => setConfirmReplay(null)}
       >
-        Up to 100 rows matching the current search are replayed, each as a new generation charged to its user. Rows already
-        replayed are skipped.
+        {confirmReplay && (
+          <p data-testid="replay-confirm-text">
+            A new generation with the same prompt and parameters, charged to {confirmReplay.userEmail}:{" "}
+            {formatCredits(confirmReplay.replayCost)} held on their account.
+            {confirmReplay.replays.length > 0 && ` Attempt ${attemptOf(confirmReplay)}: the earlier replay ${confirmReplay.replays.at(-1)?.status}.`}
+          </p>
+        )}
       </ConfirmDialog>
+      <BulkReplayDialog
+        open={confirmBulk}
+        filter={searched.filter}
+        onDone={(text) => (setConfirmBulk(false), setNotice({ text }), void refresh())}
+        onCancel={() => setConfirmBulk(false)}
+      />
     </div>
   );
 }

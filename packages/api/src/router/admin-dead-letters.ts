@@ -3,25 +3,31 @@ import { z } from "zod";
 
 import type { ReplayResult } from "@spellcast/core";
 import {
-  deadLetterCursorSchema,
-  deadLetterEditSchema,
-  deadLetterFilterSchema,
   deadLetterItemSchema,
   discardDeadLetter,
   getDeadLetter,
+  isDomainError,
   listDeadLetters,
-  MAX_BULK_REPLAY,
+  previewBulkReplay,
   replayDeadLetter,
-  selectDeadLetterIds,
-  sessionSnapshotSchema,
+  selectBulkReplayIds,
 } from "@spellcast/core";
-import { generationJobId } from "@spellcast/queue";
+import { generationJobId, QueueName } from "@spellcast/queue";
 
 import type { Context } from "../context";
 import { adminProcedure } from "../trpc";
-
-const idInput = z.object({ id: z.string().uuid() }).strict();
-const replayOutput = z.object({ originalId: z.string().uuid(), session: sessionSnapshotSchema, created: z.boolean() });
+import {
+  bulkReplayInputSchema,
+  bulkReplayOutputSchema,
+  bulkReplayPreviewInputSchema,
+  bulkReplayPreviewSchema,
+  deadLetterIdInputSchema,
+  editAndReplayInputSchema,
+  listDeadLettersInputSchema,
+  listDeadLettersOutputSchema,
+  replayInputSchema,
+  replayOutputSchema,
+} from "./admin-dead-letters.schema";
 
 /** Enqueues a new replay like generations.create does (job id from the session: a repeat is a no-op). */
 async function enqueueReplay(ctx: Context & { caller: { id: string } }, result: ReplayResult, action: string) {
@@ -36,53 +42,49 @@ async function enqueueReplay(ctx: Context & { caller: { id: string } }, result: 
   }
 }
 
-const toOutput = (r: ReplayResult) => ({ originalId: r.original.id, session: r.session, created: r.created });
+const toOutput = (r: ReplayResult) => ({
+  originalId: r.original.id,
+  session: r.session,
+  created: r.created,
+  job: { queue: QueueName.generation, id: generationJobId(r.session.id) },
+});
 
 export const adminDeadLettersRouter = {
   /** Failed, not discarded sessions of every user, newest failure first, filtered and keyset-paginated. */
   list: adminProcedure
-    .input(
-      z
-        .object({
-          filter: deadLetterFilterSchema.default({}),
-          limit: z.number().int().min(1).max(100).default(25),
-          cursor: deadLetterCursorSchema.nullish(),
-          direction: z.enum(["forward", "backward"]).optional(),
-        })
-        .strict(),
-    )
-    .output(z.object({ items: z.array(deadLetterItemSchema), nextCursor: deadLetterCursorSchema.nullable() }))
+    .input(listDeadLettersInputSchema)
+    .output(listDeadLettersOutputSchema)
     .query(({ ctx, input }) => listDeadLetters(ctx.db, { filter: input.filter, limit: input.limit, cursor: input.cursor ?? null })),
 
   get: adminProcedure
-    .input(idInput)
+    .input(deadLetterIdInputSchema)
     .output(deadLetterItemSchema.extend({ discardedAt: z.string().nullable() }))
     .query(({ ctx, input }) => getDeadLetter(ctx.db, input.id)),
 
   /** A new session for the same user with the same prompt and parameters, charged anew; linked by replay_of. */
   replay: adminProcedure
-    .input(idInput)
-    .output(replayOutput)
+    .input(replayInputSchema)
+    .output(replayOutputSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await replayDeadLetter(ctx.db, { sessionId: input.id, adminId: ctx.caller.id, options: ctx.generationConfig });
+      const result = await replayDeadLetter(ctx.db, { sessionId: input.id, attempt: input.attempt, adminId: ctx.caller.id, options: ctx.generationConfig });
       await enqueueReplay(ctx, result, "dead_letter.replayed");
       return toOutput(result);
     }),
 
   /** Replay with a changed prompt / parameters, validated as on submit. */
   editAndReplay: adminProcedure
-    .input(idInput.extend(deadLetterEditSchema.shape).strict())
-    .output(replayOutput)
+    .input(editAndReplayInputSchema)
+    .output(replayOutputSchema)
     .mutation(async ({ ctx, input }) => {
-      const { id, ...edit } = input;
-      const result = await replayDeadLetter(ctx.db, { sessionId: id, adminId: ctx.caller.id, edit, options: ctx.generationConfig });
+      const { id, attempt, ...edit } = input;
+      const result = await replayDeadLetter(ctx.db, { sessionId: id, attempt, adminId: ctx.caller.id, edit, options: ctx.generationConfig });
       await enqueueReplay(ctx, result, "dead_letter.edit_replayed");
       return toOutput(result);
     }),
 
   /** Hides the row from the list (kept, with the admin and the time). */
   discard: adminProcedure
-    .input(idInput)
+    .input(deadLetterIdInputSchema)
     .output(z.object({ id: z.string().uuid(), discarded: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const result = await discardDeadLetter(ctx.db, { sessionId: input.id, adminId: ctx.caller.id });
@@ -90,35 +92,36 @@ export const adminDeadLettersRouter = {
       return result;
     }),
 
+  /** What bulkReplay of this search would do: the rows, the users and the credits it charges. */
+  bulkReplayPreview: adminProcedure
+    .input(bulkReplayPreviewInputSchema)
+    .output(bulkReplayPreviewSchema)
+    .query(({ ctx, input }) => previewBulkReplay(ctx.db, input.filter, input.limit)),
+
   /**
-   * Replays the filtered selection, at most `limit` (≤ 100) rows, newest first. Idempotent: a row
-   * whose replay is queued, running or completed is reported, not replayed again.
+   * Replays the rows the admin confirmed from a preview, those still matching the search and never
+   * replayed; new failures that match meanwhile are not added. Idempotent: each row is attempt 1.
    */
   bulkReplay: adminProcedure
-    .input(z.object({ filter: deadLetterFilterSchema, limit: z.number().int().min(1).max(MAX_BULK_REPLAY).default(MAX_BULK_REPLAY) }).strict())
-    .output(
-      z.object({
-        selected: z.number().int(),
-        created: z.number().int(),
-        results: z.array(z.object({ originalId: z.string().uuid(), sessionId: z.string().uuid().nullable(), created: z.boolean(), error: z.string().nullable() })),
-      }),
-    )
+    .input(bulkReplayInputSchema)
+    .output(bulkReplayOutputSchema)
     .mutation(async ({ ctx, input }) => {
-      const ids = await selectDeadLetterIds(ctx.db, input.filter, input.limit);
+      const ids = await selectBulkReplayIds(ctx.db, { filter: input.filter, ids: input.ids });
       const results = [];
       for (const id of ids) {
         try {
-          const result = await replayDeadLetter(ctx.db, { sessionId: id, adminId: ctx.caller.id, options: ctx.generationConfig });
+          const result = await replayDeadLetter(ctx.db, { sessionId: id, attempt: 1, adminId: ctx.caller.id, options: ctx.generationConfig });
           await enqueueReplay(ctx, result, "dead_letter.replayed");
           results.push({ originalId: id, sessionId: result.session.id, created: result.created, error: null });
         } catch (err) {
-          // One user out of credits must not stop the rest: report it per row.
-          const message = err instanceof Error ? err.message : String(err);
-          results.push({ originalId: id, sessionId: null, created: false, error: message });
+          // One user out of credits must not stop the rest: report it per row (domain words only).
+          if (!isDomainError(err)) ctx.logger.error({ adminId: ctx.caller.id, originalId: id, err }, "dead_letter.bulk_replay.failed");
+          results.push({ originalId: id, sessionId: null, created: false, error: isDomainError(err) ? err.message : "Something went wrong on our side" });
         }
       }
       const created = results.filter((r) => r.created).length;
-      ctx.logger.info({ adminId: ctx.caller.id, selected: ids.length, created, filter: input.filter }, "dead_letter.bulk_replayed");
-      return { selected: ids.length, created, results };
+      const skipped = new Set(input.ids).size - ids.length;
+      ctx.logger.info({ adminId: ctx.caller.id, confirmed: input.ids.length, selected: ids.length, created, filter: input.filter }, "dead_letter.bulk_replayed");
+      return { selected: ids.length, created, skipped, results };
     }),
 } satisfies TRPCRouterRecord;

@@ -1,3 +1,5 @@
+export * from "./bulk-replay";
 export * from "./list-dead-letters";
+export * from "./replay-cost";
 export * from "./replay-dead-letter";
 export * from "./schema";

@@ -8,6 +8,7 @@ import { DomainError } from "../errors";
 import { olderThan } from "../lib/keyset";
 import { parseDomainInput } from "../parse-input";
 import { errorDetailsSchema } from "../sessions/error-details";
+import { replayCost } from "./replay-cost";
 import type { DeadLetterCursor, DeadLetterFilter, DeadLetterItem } from "./schema";
 import { deadLetterFilterSchema } from "./schema";
 
@@ -55,6 +56,7 @@ async function withReplays(db: DbOrTx, rows: Row[]): Promise<DeadLetterItem[]> {
       prompt: typeof session.params.prompt === "string" ? session.params.prompt : "",
       params: session.params,
       cost: session.cost,
+      replayCost: replayCost(session.params),
       errorDetails: details,
       failedAt: (session.completedAt ?? session.updatedAt).toISOString(),
       createdAt: session.createdAt.toISOString(),
@@ -101,16 +103,4 @@ export async function getDeadLetter(db: DbOrTx, sessionId: string): Promise<Dead
   const [item] = await withReplays(db, [row]);
   if (!item) throw new DomainError("NOT_FOUND", "Dead letter not found");
   return { ...item, discardedAt: row.session.discardedAt?.toISOString() ?? null };
-}
-
-/** The ids a bulk replay acts on: the filtered selection, newest first, at most `limit`. */
-export async function selectDeadLetterIds(db: DbOrTx, filter: DeadLetterFilter, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: gs.id })
-    .from(gs)
-    .innerJoin(users, eq(users.id, gs.userId))
-    .where(and(deadLetterWhere(filter), isNull(gs.castId)))
-    .orderBy(desc(gs.completedAt), desc(gs.id))
-    .limit(limit);
-  return rows.map((r) => r.id);
 }

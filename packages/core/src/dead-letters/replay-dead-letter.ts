@@ -10,14 +10,14 @@ import { createGenerationSession } from "../sessions/create-session";
 import type { SessionSnapshot } from "../sessions/schema";
 import { toSessionSnapshot } from "../sessions/snapshot";
 import type { DeadLetterEdit } from "./schema";
-import { deadLetterEditSchema } from "./schema";
+import { deadLetterEditSchema, replayAttemptSchema } from "./schema";
 
 const gs = generationSessions;
 
 export interface ReplayResult {
   original: { id: string; userId: string };
   session: SessionSnapshot;
-  /** False when an earlier replay is still queued, running or completed: nothing new was charged. */
+  /** False when this attempt was already made: its session is returned and nothing new was charged. */
   created: boolean;
 }
 
@@ -37,39 +37,41 @@ async function loadOriginal(db: DbOrTx, sessionId: string) {
 }
 
 /**
- * The key of the next replay: `replay-<original>-<n>`, n = replays so far + 1, except that a replay
- * still queued, running or completed makes a repeat return it (no new session, no new charge).
- * Two admins at once derive the same n and the (user, clientKey) unique index keeps one.
+ * What replay `attempt` of a dead letter means. Its session's clientKey is
+ * `replay-<original>-<attempt>`, so a repeat of the same attempt finds the first one's session
+ * (also when sent at once: the (user, clientKey) unique index keeps one) and charges nothing.
+ * A new attempt must be the next one, and only after every earlier replay failed or was
+ * canceled: a replay that is queued, running or completed is never charged a second time.
  */
-async function nextReplayKey(db: DbOrTx, originalId: string): Promise<{ key: string } | { existing: string }> {
-  const replays = await db
-    .select({ id: gs.id, status: gs.status })
-    .from(gs)
-    .where(eq(gs.replayOf, originalId))
-    .orderBy(gs.createdAt);
+async function resolveAttempt(db: DbOrTx, original: { id: string; userId: string }, attempt: number): Promise<{ key: string } | { existing: typeof gs.$inferSelect }> {
+  const key = `replay-${original.id}-${attempt}`;
+  const [same] = await db.select().from(gs).where(and(eq(gs.userId, original.userId), eq(gs.clientKey, key)));
+  if (same) return { existing: same };
+  const replays = await db.select({ status: gs.status }).from(gs).where(eq(gs.replayOf, original.id));
+  if (attempt !== replays.length + 1) {
+    throw new DomainError("INVALID_STATE", `This dead letter has ${replays.length} replay(s), so the next attempt is ${replays.length + 1}: reload the list`);
+  }
   const live = replays.find((r) => r.status !== "failed" && r.status !== "canceled");
-  if (live) return { existing: live.id };
-  return { key: `replay-${originalId}-${replays.length + 1}` };
+  if (live) throw new DomainError("INVALID_STATE", `Already replayed (the replay is ${live.status}): it is not charged again`);
+  return { key };
 }
 
 /**
  * Replays a dead-lettered generation as a NEW session for the same user (new reservation on the
  * user's account, `replay_of` = the original), with the original's prompt and parameters or, for
- * edit-and-replay, new ones validated as on submit. Recorded with the admin's id.
+ * edit-and-replay, new ones validated as on submit. Recorded with the admin's id. `attempt` makes
+ * it idempotent (see resolveAttempt): `created` is false when that attempt already exists.
  */
 export async function replayDeadLetter(
   db: Database,
-  params: { sessionId: string; adminId: string; edit?: DeadLetterEdit; options: CreateGenerationOptions },
+  params: { sessionId: string; adminId: string; attempt: number; edit?: DeadLetterEdit; options: CreateGenerationOptions },
 ): Promise<ReplayResult> {
   const original = await loadOriginal(db, params.sessionId);
+  const attempt = parseDomainInput(replayAttemptSchema, params.attempt);
   const edit = params.edit ? parseDomainInput(deadLetterEditSchema, params.edit) : null;
-  const next = await nextReplayKey(db, original.id);
   const userId = original.userId;
-  if ("existing" in next) {
-    const [row] = await db.select().from(gs).where(eq(gs.id, next.existing));
-    if (!row) throw new DomainError("NOT_FOUND", "Replay not found");
-    return { original: { id: original.id, userId }, session: toSessionSnapshot(row), created: false };
-  }
+  const next = await resolveAttempt(db, original, attempt);
+  if ("existing" in next) return { original: { id: original.id, userId }, session: toSessionSnapshot(next.existing), created: false };
   const { prompt, ...rest } = original.params;
   const request = edit
     ? { prompt: edit.prompt, params: edit.params, clientKey: next.key }
@@ -80,7 +82,7 @@ export async function replayDeadLetter(
       adminId: params.adminId,
       action: edit ? "dead_letter.edit_replay" : "dead_letter.replay",
       subjectId: original.id,
-      details: { replayId: session.id, userId, cost: session.cost, ...(edit ? { edit } : {}) },
+      details: { replayId: session.id, userId, cost: session.cost, attempt, ...(edit ? { edit } : {}) },
     });
   }
   return { original: { id: original.id, userId }, session, created };
