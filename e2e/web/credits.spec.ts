@@ -80,4 +80,14 @@ test("the demo user starts with 1,000 credits and sees no grant form", async ({ 
   await expect(page.getByTestId("ledger-row").filter({ hasText: "Demo credits" })).toHaveCount(1);
   await expect(page.getByTestId("ledger-row").filter({ hasText: "Welcome credits" })).toHaveCount(1);
   await expect(page.getByRole("form", { name: "Grant credits" })).toHaveCount(0);
+
+  // On a phone: the nav strip scrolls to the current page, and the history table scrolls inside
+  // its card, never the page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(page.getByTestId("ledger-row").first()).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credits" })).toBeInViewport({ ratio: 1 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  const history = page.getByRole("table", { name: "Credit history, newest first" });
+  expect(await history.evaluate((table) => !!table.parentElement && table.parentElement.scrollWidth > table.parentElement.clientWidth)).toBe(true);
 });

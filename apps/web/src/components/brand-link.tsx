@@ -8,7 +8,7 @@ export function BrandLink() {
       <span className="brand__mark">
         <SparkleIcon width={16} height={16} />
       </span>
-      Spellcast
+      <span className="brand__name">Spellcast</span>
     </Link>
   );
 }

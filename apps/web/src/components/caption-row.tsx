@@ -9,6 +9,7 @@ import { datasetImageUrl } from "./dataset-image-grid";
 import { formatCredits } from "./format-credits";
 
 const badge: Record<CaptionSnapshot["status"], string> = { pending: "badge--neutral", done: "badge--success", failed: "badge--danger" };
+const label: Record<CaptionSnapshot["status"], string> = { pending: "Pending", done: "Done", failed: "Failed" };
 
 /** One image and its caption; `children` holds the row's actions (edit, versions). */
 export function CaptionRow({ caption, datasetId, children }: { caption: CaptionSnapshot; datasetId: string; children?: React.ReactNode }) {
@@ -23,7 +24,7 @@ export function CaptionRow({ caption, datasetId, children }: { caption: CaptionS
       )}
       <div className="caption-row__body">
         <p className="caption-row__head">
-          <span className="caption-row__name">{caption.fileName}</span> <span className={`badge ${badge[caption.status]}`}>{caption.status}</span>
+          <span className="caption-row__name">{caption.fileName}</span> <span className={`badge ${badge[caption.status]}`}>{label[caption.status]}</span>
           {caption.status === "done" && <span className="muted"> · {formatCredits(caption.creditsCharged)}</span>}
           {/* What each step made of the image (a failed row links its cast from its failure). Not
               prefetched: a page of 100 rows would fetch 100 cast pages. */}

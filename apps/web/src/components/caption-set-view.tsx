@@ -7,6 +7,7 @@ import type { CaptionSetSnapshot, CaptionSnapshot } from "@spellcast/core/captio
 
 import { useTRPC } from "~/trpc/react";
 
+import { Breadcrumbs } from "./breadcrumbs";
 import { CaptionProgress } from "./caption-progress";
 import { CaptionList } from "./caption-list";
 import { CaptionSetActions } from "./caption-set-actions";
@@ -23,6 +24,13 @@ const statusBadge: Record<CaptionSetSnapshot["status"], string> = {
   completed_with_errors: "badge--danger",
   canceled: "badge--neutral",
 };
+const statusLabel: Record<CaptionSetSnapshot["status"], string> = {
+  in_progress: "In progress",
+  paused: "Paused",
+  completed: "Completed",
+  completed_with_errors: "Completed with errors",
+  canceled: "Canceled",
+};
 
 /** A caption run filling live: progress, status, actions, and each caption as it lands. */
 export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId: string | null }) {
@@ -38,9 +46,12 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
   const spells = useQuery(trpc.spells.list.queryOptions({ includeDeleted: true })).data;
 
   const back = (
-    <p className="breadcrumb">
-      <Link href="/datasets">Datasets</Link> / <Link href={`/datasets/${datasetId}`}>{datasetName ?? "Dataset"}</Link> /
-    </p>
+    <Breadcrumbs
+      items={[
+        { href: "/datasets", label: "Datasets" },
+        { href: `/datasets/${datasetId}`, label: datasetName ?? "Dataset" },
+      ]}
+    />
   );
   if (setId === null && runs.data && runs.data.length === 0) {
     return (
@@ -78,7 +89,7 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
         lead={
           <>
             <span className={`badge ${statusBadge[set.status]}`} data-testid="caption-set-status" data-status={set.status}>
-              {set.status.replace(/_/g, " ")}
+              {statusLabel[set.status]}
             </span>{" "}
             <span className="muted" data-testid="caption-set-origin">
               {spellName ? <>{spellName} · </> : null}started <DateTime value={new Date(set.createdAt)} />

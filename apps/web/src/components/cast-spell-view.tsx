@@ -5,6 +5,7 @@ import Link from "next/link";
 
 import { useTRPC } from "~/trpc/react";
 
+import { Breadcrumbs } from "./breadcrumbs";
 import { CastForm } from "./cast-form";
 import { CastList } from "./cast-list";
 import { toUserMessage } from "./error-message";
@@ -15,11 +16,7 @@ export function CastSpellView({ spellId }: { spellId: string }) {
   const trpc = useTRPC();
   const spells = useQuery(trpc.spells.list.queryOptions());
   const spell = spells.data?.find((s) => s.id === spellId);
-  const back = (
-    <p className="breadcrumb">
-      <Link href="/spells">Spells</Link> /
-    </p>
-  );
+  const back = <Breadcrumbs items={[{ href: "/spells", label: "Spells" }]} />;
 
   if (spells.isPending) return <div className="skeleton-line" aria-busy="true" />;
   if (!spell) {

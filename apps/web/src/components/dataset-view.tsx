@@ -7,6 +7,7 @@ import { useCallback, useState } from "react";
 
 import { useTRPC } from "~/trpc/react";
 
+import { Breadcrumbs } from "./breadcrumbs";
 import { CaptionRunForm } from "./caption-run-form";
 import { ConfirmDialog } from "./confirm-dialog";
 import { DatasetImageGrid } from "./dataset-image-grid";
@@ -87,9 +88,7 @@ export function DatasetView({ datasetId, maxUploadBytes, maxImages }: { datasetI
 
   return (
     <>
-      <p className="breadcrumb">
-        <Link href="/datasets">Datasets</Link> /
-      </p>
+      <Breadcrumbs items={[{ href: "/datasets", label: "Datasets" }]} />
       <PageHeader
         title={dataset.name}
         lead={

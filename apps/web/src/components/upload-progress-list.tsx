@@ -10,6 +10,10 @@ const LABEL: Record<UploadItem["status"], string> = {
   failed: "Failed",
 };
 
+function statusText(item: UploadItem): string {
+  return item.status === "added" && item.storedAs && item.storedAs !== item.name ? `${LABEL.added} as ${item.storedAs}` : LABEL[item.status];
+}
+
 /** Above this many files, rows are shown only for those being sent: the summary counts the rest. */
 const MAX_ROWS = 20;
 
@@ -48,9 +52,8 @@ export function UploadProgressList({ items }: { items: readonly UploadItem[] }) 
               value={item.status === "waiting" || item.status === "retrying" ? 0 : item.progress}
               aria-label={`${item.name} upload progress`}
             />
-            <span className="upload-list__status" title={item.status === "retrying" ? item.reason : undefined}>
-              {LABEL[item.status]}
-              {item.status === "added" && item.storedAs && item.storedAs !== item.name ? ` as ${item.storedAs}` : ""}
+            <span className="upload-list__status" title={item.status === "retrying" ? item.reason : statusText(item)}>
+              {statusText(item)}
             </span>
           </li>
         ))}
