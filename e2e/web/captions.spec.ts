@@ -110,6 +110,10 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     await expect(first.getByTestId("caption-text")).toHaveText("sks, a bright square, edited by hand");
     await expect(first.getByTestId("caption-version")).toHaveCount(3);
     await expect(first.getByTestId("caption-version").nth(2)).toContainText("sks, a bright square, edited by hand");
+    await expect(page.getByTestId("caption-tools-notice")).toHaveText("5 captions changed; each keeps its earlier text under Versions");
+    // Again: every caption has it already, and the page says so rather than "0 changed".
+    await page.getByRole("button", { name: "Prefix all" }).click();
+    await expect(page.getByTestId("caption-tools-notice")).toHaveText("Every caption already starts with “sks”");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -163,6 +167,7 @@ test("an image that fails says at which step and why, what came back and what wa
     await failed.getByRole("link", { name: "Details" }).click();
     await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (chatgpt) failed");
     await expect(page.getByTestId("cast-refund")).toContainText("1 credit refunded");
+    await expect(page.getByTestId("cast-caption-run")).toHaveText("The caption run of E2E rerun");
     await page.getByTestId("cast-caption-run").click();
     await expect(status).toHaveAttribute("data-status", "completed_with_errors");
 
@@ -223,6 +228,10 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await expect(page.getByTestId("caption-progress-count")).toHaveText("2/4");
     await expect(page.getByTestId("caption-progress")).toContainText("6 credits spent of 7 budget");
     await expect(page.getByTestId("caption-paused-reason")).toContainText("the next image would go over the budget");
+    // Resume cannot go over the budget: it says so, and the notice goes once the budget is raised.
+    await page.getByRole("button", { name: "Resume" }).click();
+    const notice = page.getByTestId("caption-resume-notice");
+    await expect(notice).toHaveText("Still paused: the next image would go over the budget. Raise it to go on.");
 
     const budget = page.getByRole("form", { name: "Budget" });
     const input = budget.getByLabel("New budget");
@@ -236,6 +245,8 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await attachScreenshot(page, testInfo, "captions-paused-at-budget");
     await input.fill("12");
     await budget.getByRole("button", { name: "Raise budget" }).click();
+    await expect(status).not.toHaveAttribute("data-status", "paused");
+    await expect(notice).toBeHidden();
     await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
     await expect(page.getByTestId("caption-progress")).toContainText("4/4 captioned · 12 credits spent of 12 budget");
 

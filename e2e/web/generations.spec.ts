@@ -31,7 +31,13 @@ test("generate: the cost shows before submit, the card completes with its image,
   await openGenerate(page);
 
   const prompt = page.getByLabel("Prompt");
+  // Generate with no prompt says what is missing and charges nothing.
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page.getByTestId("prompt-missing")).toHaveText("Write a prompt first: what the image should show");
+  await expect(prompt).toBeFocused();
+  await expect(prompt).toHaveAttribute("aria-invalid", "true");
   await prompt.fill("A quiet harbour at dawn, watercolour");
+  await expect(page.getByTestId("prompt-missing")).toBeHidden();
   await expect(page.getByTestId("prompt-counter")).toHaveText("36 / 4,000 characters");
   await page.getByLabel("Size").selectOption("512x512");
   await expect(page.getByTestId("generation-cost")).toContainText("Costs 2 credits");
@@ -45,6 +51,16 @@ test("generate: the cost shows before submit, the card completes with its image,
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await expect(page.getByTestId("credit-balance-amount")).toHaveText("98 credits");
   await attach(cards.first(), testInfo, "completed-card");
+
+  // The credits page names the charge by its prompt, and its link opens that generation's details.
+  await page.goto("/credits");
+  await page.getByRole("link", { name: "Generation: A quiet harbour at dawn, watercolour" }).first().click();
+  await expect(page).toHaveURL(/\/generate\?session=/);
+  const details = page.getByRole("dialog", { name: "Generation details" });
+  await expect(details).toContainText("A quiet harbour at dawn, watercolour");
+  await page.keyboard.press("Escape");
+  await expect(details).toBeHidden();
+  await expect(page).toHaveURL(/\/generate$/);
 
   const id = await cards.first().getAttribute("data-session-id");
   if (!id) throw new Error("card without a session id");
@@ -86,6 +102,7 @@ test("a fatal provider error flips the card to failed with the refund (no reques
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId("generation-dialog-error")).toHaveText("The request is invalid.");
   await expect(dialog.getByTestId("detail-provider-status")).toHaveText("400");
+  await expect(dialog.getByTestId("detail-reason")).toHaveText("The provider refused or failed the request");
   await expect(dialog.getByTestId("detail-attempts")).toHaveText("1 / 3");
   await expect(dialog.getByTestId("detail-refund")).toContainText("4 credits refunded");
   const timeline = dialog.getByTestId("generation-timeline");

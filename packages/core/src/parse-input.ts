@@ -6,7 +6,8 @@ import { DomainError } from "./errors";
 export function parseDomainInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`);
+    // A whole-value issue (a caption that is empty) reads as its message alone, as the user sees it.
+    const fields = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message));
     throw new DomainError("INVALID_INPUT", fields.join("; "), { issues: parsed.error.issues });
   }
   return parsed.data;

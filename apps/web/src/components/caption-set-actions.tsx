@@ -23,16 +23,20 @@ export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionS
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  // A notice speaks of the status it answered: once the set moves on (the budget raised, the run
+  // ended), it would be stale, so it shows only while the set still has that status.
+  const [notice, setNotice] = useState<{ text: string; status: CaptionSetSnapshot["status"] } | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.captions.get.queryKey({ setId: set.id }) });
   const resume = useMutation(
     trpc.captions.resume.mutationOptions({
       onSuccess: (after) => {
-        setNotice(
-          after.status === "paused"
-            ? "Still paused: the next image would go over the budget. Raise it to go on."
-            : "Resumed: images with neither a caption nor a running cast are queued again; none is charged twice.",
-        );
+        setNotice({
+          status: after.status,
+          text:
+            after.status === "paused"
+              ? "Still paused: the next image would go over the budget. Raise it to go on."
+              : "Resumed: images with neither a caption nor a running cast are queued again; none is charged twice.",
+        });
         return refresh();
       },
     }),
@@ -86,9 +90,9 @@ export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionS
         )}
         {open && <CaptionBudgetForm set={set} onChanged={refresh} />}
       </div>
-      {notice && open && (
-        <p className="muted" role="status">
-          {notice}
+      {notice?.status === set.status && open && (
+        <p className="muted" role="status" data-testid="caption-resume-notice">
+          {notice.text}
         </p>
       )}
       <FormAlert message={error ? toUserMessage(error) : null} />

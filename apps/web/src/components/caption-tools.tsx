@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
+import { formatCount } from "./format-count";
 
 /** Bulk find-and-replace, a trigger word prefix, and the owner-only exports (zip of `.txt` sidecars, JSONL). */
 export function CaptionTools({ set }: { set: CaptionSetSnapshot }) {
@@ -18,12 +19,17 @@ export function CaptionTools({ set }: { set: CaptionSetSnapshot }) {
   const [replace, setReplace] = useState("");
   const [word, setWord] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
-  const done = ({ changed }: { changed: number }) => {
-    setNotice(`${changed} caption${changed === 1 ? "" : "s"} changed`);
+  // Nothing changed says why; a change says it can be undone, caption by caption, from Versions.
+  const done = (unchanged: string) => ({ changed }: { changed: number }) => {
+    setNotice(changed === 0 ? unchanged : `${formatCount(changed, "caption")} changed; each keeps its earlier text under Versions`);
     return queryClient.invalidateQueries({ queryKey: trpc.captions.get.queryKey({ setId: set.id }) });
   };
-  const bulk = useMutation(trpc.captions.replace.mutationOptions({ onSuccess: done }));
-  const prefix = useMutation(trpc.captions.prefix.mutationOptions({ onSuccess: done }));
+  const bulk = useMutation(
+    trpc.captions.replace.mutationOptions({ onSuccess: (result, input) => done(`No caption contains “${input.find}”`)(result) }),
+  );
+  const prefix = useMutation(
+    trpc.captions.prefix.mutationOptions({ onSuccess: (result, input) => done(`Every caption already starts with “${input.word.trim()}”`)(result) }),
+  );
   if (set.done === 0) return null;
   const error = bulk.error ?? prefix.error;
   return (
@@ -53,7 +59,11 @@ export function CaptionTools({ set }: { set: CaptionSetSnapshot }) {
             Download JSONL
           </a>
         </div>
-        {notice && <p className="muted" role="status">{notice}</p>}
+        {notice && (
+          <p className="muted" role="status" data-testid="caption-tools-notice">
+            {notice}
+          </p>
+        )}
         {error && <FormAlert message={toUserMessage(error)} />}
       </div>
     </section>

@@ -1,6 +1,7 @@
 import { stripRequestIds } from "@spellcast/core/sessions/error-details";
 import type { CastSnapshot } from "@spellcast/core/spells/schema";
 
+import { failureReasonLabel } from "./failure-reason";
 import { formatCredits } from "./format-credits";
 
 const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
@@ -23,7 +24,7 @@ export function CastFailure({ cast, tool }: { cast: CastSnapshot; tool: string |
           <dt>Provider status</dt>
           <dd>{details.providerStatus ?? "No answer"}</dd>
           <dt>Reason</dt>
-          <dd>{details.reason.replace(/_/g, " ")}</dd>
+          <dd>{failureReasonLabel(details.reason)}</dd>
           <dt>Attempts</dt>
           <dd>
             {details.attempts} / {details.maxAttempts}

@@ -5,12 +5,21 @@ import type { SessionSnapshot } from "@spellcast/core/sessions/schema";
 import type { CastSnapshot } from "@spellcast/core/spells/schema";
 
 import { datasetImageUrl } from "./dataset-image-grid";
+import type { CastImageNames } from "./use-cast-image";
 
 /** A first step's params keep the input it was given (core's `stepParams`). */
 const textInputParamsSchema = z.object({ input: z.object({ kind: z.literal("text"), text: z.string() }) });
 
-/** What the cast was given: the dataset image (thumbnail, link to its dataset) or the text. */
-export function CastInputSummary({ cast, firstStep }: { cast: CastSnapshot; firstStep: SessionSnapshot | undefined }) {
+/** What the cast was given: the dataset image (thumbnail, its file name, link to its dataset) or the text. */
+export function CastInputSummary({
+  cast,
+  firstStep,
+  names,
+}: {
+  cast: CastSnapshot;
+  firstStep: SessionSnapshot | undefined;
+  names: CastImageNames | undefined;
+}) {
   if (cast.datasetId && cast.imageId) {
     const image = { datasetId: cast.datasetId, id: cast.imageId };
     return (
@@ -18,7 +27,10 @@ export function CastInputSummary({ cast, firstStep }: { cast: CastSnapshot; firs
         <a href={datasetImageUrl(image, "original")} target="_blank" rel="noreferrer" data-testid="cast-input-image">
           <img src={datasetImageUrl(image, "thumb")} alt="The image this cast read (opens the original)" className="caption-row__thumb" />
         </a>
-        <Link href={`/datasets/${cast.datasetId}`}>Its dataset</Link>
+        <span data-testid="cast-input-image-name">
+          {names?.fileName ?? (names ? "An image since removed" : "An image")} in{" "}
+          <Link href={`/datasets/${cast.datasetId}`}>{names?.datasetName ?? "its dataset"}</Link>
+        </span>
       </span>
     );
   }

@@ -5,6 +5,7 @@ import Link from "next/link";
 
 import { useTRPC } from "~/trpc/react";
 
+import { Breadcrumbs } from "./breadcrumbs";
 import { isActiveCast } from "./cast-cache";
 import { CastCancelButton } from "./cast-cancel-button";
 import { CastFailure } from "./cast-failure";
@@ -19,14 +20,11 @@ import { errorCode, toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { formatCredits } from "./format-credits";
 import { PageHeader } from "./page-header";
+import { useCastImage } from "./use-cast-image";
 import { useCastStepSessions } from "./use-cast-step-sessions";
 import { useStreamFallbackInterval } from "./use-stream-fallback";
 
-const back = (
-  <p className="breadcrumb">
-    <Link href="/casts">Casts</Link> /
-  </p>
-);
+const back = <Breadcrumbs items={[{ href: "/casts", label: "Casts" }]} />;
 
 /** One cast, live: status, input, each step as it runs, the final output or the failure, Cancel. */
 export function CastView({ castId }: { castId: string }) {
@@ -42,6 +40,7 @@ export function CastView({ castId }: { castId: string }) {
   const spells = useQuery(trpc.spells.list.queryOptions({ includeDeleted: true }));
   const cast = query.data;
   const steps = useCastStepSessions(cast?.stepGenerationIds ?? []);
+  const imageNames = useCastImage(cast);
 
   if (!cast) {
     if (!query.isError) return <div className="skeleton-line" aria-busy="true" />;
@@ -73,9 +72,7 @@ export function CastView({ castId }: { castId: string }) {
   return (
     <>
       {runUrl ? (
-        <p className="breadcrumb">
-          <Link href={runUrl}>Caption run</Link> /
-        </p>
+        <Breadcrumbs items={[{ href: runUrl, label: "Caption run" }]} />
       ) : (
         back
       )}
@@ -85,14 +82,14 @@ export function CastView({ castId }: { castId: string }) {
           <dl className="details-list">
             <dt>Input</dt>
             <dd>
-              <CastInputSummary cast={cast} firstStep={steps.sessionOf(cast.stepGenerationIds[0] ?? "")} />
+              <CastInputSummary cast={cast} firstStep={steps.sessionOf(cast.stepGenerationIds[0] ?? "")} names={imageNames} />
             </dd>
             {runUrl && (
               <>
                 <dt>Part of</dt>
                 <dd>
                   <Link href={runUrl} data-testid="cast-caption-run">
-                    A caption run
+                    {imageNames ? `The caption run of ${imageNames.datasetName}` : "A caption run"}
                   </Link>
                   {cast.imageIndex !== null && <span className="muted"> · image {cast.imageIndex + 1}</span>}
                 </dd>

@@ -13,8 +13,9 @@ const SUBJECT_LABELS: Record<string, string> = {
 
 /**
  * What credits moved for. A generation session names what it was part of — a caption run's image
- * and step (linking to the run), or a cast's step (linking to the cast); anything else shows its
- * kind and id (shortened; the full id on hover).
+ * and step (linking to the run), or a cast's step (linking to the cast); a generation of its own
+ * names its prompt and opens its details; anything else shows its kind and id (shortened; the full
+ * id on hover).
  */
 export function CreditSubject({ type, id, subject }: { type: string; id: string; subject?: LedgerSubject | null }) {
   if (subject?.kind === "caption_step") {
@@ -32,7 +33,16 @@ export function CreditSubject({ type, id, subject }: { type: string; id: string;
       </span>
     );
   }
-  const short = id.length > 14 ? `${id.slice(0, 12)}…` : id;
+  if (subject?.kind === "generation" && subject.prompt !== null) {
+    return (
+      <span className="credit-subject" data-testid="credit-subject">
+        <Link href={`/generate?session=${subject.sessionId}`} title={subject.prompt}>
+          Generation: {shorten(subject.prompt, 60)}
+        </Link>
+      </span>
+    );
+  }
+  const short = shorten(id, 14);
   return (
     <span className="credit-subject" data-testid="credit-subject">
       {SUBJECT_LABELS[type] ?? type}{" "}
@@ -41,4 +51,9 @@ export function CreditSubject({ type, id, subject }: { type: string; id: string;
       </code>
     </span>
   );
+}
+
+/** At most `max` characters, the cut marked with an ellipsis. */
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 2)}…` : text;
 }

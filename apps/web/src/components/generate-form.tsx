@@ -39,8 +39,11 @@ export function GenerateForm() {
   const [prompt, setPrompt] = useState("");
   const [size, setSize] = useState<ImageSize>("1024x1024");
   const [seed, setSeed] = useState("");
+  // Set by a submit with no prompt: the field then says what is missing (the button never does nothing).
+  const [tried, setTried] = useState(false);
   const attempt = useRef<{ key: string; request: string } | null>(null);
-  const ids = { prompt: useId(), counter: useId(), size: useId(), seed: useId(), cost: useId() };
+  const promptRef = useRef<HTMLTextAreaElement>(null);
+  const ids = { prompt: useId(), counter: useId(), missing: useId(), size: useId(), seed: useId(), seedError: useId(), cost: useId() };
 
   const create = useMutation(trpc.generations.create.mutationOptions({ onSuccess: apply }));
 
@@ -51,10 +54,16 @@ export function GenerateForm() {
   const seedInvalid = seedValue !== undefined && (!Number.isInteger(seedValue) || seedValue < 0 || seedValue > 2_147_483_647);
   const available = balance.data?.available;
   const short = cost !== undefined && available !== undefined && available < cost;
+  const missing = tried && length === 0;
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (create.isPending || length === 0 || tooLong || seedInvalid) return;
+    if (length === 0) {
+      setTried(true);
+      promptRef.current?.focus();
+      return;
+    }
+    if (create.isPending || tooLong || seedInvalid) return;
     const params = seedValue === undefined ? { size } : { size, seed: seedValue };
     const request = JSON.stringify({ prompt, params });
     // Same request as the failed attempt before it: same key, so the server deduplicates.
@@ -78,15 +87,21 @@ export function GenerateForm() {
         </label>
         <textarea
           id={ids.prompt}
+          ref={promptRef}
           className="input generate-form__prompt"
           rows={4}
           value={prompt}
           onChange={(e) => setPrompt(e.target.value)}
           placeholder="A lighthouse on a cliff at dusk, oil painting"
-          aria-describedby={ids.counter}
-          aria-invalid={tooLong || undefined}
+          aria-describedby={missing ? `${ids.missing} ${ids.counter}` : ids.counter}
+          aria-invalid={tooLong || missing || undefined}
           required
         />
+        {missing && (
+          <p className="field__error" id={ids.missing} data-testid="prompt-missing">
+            Write a prompt first: what the image should show
+          </p>
+        )}
         <p className={`field__hint generate-form__counter${tooLong ? " is-over" : ""}`} id={ids.counter} data-testid="prompt-counter">
           {formatNumber(prompt.length)} / {formatNumber(MAX_PROMPT_LENGTH)} characters
         </p>
@@ -117,8 +132,13 @@ export function GenerateForm() {
             onChange={(e) => setSeed(e.target.value)}
             placeholder="Random"
             aria-invalid={seedInvalid || undefined}
+            aria-describedby={seedInvalid ? ids.seedError : undefined}
           />
-          {seedInvalid && <p className="field__error">A whole number from 0 to 2,147,483,647</p>}
+          {seedInvalid && (
+            <p className="field__error" id={ids.seedError}>
+              A whole number from 0 to 2,147,483,647
+            </p>
+          )}
         </div>
       </div>
       <div className="generate-form__footer">

@@ -9,6 +9,7 @@ import { isTerminalStatus } from "@spellcast/core/sessions/schema";
 import { useTRPC } from "~/trpc/react";
 
 import { toUserMessage } from "./error-message";
+import { failureReasonLabel } from "./failure-reason";
 import { FormAlert } from "./form-alert";
 import { formatCredits } from "./format-credits";
 import type { GenerationProgress } from "./generation-live-store";
@@ -88,7 +89,7 @@ export function GenerationDetailsDialog({
                 <dt>Provider status</dt>
                 <dd data-testid="detail-provider-status">{details.providerStatus ?? "No answer"}</dd>
                 <dt>Reason</dt>
-                <dd>{details.reason}</dd>
+                <dd data-testid="detail-reason">{failureReasonLabel(details.reason)}</dd>
                 {details.requestId && (
                   <>
                     <dt>Request id (for support)</dt>

@@ -1,6 +1,9 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+
+import { useTRPC } from "~/trpc/react";
 
 import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
@@ -11,11 +14,16 @@ import { useGenerationLive } from "./generation-live-store";
 import { useGenerationsList } from "./use-generations-list";
 import { LoadMoreButton } from "./load-more-button";
 
-/** The caller's generations as cards, newest first, 24 per page with "Load more". */
-export function GenerationHistory() {
+/**
+ * The caller's generations as cards, newest first, 24 per page with "Load more". `openFirst`
+ * (`/generate?session=`, as the credits page links a charge) opens that generation's details,
+ * fetched on its own when it is not on the first page.
+ */
+export function GenerationHistory({ openFirst = null }: { openFirst?: string | null }) {
+  const trpc = useTRPC();
   const list = useGenerationsList();
   const live = useGenerationLive();
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(openFirst);
 
   // Whatever a page fetch returned, the newest snapshot the stream announced wins.
   const seen = new Set<string>();
@@ -26,13 +34,21 @@ export function GenerationHistory() {
       return [mergeSnapshot(item, live.knownOf(item.id) ?? item)];
     }),
   );
-  const open = openId ? (sessions.find((s) => s.id === openId) ?? live.knownOf(openId) ?? null) : null;
+  const listed = openId ? (sessions.find((s) => s.id === openId) ?? live.knownOf(openId) ?? null) : null;
+  const linked = useQuery(trpc.generations.get.queryOptions({ id: openFirst ?? "" }, { enabled: openFirst !== null && openId === openFirst && !listed }));
+  const open = listed ?? (openId !== null && openId === openFirst ? (linked.data ?? null) : null);
+  const close = () => {
+    setOpenId(null);
+    // Closed, the link's dialog does not open again on a reload.
+    if (openFirst !== null) window.history.replaceState(null, "", window.location.pathname);
+  };
 
   return (
     <section aria-labelledby="history-title" className="generation-history">
       <h2 className="section-title" id="history-title">
         History
       </h2>
+      {linked.isError && openId === openFirst && <FormAlert message={`Could not open that generation: ${toUserMessage(linked.error)}`} />}
       {list.isPending ? (
         <p className="muted">Loading your generations…</p>
       ) : list.isError && sessions.length === 0 ? (
@@ -50,7 +66,7 @@ export function GenerationHistory() {
         </ul>
       )}
       <LoadMoreButton pages={list} />
-      <GenerationDetailsDialog session={open} progress={openId ? live.progressOf(openId) : undefined} onClose={() => setOpenId(null)} />
+      <GenerationDetailsDialog session={open} progress={openId ? live.progressOf(openId) : undefined} onClose={close} />
     </section>
   );
 }

@@ -1,6 +1,8 @@
 import type { SessionSnapshot } from "@spellcast/core/sessions/schema";
 import { stripRequestIds } from "@spellcast/core/sessions/error-details";
 
+import { joinClause } from "./failure-reason";
+
 const TIME = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 
 interface Step {
@@ -26,7 +28,7 @@ export function GenerationTimeline({ session }: { session: SessionSnapshot }) {
     steps.push({
       key: `attempt-${entry.attempt}-${entry.at}`,
       at: entry.at,
-      label: `Attempt ${entry.attempt} failed${status}: ${stripRequestIds(entry.message)}${retry}`,
+      label: `Attempt ${entry.attempt} failed${status}: ${retry ? joinClause(stripRequestIds(entry.message), retry) : stripRequestIds(entry.message)}`,
       tone: "danger",
     });
   }

@@ -16,9 +16,9 @@ export function HomeContent() {
       <>
         <section className="hero hero--compact" aria-labelledby="home-title">
           <h1 className="hero__title" id="home-title">
-            Welcome back, {user.name}
+            Welcome, {user.name}
           </h1>
-          <p className="hero__lead">Pick up where you left off.</p>
+          <p className="hero__lead">Generate an image, caption a dataset, or cast a spell.</p>
         </section>
         <h2 className="visually-hidden">Quick links</h2>
         <QuickLinkTiles items={navItemsFor(user.role)} />

@@ -74,7 +74,7 @@ describe("caption export (HTTP, owner only)", () => {
     const edited = await owner.caller.captions.edit({ captionId: first.id, text: "a small cat" });
     expect(edited.text).toBe("a small cat");
     await expect(other.caller.captions.edit({ captionId: first.id, text: "mine now" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(owner.caller.captions.edit({ captionId: first.id, text: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(owner.caller.captions.edit({ captionId: first.id, text: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST", message: "A caption cannot be empty" });
     const versions = await owner.caller.captions.versions({ captionId: first.id });
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
     const reverted = await owner.caller.captions.revert({ captionId: first.id, version: 1 });

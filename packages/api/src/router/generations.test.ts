@@ -75,6 +75,10 @@ describe("generations.create", () => {
     const [evt] = await api.db.select().from(events).where(eq(events.subjectId, session.id));
     expect(evt?.type).toBe("session_created");
     expect(evt?.payload).toEqual({ session });
+
+    // The credits page names the hold by the generation's prompt, so it links to that generation.
+    const history = await user.caller.credits.history({ limit: 5 });
+    expect(history.items.find((e) => e.kind === "reserve")?.subject).toEqual({ kind: "generation", sessionId: session.id, prompt: "a lighthouse at dusk" });
   });
 
   it("the same clientKey sent 20 times at once: one session, one reservation, one job", async () => {

@@ -12,7 +12,8 @@ import { anyOf } from "../lib/any-of";
  * images writes 4,000 ledger entries; without this each read "Generation <id>".
  */
 export const ledgerSubjectSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("generation") }),
+  /** A generation of its own: its prompt names it (null for a cast step whose cast is gone). */
+  z.object({ kind: z.literal("generation"), sessionId: z.string(), prompt: z.string().nullable() }),
   z.object({ kind: z.literal("cast_step"), castId: z.string(), step: z.number().int(), tool: z.string(), spellName: z.string().nullable() }),
   z.object({
     kind: z.literal("caption_step"),
@@ -40,6 +41,7 @@ export async function describeLedgerSubjects(
     .select({
       id: generationSessions.id,
       tool: generationSessions.tool,
+      params: generationSessions.params,
       step: generationSessions.stepIndex,
       castId: casts.id,
       captionSetId: casts.captionSetId,
@@ -59,6 +61,8 @@ export async function describeLedgerSubjects(
 }
 
 function subjectOf(r: {
+  id: string;
+  params: Record<string, unknown>;
   tool: string;
   step: number | null;
   castId: string | null;
@@ -69,7 +73,10 @@ function subjectOf(r: {
   spellName: string | null;
 }): LedgerSubject {
   // A step whose cast is gone (its dataset deleted) reads as the generation it was.
-  if (!r.castId || r.step === null) return { kind: "generation" };
+  if (!r.castId || r.step === null) {
+    const prompt = r.step === null && typeof r.params.prompt === "string" ? r.params.prompt : null;
+    return { kind: "generation", sessionId: r.id, prompt };
+  }
   if (r.captionSetId && r.datasetId && r.datasetName !== null) {
     return { kind: "caption_step", captionSetId: r.captionSetId, datasetId: r.datasetId, datasetName: r.datasetName, fileName: r.fileName, step: r.step, tool: r.tool };
   }
