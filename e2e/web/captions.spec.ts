@@ -151,7 +151,7 @@ test("an image that fails says at which step and why, what came back and what wa
       },
     ]);
     await datasetWithImages(page, dir, "E2E rerun", 3);
-    await page.getByLabel("Spell").selectOption({ label: `${spellName} (joycaption → rewrite → chatgpt)` });
+    await page.getByLabel("Spell").selectOption({ label: `${spellName} (JoyCaption → Rewrite → ChatGPT)` });
     await page.getByRole("button", { name: "Start captioning" }).click();
     await page.waitForURL(/\/captions\?set=/);
     const status = page.getByTestId("caption-set-status");
@@ -159,13 +159,13 @@ test("an image that fails says at which step and why, what came back and what wa
     // JoyCaption (2) ran and stays charged; ChatGPT's credit (1) came back: 3 + 3 + 2 spent.
     await expect(page.getByTestId("caption-progress")).toContainText("2/3 captioned, 1 failed · 8 credits spent");
     const failed = page.locator('[data-testid="caption-row"][data-status="failed"]');
-    await expect(failed.getByTestId("caption-failure")).toContainText("Step 3 (chatgpt) failed: Caption refused by the content policy");
+    await expect(failed.getByTestId("caption-failure")).toContainText("Step 3 (ChatGPT) failed: Caption refused by the content policy");
     await expect(failed.getByTestId("caption-failure-credits")).toContainText("1 credit refunded; 2 credits kept for the steps that ran.");
     await expect(failed.getByRole("link", { name: "Details" })).toHaveAttribute("href", /^\/casts\/[0-9a-f-]{36}$/);
     await attachScreenshot(page, testInfo, "captions-failed-image");
     // Its cast's page has the whole error, and leads back to the run (which is where it is canceled).
     await failed.getByRole("link", { name: "Details" }).click();
-    await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (chatgpt) failed");
+    await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (ChatGPT) failed");
     await expect(page.getByTestId("cast-refund")).toContainText("1 credit refunded");
     await expect(page.getByTestId("cast-caption-run")).toHaveText("The caption run of E2E rerun");
     await page.getByTestId("cast-caption-run").click();
@@ -202,7 +202,7 @@ test("an image that fails says at which step and why, what came back and what wa
     await page.goto("/credits");
     const release = page.locator('[data-testid="ledger-row"][data-kind="release"]');
     await expect(release).toHaveCount(1);
-    await expect(release).toContainText(`Captions of E2E rerun · ${failedName} · step 3 (chatgpt)`);
+    await expect(release).toContainText(`Captions of E2E rerun · ${failedName} · step 3 (ChatGPT)`);
     await attachScreenshot(page, testInfo, "credits-name-the-caption-step");
     await release.getByRole("link", { name: "Captions of E2E rerun" }).click();
     await expect(page).toHaveURL(runUrl);
@@ -256,7 +256,7 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     await createSpell(page, `Slow caption ${token}`, [{ tool: "joycaption", prompt: `Describe the image. ${token}` }, { tool: "rewrite" }, { tool: "chatgpt" }]);
     const slow = await slowJoyCaption(15_000, 4, token);
     await page.goto(datasetUrl);
-    await page.getByLabel("Spell").selectOption({ label: `Slow caption ${token} (joycaption → rewrite → chatgpt)` });
+    await page.getByLabel("Spell").selectOption({ label: `Slow caption ${token} (JoyCaption → Rewrite → ChatGPT)` });
     await page.getByRole("button", { name: "Start captioning" }).click();
     await page.waitForURL(/\/captions\?set=/);
     await expect(status).toHaveAttribute("data-status", "in_progress");

@@ -166,7 +166,7 @@ test("a step the provider refuses fails the cast with its message and refund; a 
   await submitCast(page);
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "failed");
   const failure = page.getByTestId("cast-failure");
-  await expect(failure.getByTestId("cast-failed-step")).toHaveText("Step 1 (chatgpt) failed");
+  await expect(failure.getByTestId("cast-failed-step")).toHaveText("Step 1 (ChatGPT) failed");
   await expect(failure.getByTestId("cast-failure-message")).toContainText("Refused by the model");
   await expect(failure.getByTestId("cast-refund")).toContainText("1 credit refunded");
   await expect(step(page, 1)).toHaveAttribute("data-status", "failed");

@@ -13,6 +13,7 @@ import { DateTime } from "./date-time";
 import { toUserMessage } from "./error-message";
 import { formatCount } from "./format-count";
 import { formatCredits } from "./format-credits";
+import { toolLabel } from "./tool-label";
 
 interface BulkReplayDialogProps {
   open: boolean;
@@ -82,7 +83,7 @@ export function BulkReplayDialog({ open, filter, onDone, onCancel }: BulkReplayD
 function FilterSummary({ filter }: { filter: DeadLetterFilter }) {
   const parts: ReactNode[] = [];
   if (filter.email) parts.push(`user email contains “${filter.email}”`);
-  if (filter.tool) parts.push(`provider ${filter.tool}`);
+  if (filter.tool) parts.push(`provider ${toolLabel(filter.tool)}`);
   if (filter.providerStatus === null) parts.push("no provider status");
   else if (filter.providerStatus !== undefined) parts.push(`provider status ${filter.providerStatus}`);
   if (filter.text) parts.push(`message contains “${filter.text}”`);

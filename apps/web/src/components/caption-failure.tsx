@@ -4,6 +4,7 @@ import type { CaptionSnapshot } from "@spellcast/core/captions/schema";
 import { stripRequestIds } from "@spellcast/core/sessions/error-details";
 
 import { formatCredits } from "./format-credits";
+import { toolLabel } from "./tool-label";
 
 /**
  * Why a failed image has no caption and what it cost: the failing step and the provider's message
@@ -21,7 +22,7 @@ export function CaptionFailure({ caption }: { caption: CaptionSnapshot }) {
           <>
             <strong>
               Step {failure.step + 1}
-              {failure.tool ? ` (${failure.tool})` : ""} failed
+              {failure.tool ? ` (${toolLabel(failure.tool)})` : ""} failed
             </strong>
             : {stripRequestIds(failure.message) || "The provider refused this request."}
           </>

@@ -14,6 +14,7 @@ import { useCreditBalance } from "./use-credit-balance";
 import { FormAlert } from "./form-alert";
 import { formatCount } from "./format-count";
 import { formatCredits } from "./format-credits";
+import { toolLabel } from "./tool-label";
 
 /** "Caption with…": pick a spell, see the estimate (images × step costs), optional budget, start. */
 export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; imageCount: number }) {
@@ -68,7 +69,7 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
           <select id="caption-spell" className="input" value={spellId ?? ""} onChange={(e) => setChosen(e.target.value)}>
             {captionSpells.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name} ({s.steps.map((step) => step.tool).join(" → ")})
+                {s.name} ({s.steps.map((step) => toolLabel(step.tool)).join(" → ")})
               </option>
             ))}
           </select>

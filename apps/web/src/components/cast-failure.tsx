@@ -3,6 +3,7 @@ import type { CastSnapshot } from "@spellcast/core/spells/schema";
 
 import { failureReasonLabel } from "./failure-reason";
 import { formatCredits } from "./format-credits";
+import { toolLabel } from "./tool-label";
 
 const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
@@ -15,7 +16,7 @@ export function CastFailure({ cast, tool }: { cast: CastSnapshot; tool: string |
     <div className="alert alert--block" role="alert" data-testid="cast-failure">
       <p>
         <strong data-testid="cast-failed-step">
-          {step === undefined ? "The cast failed" : `Step ${step + 1}${tool ? ` (${tool})` : ""} failed`}
+          {step === undefined ? "The cast failed" : `Step ${step + 1}${tool ? ` (${toolLabel(tool)})` : ""} failed`}
         </strong>
         : <span data-testid="cast-failure-message">{message}</span>
       </p>

@@ -23,6 +23,7 @@ import { AlertIcon } from "./icons";
 import { SubmitButton } from "./submit-button";
 import { useApplyCast } from "./use-apply-cast";
 import { useCreditBalance } from "./use-credit-balance";
+import { toolLabel } from "./tool-label";
 
 type CastSource = inferRouterInputs<AppRouter>["casts"]["create"]["input"];
 
@@ -104,7 +105,7 @@ export function CastForm({ spell }: { spell: SpellSnapshot }) {
             required
           />
           <p className={`field__hint generate-form__counter${tooLong ? " is-over" : ""}`} id={ids.counter} data-testid="cast-text-counter">
-            {formatNumber(length)} / {formatNumber(MAX_CAST_TEXT_LENGTH)} characters · the first step ({spell.steps[0]?.tool}) reads it
+            {formatNumber(length)} / {formatNumber(MAX_CAST_TEXT_LENGTH)} characters · the first step ({toolLabel(spell.steps[0]?.tool ?? "")}) reads it
           </p>
           {tooLong && (
             <p className="field__error" role="alert" data-testid="cast-too-long">

@@ -5,6 +5,7 @@ import type { CastStepRow } from "./cast-steps";
 import { formatCredits } from "./format-credits";
 import type { GenerationProgress } from "./generation-live-store";
 import { failureMessage, ProgressBar, refundOf } from "./generation-status";
+import { toolLabel } from "./tool-label";
 
 /** What a step shows under its head: progress, its output as it lands, or how it ended. */
 function StepBody({ row, cast, progress }: { row: CastStepRow; cast: CastSnapshot; progress: GenerationProgress | undefined }) {
@@ -54,7 +55,7 @@ export function CastStepItem({ row, cast, progress }: { row: CastStepRow; cast: 
         </span>
         <span className="cast-step__tool">
           <span className="visually-hidden">Step {row.index + 1}: </span>
-          {row.tool}
+          {toolLabel(row.tool)}
         </span>
         <CastStatusBadge status={row.status} testId="cast-step-status" />
         {row.cost !== null && (

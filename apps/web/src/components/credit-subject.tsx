@@ -2,6 +2,8 @@ import Link from "next/link";
 
 import type { LedgerSubject } from "@spellcast/core/credits/ledger-subjects";
 
+import { toolLabel } from "./tool-label";
+
 const SUBJECT_LABELS: Record<string, string> = {
   signup: "Sign-up",
   admin_grant: "Admin grant",
@@ -22,14 +24,14 @@ export function CreditSubject({ type, id, subject }: { type: string; id: string;
     return (
       <span className="credit-subject" data-testid="credit-subject">
         <Link href={`/datasets/${subject.datasetId}/captions?set=${subject.captionSetId}`}>Captions of {subject.datasetName}</Link>
-        {subject.fileName ? ` · ${subject.fileName}` : ""} · step {subject.step + 1} ({subject.tool})
+        {subject.fileName ? ` · ${subject.fileName}` : ""} · step {subject.step + 1} ({toolLabel(subject.tool)})
       </span>
     );
   }
   if (subject?.kind === "cast_step") {
     return (
       <span className="credit-subject" data-testid="credit-subject">
-        <Link href={`/casts/${subject.castId}`}>{subject.spellName ? `Cast of ${subject.spellName}` : "Spell cast"}</Link> · step {subject.step + 1} ({subject.tool})
+        <Link href={`/casts/${subject.castId}`}>{subject.spellName ? `Cast of ${subject.spellName}` : "Spell cast"}</Link> · step {subject.step + 1} ({toolLabel(subject.tool)})
       </span>
     );
   }

@@ -10,6 +10,7 @@ import { truncate } from "./dead-letter-row";
 import type { DeadLetterItem } from "./dead-letters-types";
 import { FormAlert } from "./form-alert";
 import { formatCredits } from "./format-credits";
+import { toolLabel } from "./tool-label";
 
 export interface DeadLetterEdit {
   prompt: string;
@@ -46,7 +47,7 @@ export function DeadLetterDialog({ item, mode, pending, error, onClose, onEditRe
             {mode === "edit" ? "Edit and replay" : "Failed"}: “{truncate(item.prompt, 80)}”
           </h2>
           <p className="muted">
-            {mode === "edit" ? "For" : "By"} {item.userEmail} · {item.tool}
+            {mode === "edit" ? "For" : "By"} {item.userEmail} · {toolLabel(item.tool)}
           </p>
           {/* The id stays at hand for logs and Bull Board, without heading the dialog. */}
           <p className="muted" style={{ fontSize: "0.8rem" }}>

@@ -3,6 +3,7 @@
 import { DateTime } from "./date-time";
 import type { DeadLetterItem } from "./dead-letters-types";
 import { formatCredits } from "./format-credits";
+import { toolLabel } from "./tool-label";
 
 interface DeadLetterRowProps {
   item: DeadLetterItem;
@@ -37,7 +38,7 @@ export function DeadLetterRow({ item, replayBusy, discardBusy, onOpen, onReplay,
         {item.replayOf && <span className="muted"> (a replay)</span>}
       </td>
       <td>
-        <span className="badge badge--danger">{item.errorDetails.providerStatus ?? item.errorDetails.reason}</span> <span className="muted">{item.tool}</span>
+        <span className="badge badge--danger">{item.errorDetails.providerStatus ?? item.errorDetails.reason}</span> <span className="muted">{toolLabel(item.tool)}</span>
       </td>
       <td className="table__long">
         <span className="table__clamp" title={item.errorDetails.providerMessage}>

@@ -6,6 +6,7 @@ import { toolNameSchema } from "@spellcast/core/spells/schema";
 
 import type { FilterErrors, FilterFieldName, FilterFields } from "./dead-letters-filter";
 import { FILTER_FIELDS, FILTER_LABELS } from "./dead-letters-filter";
+import { toolLabel } from "./tool-label";
 
 interface DeadLettersFilterFormProps {
   fields: FilterFields;
@@ -49,7 +50,7 @@ export function DeadLettersFilterForm({ fields, errors, onChange, onSearch, onCl
                 <option value="">Any provider</option>
                 {toolNameSchema.options.map((tool) => (
                   <option key={tool} value={tool}>
-                    {tool}
+                    {toolLabel(tool)}
                   </option>
                 ))}
               </select>
