@@ -82,7 +82,9 @@ describe("caption runs survive crashes", () => {
   });
 
   it("the web process dies between cast batches: the sweeper resumes the set, which completes once", { timeout: 60_000 }, async () => {
-    await h.startWorker({ WORKER_CONCURRENCY: "4" });
+    // The worker starts after the sweep: a running worker's first casts, ending, would cast the
+    // images the dead web process left (each cast that ends casts the next), and the sweeper would
+    // then rightly find nothing to resume.
     const userId = await h.userWith(1000);
     const datasetId = await c.datasetWith(userId, 6);
     let batches = 0;
@@ -93,11 +95,14 @@ describe("caption runs survive crashes", () => {
         await c.enqueueJobs(jobs);
       }),
     ).rejects.toThrow("web process died");
+    // The second batch's casts committed but their jobs never reached Redis: enqueued again. The
+    // images after them have no cast: the set is resumed.
     const report = await sweepSessions(h.sweepDeps(), { queuedAfterMs: 0, userIds: [userId] });
+    expect(report.requeued).toHaveLength(2);
     expect(report.resumedSets).toHaveLength(1);
     const setId = report.resumedSets[0] ?? "";
+    await h.startWorker({ WORKER_CONCURRENCY: "4" });
     await c.waitForSet(userId, setId, ["completed"], 30_000);
-    // Keep sweeping until nothing is left (a committed batch whose enqueue "died" is requeued).
     await assertCaptionedOnce(userId, setId, 6);
   });
 });
