@@ -10,6 +10,7 @@ import { truncate } from "./dead-letter-row";
 import type { DeadLetterItem } from "./dead-letters-types";
 import { FormAlert } from "./form-alert";
 import { formatCredits } from "./format-credits";
+import { imageSizeLabel } from "./image-size-label";
 import { toolLabel } from "./tool-label";
 
 export interface DeadLetterEdit {
@@ -112,7 +113,7 @@ function EditReplayForm({
         <select id={`${idPrefix}-size`} className="input" value={size} onChange={(e) => setSize(imageSizeSchema.parse(e.target.value))}>
           {imageSizeSchema.options.map((s) => (
             <option key={s} value={s}>
-              {s} · {formatCredits(imageCostTable[s])}
+              {imageSizeLabel(s)} · {formatCredits(imageCostTable[s])}
             </option>
           ))}
         </select>

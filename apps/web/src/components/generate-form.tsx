@@ -5,7 +5,7 @@ import Link from "next/link";
 import type { FormEvent } from "react";
 import { useId, useRef, useState } from "react";
 
-import { MAX_PROMPT_LENGTH } from "@spellcast/core/sessions/schema";
+import { generationParamsSchema, MAX_PROMPT_LENGTH } from "@spellcast/core/sessions/schema";
 import type { ImageSize } from "@spellcast/core/sessions/schema";
 
 import { useTRPC } from "~/trpc/react";
@@ -14,17 +14,12 @@ import { newClientKey } from "./client-key";
 import { errorCode, toUserMessage } from "./error-message";
 import { formatCredits, formatNumber } from "./format-credits";
 import { AlertIcon } from "./icons";
+import { imageSizeLabel } from "./image-size-label";
 import { SubmitButton } from "./submit-button";
 import { useApplySession } from "./use-apply-session";
 import { useCreditBalance } from "./use-credit-balance";
 
-const SIZE_LABELS: Record<ImageSize, string> = {
-  "512x512": "512 × 512",
-  "768x768": "768 × 768",
-  "1024x1024": "1024 × 1024",
-  "1024x1536": "1024 × 1536 (portrait)",
-  "1536x1024": "1536 × 1024 (landscape)",
-};
+const seedSchema = generationParamsSchema.shape.seed;
 
 /**
  * Prompt, size and seed, with the cost shown before submit. Each submit attempt carries a client
@@ -51,7 +46,7 @@ export function GenerateForm() {
   const length = prompt.trim().length;
   const tooLong = prompt.length > MAX_PROMPT_LENGTH;
   const seedValue = seed.trim() === "" ? undefined : Number(seed);
-  const seedInvalid = seedValue !== undefined && (!Number.isInteger(seedValue) || seedValue < 0 || seedValue > 2_147_483_647);
+  const seedInvalid = seedValue !== undefined && !seedSchema.safeParse(seedValue).success;
   const available = balance.data?.available;
   const short = cost !== undefined && available !== undefined && available < cost;
   const missing = tried && length === 0;
@@ -114,7 +109,7 @@ export function GenerateForm() {
           <select id={ids.size} className="input" value={size} onChange={(e) => setSize(e.target.value as ImageSize)}>
             {(pricing.data?.sizes ?? [{ size: "1024x1024" as const, cost: undefined }]).map((option) => (
               <option key={option.size} value={option.size}>
-                {SIZE_LABELS[option.size]}
+                {imageSizeLabel(option.size)}
                 {option.cost !== undefined ? ` · ${formatCredits(option.cost)}` : ""}
               </option>
             ))}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { checkSpellDraft, editableSteps, imageSizeLabel } from "./spell-draft";
+import { imageSizeLabel } from "./image-size-label";
+import { checkSpellDraft, editableSteps } from "./spell-draft";
 
 describe("checkSpellDraft", () => {
   it("a valid chain: no errors, its input and output kinds and its cost", () => {

@@ -1,4 +1,3 @@
-import type { ImageSize } from "@spellcast/core/sessions/schema";
 import type { DataKind, SpellStep } from "@spellcast/core/spells/schema";
 import { paramsForTool, spellCost, tools } from "@spellcast/core/spells/tools";
 import { spellInputSchema } from "@spellcast/core/spells/validate-spell";
@@ -44,11 +43,4 @@ export function checkSpellDraft(draft: { name: string; steps: readonly SpellStep
  */
 export function editableSteps(steps: readonly SpellStep[]): SpellStep[] {
   return steps.map((step) => ({ tool: step.tool, params: paramsForTool(step.tool, step.params) }));
-}
-
-/** "1024 × 1536 (portrait)": a size as the Generate page words it. */
-export function imageSizeLabel(size: ImageSize): string {
-  const [width = 0, height = 0] = size.split("x").map(Number);
-  const shape = width > height ? " (landscape)" : width < height ? " (portrait)" : "";
-  return `${width} × ${height}${shape}`;
 }

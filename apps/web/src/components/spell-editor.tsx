@@ -8,7 +8,8 @@ import { IMAGE_SIZES, paramsForTool, stepCost, tools } from "@spellcast/core/spe
 
 import { formatCredits } from "./format-credits";
 import { FormAlert } from "./form-alert";
-import { checkSpellDraft, editableSteps, imageSizeLabel } from "./spell-draft";
+import { imageSizeLabel } from "./image-size-label";
+import { checkSpellDraft, editableSteps } from "./spell-draft";
 
 const TOOL_NAMES: ToolName[] = ["joycaption", "rewrite", "chatgpt", "seedream"];
 const MAX_STEPS = 10;

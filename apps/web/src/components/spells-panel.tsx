@@ -14,7 +14,7 @@ import { ConfirmDialog } from "./confirm-dialog";
 import { toUserMessage } from "./error-message";
 import { formatCredits } from "./format-credits";
 import { FormAlert } from "./form-alert";
-import { imageSizeLabel } from "./spell-draft";
+import { imageSizeLabel } from "./image-size-label";
 import { SpellEditor } from "./spell-editor";
 
 /** Built-in and own spells; own ones can be edited and deleted (after a confirmation). */
