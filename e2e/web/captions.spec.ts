@@ -188,14 +188,26 @@ test("an image that fails says at which step and why, what came back and what wa
     await expect(page.getByTestId("caption-list-empty")).toHaveText("No caption matches this search.");
     await page.getByLabel("Search captions").fill("");
     await expect(rows).toHaveCount(3);
-    // A re-run casts the image again, every step: one cast of the spell.
-    await page.getByRole("button", { name: "Re-run failed (1) · 3 credits" }).click();
+    // A re-run casts the image again from its failed step: JoyCaption and rewrite carry over, so only ChatGPT's credit.
+    await expect(page.getByTestId("caption-rerun-carry")).toContainText("It keeps the steps that completed before the failure");
+    await page.getByRole("button", { name: "Re-run failed (1) · 1 credit" }).click();
     await expect(status).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
     await expect(page.locator('[data-testid="caption-row"][data-status="done"]')).toHaveCount(3);
-    await expect(page.getByTestId("caption-progress")).toContainText("3/3 captioned · 11 credits spent");
-    // The image's two casts: 2 kept from the one that failed, 3 for the one that landed.
-    await expect(page.locator(`[data-testid="caption-row"][data-file-name="${failedName}"]`)).toContainText("5 credits");
+    await expect(page.getByTestId("caption-progress")).toContainText("3/3 captioned · 9 credits spent");
+    // The image's two casts: 2 kept from the one that failed, 1 for the step the new one ran.
+    const rerunRow = page.locator(`[data-testid="caption-row"][data-file-name="${failedName}"]`);
+    await expect(rerunRow).toContainText("3 credits");
     await expect(page.getByRole("button", { name: /Re-run failed/ })).toHaveCount(0);
+    // Its new cast lists the carried steps, charged to the failed cast, and links to it.
+    await rerunRow.getByTestId("caption-steps-link").click();
+    await expect(page.getByTestId("cast-carried-from")).toContainText("Steps 1–2 from the cast that failed");
+    await expect(page.getByTestId("cast-step-carried")).toHaveCount(2);
+    await expect(page.getByTestId("cast-charged")).toHaveText("1 credit");
+    await attachScreenshot(page, testInfo, "cast-carried-over-steps");
+    await page.getByRole("link", { name: "the cast that failed" }).click();
+    await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (ChatGPT) failed");
+    await page.getByTestId("cast-caption-run").click();
+    await expect(status).toHaveAttribute("data-status", "completed");
 
     // The credits page says what the refund was for: that image's ChatGPT step, linking to the run.
     const runUrl = page.url();

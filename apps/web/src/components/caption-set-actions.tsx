@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { CaptionSetSnapshot } from "@spellcast/core/captions/schema";
@@ -16,10 +16,9 @@ import { formatCredits } from "./format-credits";
 
 /**
  * Resume, re-run failed, cancel (after a confirmation) and the budget; each answer refreshes the set.
- * `castCost`: what one image costs with the set's spell as it is now (a re-run casts it again);
  * `rerunnable`: the failed captions a re-run would cast (their image is still in the dataset).
  */
-export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionSetSnapshot; castCost: number | null; rerunnable: number }) {
+export function CaptionSetActions({ set, rerunnable }: { set: CaptionSetSnapshot; rerunnable: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -41,7 +40,16 @@ export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionS
       },
     }),
   );
-  const rerun = useMutation(trpc.captions.rerunFailed.mutationOptions({ onSuccess: refresh }));
+  const open = set.status === "in_progress" || set.status === "paused";
+  // Read when the button shows (the set has ended), so it prices the failures as they are now.
+  const estimate = useQuery({ ...trpc.captions.rerunEstimate.queryOptions({ setId: set.id }), enabled: rerunnable > 0 && !open });
+  const rerun = useMutation(
+    trpc.captions.rerunFailed.mutationOptions({
+      onSuccess: () => Promise.all([refresh(), queryClient.invalidateQueries({ queryKey: trpc.captions.rerunEstimate.queryKey({ setId: set.id }) })]),
+    }),
+  );
+  // A stale estimate (it counted other failures than the list shows now) is not shown.
+  const rerunCost = estimate.data?.images === rerunnable ? estimate.data : null;
   const cancel = useMutation(
     trpc.captions.cancel.mutationOptions({
       onSuccess: () => {
@@ -50,7 +58,6 @@ export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionS
       },
     }),
   );
-  const open = set.status === "in_progress" || set.status === "paused";
   const waiting = set.total - set.done - set.failed;
   const error = resume.error ?? rerun.error;
   const pending = resume.isPending || rerun.isPending || cancel.isPending;
@@ -79,8 +86,8 @@ export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionS
           </button>
         )}
         {rerunnable > 0 && !open && (
-          <button type="button" className="button" disabled={pending} onClick={() => rerun.mutate({ setId: set.id })}>
-            Re-run failed ({rerunnable}){castCost === null ? null : <> · {formatCredits(rerunnable * castCost)}</>}
+          <button type="button" className="button" disabled={pending} data-testid="caption-rerun" onClick={() => rerun.mutate({ setId: set.id })}>
+            Re-run failed ({rerunnable}){rerunCost && <> · {formatCredits(rerunCost.credits)}</>}
           </button>
         )}
         {open && (
@@ -90,6 +97,12 @@ export function CaptionSetActions({ set, castCost, rerunnable }: { set: CaptionS
         )}
         {open && <CaptionBudgetForm set={set} onChanged={refresh} />}
       </div>
+      {rerunCost && rerunCost.carriedOver > 0 && !open && (
+        <p className="muted" data-testid="caption-rerun-carry">
+          {rerunCost.carriedOver === rerunnable ? (rerunnable === 1 ? "It keeps" : "They keep") : `${formatCount(rerunCost.carriedOver, "image")} keep`} the
+          steps that completed before the failure: only the failed step and those after it run, and are charged, again.
+        </p>
+      )}
       {notice?.status === set.status && open && (
         <p className="muted" role="status" data-testid="caption-resume-notice">
           {notice.text}

@@ -100,7 +100,7 @@ export function CaptionSetView({ datasetId, setId }: { datasetId: string; setId:
       <div className="stack">
         <section className="card" aria-label="Progress">
           <CaptionProgress set={set} />
-          <CaptionSetActions set={set} castCost={spell?.cost ?? null} rerunnable={rerunnableCount(captions)} />
+          <CaptionSetActions set={set} rerunnable={rerunnableCount(captions)} />
         </section>
         <CaptionTools set={set} />
         <section className="card" aria-labelledby="captions-title">

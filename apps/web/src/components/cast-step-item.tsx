@@ -58,10 +58,16 @@ export function CastStepItem({ row, cast, progress }: { row: CastStepRow; cast: 
           {toolLabel(row.tool)}
         </span>
         <CastStatusBadge status={row.status} testId="cast-step-status" />
-        {row.cost !== null && (
-          <span className="muted" data-testid="cast-step-cost">
-            {formatCredits(row.cost)}
+        {row.carried ? (
+          <span className="muted" data-testid="cast-step-carried">
+            Carried over from the failed cast
           </span>
+        ) : (
+          row.cost !== null && (
+            <span className="muted" data-testid="cast-step-cost">
+              {formatCredits(row.cost)}
+            </span>
+          )
         )}
         {retries > 0 && (
           <span className="muted">

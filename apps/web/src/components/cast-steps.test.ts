@@ -61,6 +61,24 @@ describe("castStepRows", () => {
   });
 });
 
+describe("a cast that carried steps over from a failed one", () => {
+  const carried = castSnap(10, { steps: plan, stepGenerationIds: [uuid(0x5000), uuid(0x5001)], currentStep: 1, carriedFrom: { castId: uuid(0xc001), steps: 1 } });
+
+  it("marks the carried steps and lists the rest as its own", () => {
+    const rows = castStepRows(carried, () => undefined);
+    expect(rows.map((r) => [r.tool, r.carried])).toEqual([
+      ["rewrite", true],
+      ["chatgpt", false],
+      ["seedream", false],
+    ]);
+  });
+
+  it("costs only the steps it runs itself", () => {
+    const costly = { ...carried, carriedFrom: { castId: uuid(0xc001), steps: 2 } };
+    expect(castPlanCost(costly)).toBe(4);
+  });
+});
+
 describe("castPlanCost", () => {
   it("sums the plan's step costs", () => {
     expect(castPlanCost(castSnap(10, { steps: plan }))).toBe(5);

@@ -19,6 +19,8 @@ export interface CastStepRow {
   session: SessionSnapshot | null;
   /** The cast failed here before this step had a session (its hold was refused). */
   failedUnstarted: boolean;
+  /** The step ran in the earlier cast this one carried on from (and was charged there). */
+  carried: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export function castStepRows(cast: CastSnapshot, sessionOf: (id: string) => Sess
     const planned = cast.steps[index];
     const tool = session?.tool ?? planned?.tool ?? "step";
     const cost = session?.cost ?? planned?.cost ?? null;
-    const row = { index, tool, cost, session, failedUnstarted: false };
+    const row = { index, tool, cost, session, failedUnstarted: false, carried: index < carriedCount(cast) };
     if (session) return { ...row, status: session.status };
     if (id) return { ...row, status: "loading" };
     if (index === failedStep) return { ...row, status: "failed", failedUnstarted: true };
@@ -43,5 +45,8 @@ export function castStepRows(cast: CastSnapshot, sessionOf: (id: string) => Sess
   });
 }
 
-/** Credits the whole cast costs if every step runs (the sum of its frozen plan). */
-export const castPlanCost = (cast: CastSnapshot) => cast.steps.reduce((sum, step) => sum + step.cost, 0);
+/** How many leading steps the cast carried over from an earlier cast (their sessions are that cast's). */
+export const carriedCount = (cast: CastSnapshot) => cast.carriedFrom?.steps ?? 0;
+
+/** Credits the cast charges if every step it runs itself runs (its frozen plan, less the steps carried over). */
+export const castPlanCost = (cast: CastSnapshot) => cast.steps.slice(carriedCount(cast)).reduce((sum, step) => sum + step.cost, 0);

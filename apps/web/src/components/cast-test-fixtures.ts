@@ -21,6 +21,7 @@ export function castSnap(n: number, over: Partial<CastSnapshot> = {}): CastSnaps
     stepGenerationIds: [],
     currentStep: 0,
     steps: [{ tool: "chatgpt", cost: 1 }],
+    carriedFrom: null,
     output: null,
     errorDetails: null,
     createdAt: at(n),

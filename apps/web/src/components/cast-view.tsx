@@ -13,7 +13,7 @@ import { CastInputSummary } from "./cast-input-summary";
 import { CastOutput } from "./cast-output";
 import { CastStatusBadge } from "./cast-status-badge";
 import { CastStepList } from "./cast-step-list";
-import { castPlanCost } from "./cast-steps";
+import { carriedCount, castPlanCost } from "./cast-steps";
 import { DateTime } from "./date-time";
 import { useFollowCastSteps } from "./event-stream-provider";
 import { errorCode, toUserMessage } from "./error-message";
@@ -61,7 +61,8 @@ export function CastView({ castId }: { castId: string }) {
   }
 
   const spell = spells.data?.find((s) => s.id === cast.spellId);
-  const charged = cast.stepGenerationIds.reduce((sum, id) => {
+  // Steps carried over from an earlier cast were charged to that cast.
+  const charged = cast.stepGenerationIds.slice(carriedCount(cast)).reduce((sum, id) => {
     const session = steps.sessionOf(id);
     return session?.status === "completed" ? sum + session.cost : sum;
   }, 0);
@@ -92,6 +93,15 @@ export function CastView({ castId }: { castId: string }) {
                     {imageNames ? `The caption run of ${imageNames.datasetName}` : "A caption run"}
                   </Link>
                   {cast.imageIndex !== null && <span className="muted"> · image {cast.imageIndex + 1}</span>}
+                </dd>
+              </>
+            )}
+            {cast.carriedFrom && (
+              <>
+                <dt>Carried over</dt>
+                <dd data-testid="cast-carried-from">
+                  {cast.carriedFrom.steps === 1 ? "Step 1" : `Steps 1–${cast.carriedFrom.steps}`} from{" "}
+                  <Link href={`/casts/${cast.carriedFrom.castId}`}>the cast that failed</Link>, charged there: this cast ran the rest.
                 </dd>
               </>
             )}

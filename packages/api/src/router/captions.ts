@@ -11,9 +11,11 @@ import {
   captionSetSnapshotSchema,
   captionSnapshotSchema,
   estimateCaptionRun,
+  estimateRerun,
   getCaptionSet,
   listCaptionSets,
   raiseCaptionBudget,
+  rerunEstimateSchema,
   rerunFailedCaptions,
   resumeCaptionSet,
   startCaptionRun,
@@ -70,6 +72,11 @@ export const captionsRouter = {
       const { options, enqueue } = runDeps(ctx);
       return resumeCaptionSet(ctx.db, { userId: ctx.caller.id, setId: input.setId }, options, enqueue);
     }),
+
+  rerunEstimate: protectedProcedure
+    .input(setIdSchema)
+    .output(rerunEstimateSchema)
+    .query(({ ctx, input }) => estimateRerun(ctx.db, { userId: ctx.caller.id, setId: input.setId })),
 
   rerunFailed: protectedProcedure
     .input(setIdSchema)

@@ -8,6 +8,7 @@ import { captions, casts, generationSessions } from "@spellcast/db";
 import { anyOf } from "../lib/any-of";
 import type { ContinueOptions, Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
+import { castOwnCost, findCarryOvers, ownSteps } from "../casts/carried-steps";
 import { hasNoOpenStep } from "../casts/open-steps";
 import type { CastInput, ChainResult, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
@@ -152,17 +153,16 @@ export async function castImagesInTx(
   // transaction to find out), and the credits left after the holds this transaction decided.
   const uncastRows = ahead.uncast && ahead.uncast.limit > count ? ahead.uncast.rows : findUncastCaptions(tx, set.id, count + 1);
   const [uncast, available] = await Promise.all([uncastRows, cost > 0 ? ledger.available(set.userId) : 0]);
-  const pending = uncast.slice(0, count);
-  const fit = await howManyFit(book, set, { wanted: pending.length, cost, castCost: spellCost(template.steps), available });
-  const casting = pending.slice(0, fit);
+  const planned = await planNewCasts(tx, set, uncast.slice(0, count), template);
+  const fit = await howManyFit(book, set, { planned, fullCost: spellCost(template.steps), available });
+  const casting = planned.slice(0, fit);
   // A set short of budget or credits pauses once its casts are planned (a paused set casts
   // none): then the caller's last statements (the book's flush) wait for that, not go along.
-  const short = fit < pending.length;
-  const created = newCasts(set, casting, template);
+  const short = fit < planned.length;
   // Pipelined: the captions learn their casts while the casts are written with their first steps.
   const [, chains] = await Promise.all([
-    linkCaptions(tx, casting, created),
-    continueCastsInTx(tx, created.map((c) => ({ cast: c, fromStep: -1, stored: null, snapshot: null, unsaved: true })), book, ledger, { alongside: short ? undefined : ahead.alongside }),
+    linkCaptions(tx, casting),
+    continueCastsInTx(tx, casting.map((p) => p.work), book, ledger, { alongside: short ? undefined : ahead.alongside }),
   ]);
   if (short) book.pause(set.id);
   return { chains, moreUncast: uncast.length > count };
@@ -197,45 +197,37 @@ async function continuationsOf(tx: DbOrTx, waiting: CastRow[]): Promise<Continua
 /** The cost of the first step that needs a hold (0: the spell is free until its end). */
 const firstPaidCost = (steps: readonly SpellStep[]) => steps.map(stepCost).find((c) => c > 0) ?? 0;
 
-/**
- * How many new casts the credits and the budget allow, each needing its whole cost: a cast
- * started is one they let finish. Holding only a cast's first step would let a run short of
- * credits start as many images as first steps fit, spend it all on them and caption none. The
- * credits (`available`: holds this transaction took counted) must also cover what the user's
- * active casts will still hold. Takes their budget and credits from the book.
- */
-async function howManyFit(
-  book: SetBook,
-  set: CaptionSetRow,
-  need: { wanted: number; cost: number; castCost: number; available: number },
-): Promise<number> {
-  const { wanted, cost, castCost, available } = need;
-  if (castCost === 0 || wanted === 0) return wanted;
-  const byCredits = cost > 0 ? await fitByCredits(book, set, { wanted, castCost, available }) : wanted;
-  const fit = Math.max(0, Math.min(wanted, byCredits, Math.floor((await book.room(set.id)) / castCost)));
-  book.admit(set.id, fit * castCost);
-  book.owe(set.userId, fit * (castCost - cost));
-  return fit;
-}
+/** What a caption's cast reads: its image of the set's dataset. */
+export const captionSource = (set: CaptionSetRow, caption: { imageId: string; imageIndex: number }): CastInput["source"] => ({
+  kind: "image",
+  datasetId: set.datasetId,
+  imageId: caption.imageId,
+  imageIndex: caption.imageIndex,
+});
 
-async function fitByCredits(book: SetBook, set: CaptionSetRow, need: { wanted: number; castCost: number; available: number }): Promise<number> {
-  const { wanted, castCost, available } = need;
-  // Plenty: twice a whole window and these casts could all finish, so what the active casts
-  // still owe is not read (a run with credits to spare skips a query per refill).
-  if (available >= (2 * set.castWindow + wanted) * castCost) return wanted;
-  return Math.floor((available - (await book.owed(set.userId))) / castCost);
+/** A new cast for a pending caption, built here and written by `continueCastsInTx`. */
+interface NewCast {
+  captionId: string;
+  work: Continuation;
+  /** The cost of its first paid step (held now) and of every step it runs itself. */
+  first: number;
+  whole: number;
 }
 
 /**
- * The casts of `pending`, built here and written by `continueCastsInTx` once their first steps
- * are planned: one insert per cast, already running, rather than an insert and an update.
+ * One new cast per pending caption, each inserted already moved on by `continueCastsInTx` (one
+ * insert, not an insert and an update). A caption whose earlier cast failed after completing
+ * some steps (a re-run) carries those over: its cast starts after them and pays only for the rest.
  */
-function newCasts(set: CaptionSetRow, pending: ReadonlyArray<{ imageId: string; imageIndex: number }>, template: CastTemplate): CastRow[] {
+async function planNewCasts(tx: DbOrTx, set: CaptionSetRow, pending: readonly UncastCaption[], template: CastTemplate): Promise<NewCast[]> {
+  const sourceOf = (caption: UncastCaption) => captionSource(set, caption);
+  const earlier = pending.flatMap((c) => (c.castId ? [{ castId: c.castId, source: sourceOf(c) }] : []));
+  const carryOvers = await findCarryOvers(tx, earlier, template.steps);
   const now = new Date();
   return pending.map((caption) => {
-    const source: CastInput["source"] = { kind: "image", datasetId: set.datasetId, imageId: caption.imageId, imageIndex: caption.imageIndex };
-    const input: CastInput = { steps: template.steps, source, options: template.options };
-    return {
+    const carry = caption.castId ? carryOvers.get(caption.castId) : undefined;
+    const input: CastInput = { steps: template.steps, source: sourceOf(caption), options: template.options, ...(carry && { carriedFrom: carry.carried }) };
+    const cast: CastRow = {
       id: randomUUID(),
       userId: set.userId,
       spellId: template.spellId,
@@ -245,8 +237,8 @@ function newCasts(set: CaptionSetRow, pending: ReadonlyArray<{ imageId: string; 
       captionSetId: set.id,
       clientKey: null,
       status: "queued",
-      stepGenerationIds: [],
-      currentStep: 0,
+      stepGenerationIds: carry?.stepIds ?? [],
+      currentStep: carry ? carry.stepIds.length - 1 : 0,
       input,
       output: null,
       errorDetails: null,
@@ -254,12 +246,50 @@ function newCasts(set: CaptionSetRow, pending: ReadonlyArray<{ imageId: string; 
       updatedAt: now,
       completedAt: null,
     };
+    const fromStep = (carry?.stepIds.length ?? 0) - 1;
+    const own = ownSteps(input);
+    return {
+      captionId: caption.id,
+      work: { cast, fromStep, stored: carry?.stored ?? null, snapshot: null, unsaved: true },
+      first: firstPaidCost(own),
+      whole: castOwnCost(input),
+    };
   });
 }
 
+/**
+ * How many of the new casts (in order) the credits and the budget allow, each needing its whole
+ * cost: a cast started is one they let finish. Holding only a cast's first step would let a run
+ * short of credits start as many images as first steps fit, spend it all on them and caption
+ * none. The credits (`available`: holds this transaction took counted) must also cover what the
+ * user's active casts will still hold. Takes their budget and credits from the book.
+ */
+async function howManyFit(book: SetBook, set: CaptionSetRow, need: { planned: readonly NewCast[]; fullCost: number; available: number }): Promise<number> {
+  const { planned, fullCost, available } = need;
+  const total = planned.reduce((sum, p) => sum + p.whole, 0);
+  if (total === 0) return planned.length;
+  // Plenty: twice a whole window and these casts could all finish, so what the active casts
+  // still owe is not read (a run with credits to spare skips a query per refill).
+  const plenty = available >= 2 * set.castWindow * fullCost + total;
+  const byCredits = plenty ? total : available - (await book.owed(set.userId));
+  const limit = Math.min(byCredits, await book.room(set.id));
+  let fit = 0;
+  let admitted = 0;
+  let owed = 0;
+  for (const p of planned) {
+    if (admitted + p.whole > limit) break;
+    fit += 1;
+    admitted += p.whole;
+    owed += p.whole - p.first;
+  }
+  book.admit(set.id, admitted);
+  book.owe(set.userId, owed);
+  return fit;
+}
+
 /** Points each pending caption at the cast made for its image. */
-async function linkCaptions(tx: DbOrTx, pending: ReadonlyArray<{ id: string }>, created: readonly CastRow[]): Promise<void> {
-  if (pending.length === 0) return;
-  const json = pending.map((c, i) => ({ id: c.id, cast_id: created[i]?.id ?? null }));
+async function linkCaptions(tx: DbOrTx, casting: readonly NewCast[]): Promise<void> {
+  if (casting.length === 0) return;
+  const json = casting.map((c) => ({ id: c.captionId, cast_id: c.work.cast.id }));
   await tx.update(captions).set({ castId: sql`v.cast_id` }).from(recordset(json, "v", "id uuid, cast_id uuid")).where(sql`${captions.id} = v.id`);
 }

@@ -3,6 +3,7 @@ import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "@spellcast/db";
 import { captionSets, captions, datasetImages } from "@spellcast/db";
 
+import { findCarryOvers } from "../casts/carried-steps";
 import { lockAccountInTx } from "../casts/lock-account";
 import type { StepJob, StepOptions } from "../casts/schema";
 import { getDatasetSummary, shareDatasetForRun } from "../datasets/manage-datasets";
@@ -10,10 +11,10 @@ import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
 import { assertUuid, getSpell } from "../spells/manage-spells";
 import type { SpellSnapshot } from "../spells/schema";
-import { stepCost } from "../spells/tools";
-import { castPendingBatch, castPendingBatchInTx } from "./cast-batch";
+import { spellCost, stepCost } from "../spells/tools";
+import { captionSource, castPendingBatch, castPendingBatchInTx } from "./cast-batch";
 import type { CastBatchParams } from "./cast-batch";
-import type { CaptionSetSnapshot } from "./schema";
+import type { CaptionSetSnapshot, RerunEstimate } from "./schema";
 import type { CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, lockCaptionSet, toCaptionSetSnapshot, updateCaptionSet } from "./snapshot";
 
@@ -197,7 +198,9 @@ export async function raiseCaptionBudget(
 
 /**
  * Failed captions go back to pending (each with its event, so every open page sees it) and get
- * new casts; captions already done are untouched. What the failed casts charged stays on their
+ * new casts, which carry over the steps their failed casts completed while the spell's steps up
+ * to there are unchanged (see `findCarryOvers`): a caption whose last step failed runs only that
+ * step again. Captions already done are untouched. What the failed casts charged stays on their
  * captions, and the re-run adds its own.
  */
 export async function rerunFailedCaptions(
@@ -221,4 +224,25 @@ export async function rerunFailedCaptions(
     });
     return { failed: set.failed - reset.length };
   });
+}
+
+/**
+ * What `rerunFailedCaptions` would cast now, with the set's spell as it is: the failed images
+ * still in the dataset, how many of them carry steps over, and what their casts will charge.
+ */
+export async function estimateRerun(db: Database, params: { userId: string; setId: string }): Promise<RerunEstimate> {
+  const set = await ownSet(db, params);
+  const spell = await getSpell(db, { userId: params.userId, spellId: set.spellId }, { includeDeleted: true });
+  const failed = await db
+    .select({ castId: captions.castId, imageId: captions.imageId, imageIndex: captions.imageIndex })
+    .from(captions)
+    .where(and(eq(captions.captionSetId, set.id), eq(captions.status, "failed"), isNotNull(captions.imageId)));
+  const earlier = failed.flatMap(({ castId, imageId, imageIndex }) => (castId && imageId ? [{ castId, source: captionSource(set, { imageId, imageIndex }) }] : []));
+  const carryOvers = await findCarryOvers(db, earlier, spell.steps);
+  const carried = failed.map((c) => (c.castId ? (carryOvers.get(c.castId)?.carried.steps ?? 0) : 0));
+  return {
+    images: failed.length,
+    carriedOver: carried.filter((steps) => steps > 0).length,
+    credits: carried.reduce((sum, steps) => sum + spellCost(spell.steps.slice(steps)), 0),
+  };
 }

@@ -57,3 +57,13 @@ export type CaptionSnapshot = z.infer<typeof captionSnapshotSchema>;
 /** `caption_updated` payload: the caption and its set's counters after the change. */
 export const captionEventPayloadSchema = z.object({ caption: captionSnapshotSchema, set: captionSetSnapshotSchema });
 export const captionSetEventPayloadSchema = z.object({ set: captionSetSnapshotSchema });
+
+/** What re-running a set's failed captions would cast and charge (`estimateRerun`). */
+export const rerunEstimateSchema = z.object({
+  /** Failed captions whose image is still in the dataset: each gets a new cast. */
+  images: z.number().int().min(0),
+  /** How many of those carry over steps their failed cast completed, and do not run them again. */
+  carriedOver: z.number().int().min(0),
+  credits: z.number().int().min(0),
+});
+export type RerunEstimate = z.infer<typeof rerunEstimateSchema>;

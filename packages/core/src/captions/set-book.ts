@@ -4,9 +4,9 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@spellcast/db";
 import { captionSets, casts, generationSessions } from "@spellcast/db";
 
+import { castOwnCost } from "../casts/carried-steps";
 import { castInputSchema } from "../casts/schema";
 import { anyOf } from "../lib/any-of";
-import { spellCost } from "../spells/tools";
 import type { CaptionRow, CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, emitCaptionSetEvent, updateCaptionSet } from "./snapshot";
 
@@ -155,7 +155,10 @@ export function owedForUser(tx: DbOrTx, userId: string): Promise<number> {
   return stillToPay(tx, eq(casts.userId, userId), { lessHeld: true });
 }
 
-/** Σ over the active casts `which` selects: whole cost less completed steps (and, `lessHeld`, the step held now). */
+/**
+ * Σ over the active casts `which` selects: the cost of the steps each runs itself (not those it
+ * carried over) less its completed ones (and, `lessHeld`, the step held now).
+ */
 async function stillToPay(tx: DbOrTx, which: SQL, { lessHeld }: { lessHeld: boolean }): Promise<number> {
   const completedCost = sql<string>`coalesce(sum(${generationSessions.cost}) filter (where ${generationSessions.status} = 'completed'), 0)`;
   const heldCost = lessHeld
@@ -167,5 +170,5 @@ async function stillToPay(tx: DbOrTx, which: SQL, { lessHeld }: { lessHeld: bool
     .leftJoin(generationSessions, eq(generationSessions.castId, casts.id))
     .where(and(which, inArray(casts.status, ["queued", "running"])))
     .groupBy(casts.id);
-  return rows.reduce((sum, r) => sum + Math.max(0, spellCost(castInputSchema.parse(r.input).steps) - Number(r.completedCost) - Number(r.heldCost)), 0);
+  return rows.reduce((sum, r) => sum + Math.max(0, castOwnCost(castInputSchema.parse(r.input)) - Number(r.completedCost) - Number(r.heldCost)), 0);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import type { SessionSnapshot } from "../sessions/schema";
 import { clientKeySchema } from "../sessions/schema";
-import { MAX_CAST_TEXT_LENGTH, spellStepSchema } from "../spells/schema";
+import { carriedStepsSchema, MAX_CAST_TEXT_LENGTH, spellStepSchema } from "../spells/schema";
 
 const imageStepInputSchema = z.object({
   kind: z.literal("image"),
@@ -38,6 +38,8 @@ export const castInputSchema = z.object({
   source: stepInputSchema,
   /** Attempts and hold duration of every step session this cast creates. */
   options: z.object({ maxAttempts: z.number().int().min(1), holdMs: z.number().int().min(1) }),
+  /** The failed cast of the same input this one carries on from (see `carriedStepsSchema`). */
+  carriedFrom: carriedStepsSchema.optional(),
 });
 export type CastInput = z.infer<typeof castInputSchema>;
 

@@ -41,6 +41,7 @@ export function toCastSnapshot(row: CastRow): CastSnapshot {
     stepGenerationIds: row.stepGenerationIds,
     currentStep: row.currentStep,
     steps: castInputOf(row).steps.map((step) => ({ tool: step.tool, cost: stepCost(step) })),
+    carriedFrom: castInputOf(row).carriedFrom ?? null,
     output: row.output,
     errorDetails: row.errorDetails,
     createdAt: row.createdAt.toISOString(),

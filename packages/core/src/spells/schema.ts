@@ -46,6 +46,14 @@ export type CastStatus = z.infer<typeof castStatusSchema>;
 export const castStepSchema = z.object({ tool: toolNameSchema, cost: z.number().int().min(0) }).strict();
 export type CastStep = z.infer<typeof castStepSchema>;
 
+/**
+ * A cast that carries on from an earlier, failed cast of the same image: that cast's first
+ * `steps` steps completed (and were charged there); their sessions lead this cast's step ids and
+ * are not run again.
+ */
+export const carriedStepsSchema = z.object({ castId: z.string().uuid(), steps: z.number().int().min(1) }).strict();
+export type CarriedSteps = z.infer<typeof carriedStepsSchema>;
+
 export const castSnapshotSchema = z.object({
   id: z.string().uuid(),
   spellId: z.string().uuid(),
@@ -58,6 +66,11 @@ export const castSnapshotSchema = z.object({
   currentStep: z.number().int(),
   /** Every step as the spell was when the cast began; later edits to the spell never change it. */
   steps: z.array(castStepSchema),
+  /**
+   * The failed cast of the same image this one carried on from (a re-run); null: it ran every
+   * step itself (and in events written before casts could carry steps over).
+   */
+  carriedFrom: carriedStepsSchema.nullable().default(null),
   /** The last step's stored output once completed (text, or an image for a spell ending in seedream). */
   output: sessionOutputsSchema.nullable(),
   errorDetails: errorDetailsSchema.extend({ failedStep: z.number().int().optional() }).nullable(),
