@@ -50,6 +50,9 @@ describe("captions and spells routers", () => {
     const set = await alice.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 50 });
     await expect(bob.caller.captions.get({ setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(bob.caller.captions.cancel({ setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(bob.caller.captions.rerunEstimate({ setId: set.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(alice.caller.captions.rerunEstimate({ setId: set.id })).resolves.toEqual({ images: 0, carriedOver: 0, credits: 0 });
+    await expect(alice.caller.captions.rerunEstimate({ setId: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(alice.caller.captions.start({ datasetId, spellId: BUILT_IN_CAPTION_SPELL_ID, budget: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(alice.caller.spells.create({ name: "bad", steps: [{ tool: "chatgpt", params: {} }, { tool: "joycaption", params: {} }] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const mine = await alice.caller.spells.create({ name: "Mine", steps: [{ tool: "joycaption", params: {} }] });
