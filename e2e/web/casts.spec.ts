@@ -351,3 +351,34 @@ test("a Seedream step: its size is picked in the editor and priced, the spell ca
   await page.goto("/spells");
   await expect(page.getByTestId("spell-card").filter({ hasText: /polish then paint/i })).toHaveCount(1);
 });
+
+test("a failed cast is retried from its failed step: the steps before it carry over and are not charged again", async ({ page }, testInfo) => {
+  const token = uniqueToken("castretry");
+  await addSimFaults([{ match: { promptContains: token }, status: 400, times: 1, body: JSON.stringify({ error: { message: "Refused by the model", type: "invalid_request_error" } }) }]);
+  await signUp(page, newUser("Retrying Caster"));
+  await createSpell(page, "Describe and polish", [{ tool: "chatgpt", prompt: "Describe: {{input}}" }, { tool: "rewrite" }, { tool: "chatgpt", prompt: `${token} polish: {{input}}` }]);
+
+  await openCastPage(page, "Describe and polish");
+  await page.getByLabel("Text to cast on").fill("a small red fox");
+  const failedId = await submitCast(page);
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "failed");
+  await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (ChatGPT) failed");
+  // Step 1 (1 credit) ran and stays charged; step 3's credit came back.
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("99 credits");
+  const retry = page.getByTestId("cast-retry");
+  await expect(retry).toHaveText("Retry from step 3 · 1 credit");
+  await attachScreenshot(page, testInfo, "cast-retry-offered");
+  await retry.click();
+
+  await page.waitForURL((url) => /\/casts\/[0-9a-f-]+$/.test(url.pathname) && !url.pathname.endsWith(failedId));
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "completed");
+  await expect(page.getByTestId("cast-carried-from")).toContainText("Steps 1–2 from the cast that failed");
+  await expect(page.getByTestId("cast-step-carried")).toHaveCount(2);
+  await expect(page.getByTestId("cast-charged")).toHaveText("1 credit");
+  await expect(page.getByTestId("credit-balance-amount")).toHaveText("98 credits");
+  await attachScreenshot(page, testInfo, "cast-retried");
+  // The failed cast stays as it was, and leads nowhere else.
+  await page.getByRole("link", { name: "the cast that failed" }).click();
+  await expect(page).toHaveURL(new RegExp(`/casts/${failedId}$`));
+  await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "failed");
+});

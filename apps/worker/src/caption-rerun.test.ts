@@ -1,4 +1,5 @@
 import { BUILT_IN_CAPTION_SPELL_ID, createSpell, estimateRerun, getCast, updateSpell } from "@spellcast/core";
+import type { SpellInput } from "@spellcast/core";
 import { events } from "@spellcast/db";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,10 +20,10 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 /** The built-in Caption spell's steps (joycaption 2 → rewrite 0 → chatgpt 1), with prompts the sim's log and faults can find. */
-const markedSteps = (joyPrompt: string, chatPrompt: string) => [
-  { tool: "joycaption" as const, params: { prompt: joyPrompt } },
-  { tool: "rewrite" as const, params: {} },
-  { tool: "chatgpt" as const, params: { prompt: `${chatPrompt} {{input}}` } },
+const markedSteps = (joyPrompt: string, chatPrompt: string): SpellInput["steps"] => [
+  { tool: "joycaption", params: { prompt: joyPrompt } },
+  { tool: "rewrite", params: {} },
+  { tool: "chatgpt", params: { prompt: `${chatPrompt} {{input}}` } },
 ];
 
 /** Refuses the first ChatGPT call whose prompt holds `marker`, for good: that image fails at its last step. */

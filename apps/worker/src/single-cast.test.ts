@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { BUILT_IN_CAPTION_SPELL_ID, cancelCast, createCast, createSpell, getCast } from "@spellcast/core";
-import type { CastRequest, CastSnapshot } from "@spellcast/core";
 import { casts, datasetImages, events, generationSessions, spells } from "@spellcast/db";
 import { enqueueGeneration, generationJobId, publishCancel, QueueName } from "@spellcast/queue";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { captionHarness } from "./caption-test-harness";
+import { castRunner } from "./cast-test-helpers";
+import type { CastRunner } from "./cast-test-helpers";
 import type { CaptionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
@@ -15,30 +16,16 @@ import { waitForJobState } from "./test-helpers";
 
 let h: GenerationHarness;
 let c: CaptionHarness;
+let castAndWait: CastRunner["castAndWait"];
+let waitForCastEnd: CastRunner["waitForCastEnd"];
 
 beforeAll(async () => {
   h = await createGenerationHarness("singlecast");
   c = captionHarness(h);
+  ({ castAndWait, waitForCastEnd } = castRunner(h));
   await h.startWorker();
 });
 afterAll(async () => h.close());
-
-/** Creates the cast as the router does (jobs enqueued after the commit), then waits for its end. */
-async function castAndWait(userId: string, request: CastRequest): Promise<CastSnapshot> {
-  const { cast, jobs } = await createCast(h.db, { userId, ...request }, { maxAttempts: 3, holdMs: 3_600_000 });
-  for (const job of jobs) await enqueueGeneration(h.producers, job);
-  return waitForCastEnd(userId, cast.id);
-}
-
-async function waitForCastEnd(userId: string, castId: string): Promise<CastSnapshot> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const last = await getCast(h.db, { userId, castId });
-    if (last.status !== "queued" && last.status !== "running") return last;
-    await sleep(50);
-  }
-  throw new Error(`cast ${castId} did not end`);
-}
 
 const stepSessionsOf = (castId: string) =>
   h.db.select().from(generationSessions).where(eq(generationSessions.castId, castId)).orderBy(asc(generationSessions.stepIndex));

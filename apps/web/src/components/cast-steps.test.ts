@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { SessionSnapshot } from "@spellcast/core/sessions/schema";
 import type { CastStep } from "@spellcast/core/spells/schema";
 
-import { castPlanCost, castStepRows } from "./cast-steps";
+import { castPlanCost, castStepRows, retryPlan } from "./cast-steps";
 import { castSnap, failure, stepSnap, uuid } from "./cast-test-fixtures";
 
 /** The plan a cast froze when it began: a free rewrite, a chat step, an image. */
@@ -82,5 +82,26 @@ describe("a cast that carried steps over from a failed one", () => {
 describe("castPlanCost", () => {
   it("sums the plan's step costs", () => {
     expect(castPlanCost(castSnap(10, { steps: plan }))).toBe(5);
+  });
+});
+
+describe("retryPlan", () => {
+  const failedAt = (step: number, completed: number) => {
+    const cast = castSnap(10, { steps: plan, status: "failed", stepGenerationIds: [uuid(0x5000), uuid(0x5001), uuid(0x5002)].slice(0, step + 1) });
+    const sessions = new Map(cast.stepGenerationIds.map((id, i) => [id, stepSnap(cast, i, { id, status: i < completed ? "completed" : "failed" })]));
+    return retryPlan(cast, (id) => sessions.get(id));
+  };
+
+  it("starts at the first step that did not complete and costs the steps from there", () => {
+    expect(failedAt(1, 1)).toEqual({ fromStep: 1, credits: 5 });
+    expect(failedAt(2, 2)).toEqual({ fromStep: 2, credits: 4 });
+  });
+
+  it("runs every step again when the first failed", () => {
+    expect(failedAt(0, 0)).toEqual({ fromStep: 0, credits: 5 });
+  });
+
+  it("always runs the last step, even if its session completed", () => {
+    expect(failedAt(2, 3)).toEqual({ fromStep: 2, credits: 4 });
   });
 });

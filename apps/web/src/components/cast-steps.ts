@@ -50,3 +50,18 @@ export const carriedCount = (cast: CastSnapshot) => cast.carriedFrom?.steps ?? 0
 
 /** Credits the cast charges if every step it runs itself runs (its frozen plan, less the steps carried over). */
 export const castPlanCost = (cast: CastSnapshot) => cast.steps.slice(carriedCount(cast)).reduce((sum, step) => sum + step.cost, 0);
+
+/**
+ * What retrying a failed cast runs: it carries over the leading steps that completed (the server
+ * carries exactly those: the cast's own frozen steps, each with its stored output) and the last
+ * step always runs; `fromStep` is the first step it runs, `credits` what its steps cost.
+ */
+export function retryPlan(cast: CastSnapshot, sessionOf: (id: string) => SessionSnapshot | undefined): { fromStep: number; credits: number } {
+  let fromStep = 0;
+  while (fromStep < cast.steps.length - 1) {
+    const id = cast.stepGenerationIds[fromStep];
+    if (!id || sessionOf(id)?.status !== "completed") break;
+    fromStep += 1;
+  }
+  return { fromStep, credits: cast.steps.slice(fromStep).reduce((sum, step) => sum + step.cost, 0) };
+}

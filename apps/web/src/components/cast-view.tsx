@@ -8,12 +8,13 @@ import { useTRPC } from "~/trpc/react";
 import { Breadcrumbs } from "./breadcrumbs";
 import { isActiveCast } from "./cast-cache";
 import { CastCancelButton } from "./cast-cancel-button";
+import { CastRetryButton } from "./cast-retry-button";
 import { CastFailure } from "./cast-failure";
 import { CastInputSummary } from "./cast-input-summary";
 import { CastOutput } from "./cast-output";
 import { CastStatusBadge } from "./cast-status-badge";
 import { CastStepList } from "./cast-step-list";
-import { carriedCount, castPlanCost } from "./cast-steps";
+import { carriedCount, castPlanCost, retryPlan } from "./cast-steps";
 import { DateTime } from "./date-time";
 import { useFollowCastSteps } from "./event-stream-provider";
 import { errorCode, toUserMessage } from "./error-message";
@@ -130,6 +131,15 @@ export function CastView({ castId }: { castId: string }) {
             </>
           )}
           {cast.status === "failed" && <CastFailure cast={cast} tool={failedTool} />}
+          {cast.status === "failed" &&
+            (runUrl ? (
+              <p className="muted">
+                This image is part of a caption run: <Link href={runUrl}>re-run its failed captions</Link> from there.
+              </p>
+            ) : (
+              // Priced once its steps are read: which of them completed decides where it starts.
+              cast.stepGenerationIds.every((id) => steps.sessionOf(id)) && <CastRetryButton cast={cast} plan={retryPlan(cast, steps.sessionOf)} />
+            ))}
           {cast.status === "canceled" && <p className="muted" data-testid="cast-canceled">Canceled: the open step&apos;s credits were returned.</p>}
           {isActiveCast(cast.status) &&
             (runUrl ? (

@@ -1,10 +1,28 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
-import { cancelCast, castRequestSchema, castSnapshotSchema, createCast, getCast, listCasts } from "@spellcast/core";
+import { cancelCast, castRequestSchema, castSnapshotSchema, clientKeySchema, createCast, getCast, listCasts, retryCast } from "@spellcast/core";
+import type { CreateCastResult } from "@spellcast/core";
+
+import type { Context } from "../context";
 
 import { stopCanceledJob } from "../jobs/stop-canceled-job";
 import { protectedProcedure } from "../trpc";
+
+/** Enqueues a new cast's first step (none for a repeated clientKey) and logs it. */
+async function startCast(ctx: Context, userId: string, { cast, jobs, created }: CreateCastResult, event: string, fields: Record<string, unknown> = {}) {
+  if (!created) return cast;
+  ctx.logger.info({ userId, castId: cast.id, spellId: cast.spellId, status: cast.status, jobs: jobs.length, ...fields }, event);
+  for (const job of jobs) {
+    try {
+      await ctx.generationJobs.enqueue(job);
+    } catch (err) {
+      // The step session and its hold are committed: the sweeper re-enqueues queued sessions without a job.
+      ctx.logger.error({ err, userId, castId: cast.id, sessionId: job.sessionId }, "cast.enqueue.failed");
+    }
+  }
+  return cast;
+}
 
 const castCursorSchema = z.object({ createdAt: z.iso.datetime({ offset: true }), id: z.string().uuid() }).strict();
 
@@ -20,18 +38,23 @@ export const castsRouter = {
     .output(castSnapshotSchema)
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.caller.id;
-      const { cast, jobs, created } = await createCast(ctx.db, { userId, ...input }, ctx.generationConfig);
-      if (!created) return cast;
-      ctx.logger.info({ userId, castId: cast.id, spellId: cast.spellId, status: cast.status, jobs: jobs.length }, "cast.created");
-      for (const job of jobs) {
-        try {
-          await ctx.generationJobs.enqueue(job);
-        } catch (err) {
-          // The step session and its hold are committed: the sweeper re-enqueues queued sessions without a job.
-          ctx.logger.error({ err, userId, castId: cast.id, sessionId: job.sessionId }, "cast.enqueue.failed");
-        }
-      }
-      return cast;
+      const result = await createCast(ctx.db, { userId, ...input }, ctx.generationConfig);
+      return startCast(ctx, userId, result, "cast.created");
+    }),
+
+  /**
+   * A failed single cast cast again as it was, in a new cast that carries over the steps the
+   * failed one completed (only the failed step and those after it run and are charged); its
+   * step's job is added after the commit, as `create` does. A repeated clientKey returns the
+   * first retry.
+   */
+  retry: protectedProcedure
+    .input(z.object({ castId: z.string().uuid(), clientKey: clientKeySchema.optional() }).strict())
+    .output(castSnapshotSchema)
+    .mutation(async ({ ctx, input }) => {
+      const userId = ctx.caller.id;
+      const result = await retryCast(ctx.db, { userId, castId: input.castId, clientKey: input.clientKey }, ctx.generationConfig);
+      return startCast(ctx, userId, result, "cast.retried", { retryOf: input.castId, carriedFrom: result.cast.carriedFrom });
     }),
 
   /** One of the caller's casts; another user's id is NOT_FOUND, like a missing one. */

@@ -7,10 +7,11 @@ import { DomainError } from "../errors";
 import { withEventsLast } from "../events/append-event";
 import { parseDomainInput } from "../parse-input";
 import { getSpell } from "../spells/manage-spells";
-import type { CastSnapshot, SpellSnapshot } from "../spells/schema";
+import type { CastSnapshot, SpellSnapshot, SpellStep } from "../spells/schema";
 import { stepCost } from "../spells/tools";
 import { lockSetBook } from "../captions/set-book";
 import { createLedgerBatch } from "../credits/ledger-batch";
+import type { CarryOver } from "./carried-steps";
 import { continueCastsInTx } from "./continue-casts";
 import { isLocalStep } from "./steps";
 import { lockAccountInTx } from "./lock-account";
@@ -36,7 +37,7 @@ function assertInputKind(spell: SpellSnapshot, source: CastSource): void {
 }
 
 /** The step input of the source: an image must be in one of the user's datasets (anyone else's is NOT_FOUND). */
-async function resolveSource(db: DbOrTx, userId: string, source: CastSource): Promise<StepInput> {
+export async function resolveSource(db: DbOrTx, userId: string, source: CastSource): Promise<StepInput> {
   if (source.kind === "text") return source;
   const [image] = await db
     .select({ id: datasetImages.id, imageIndex: datasetImages.imageIndex })
@@ -48,7 +49,7 @@ async function resolveSource(db: DbOrTx, userId: string, source: CastSource): Pr
 }
 
 /** The user's cast made with this clientKey, if any. */
-async function castByClientKey(db: DbOrTx, userId: string, clientKey: string): Promise<CastRow | null> {
+export async function castByClientKey(db: DbOrTx, userId: string, clientKey: string): Promise<CastRow | null> {
   const [row] = await db
     .select()
     .from(casts)
@@ -78,48 +79,72 @@ export async function createCast(
   const clientKey = request.clientKey ?? null;
   const spell = await getSpell(db, { userId: params.userId, spellId: request.spellId });
   assertInputKind(spell, request.input);
-  const first = spell.steps[0];
-  if (!first) throw new DomainError("INVALID_INPUT", `"${spell.name}" has no steps`);
-  const firstPaid = spell.steps.find((step) => !isLocalStep(step));
-  const firstCost = firstPaid ? stepCost(firstPaid) : 0;
+  if (spell.steps.length === 0) throw new DomainError("INVALID_INPUT", `"${spell.name}" has no steps`);
 
   return db.transaction((tx) =>
     withEventsLast(tx, async () => {
       const account = await lockAccountInTx(tx, params.userId);
       const repeated = clientKey === null ? null : await castByClientKey(tx, params.userId, clientKey);
       if (repeated) return { cast: toCastSnapshot(repeated), jobs: [], created: false };
-      if ((account ? account.balance - account.held : 0) < firstCost) {
-        throw new DomainError("INSUFFICIENT_CREDITS", `Not enough credits to cast "${spell.name}" (its first step costs ${firstCost})`);
-      }
+      assertAffordable(account, spell.steps, `cast "${spell.name}"`);
       const source = await resolveSource(tx, params.userId, request.input);
       const input: CastInput = { steps: spell.steps, source, options: { maxAttempts: options.maxAttempts, holdMs: options.holdMs } };
-      const [inserted] = await tx
-        .insert(casts)
-        .values({
-          userId: params.userId,
-          spellId: spell.id,
-          datasetId: source.kind === "image" ? source.datasetId : null,
-          imageId: source.kind === "image" ? source.imageId : null,
-          imageIndex: source.kind === "image" ? source.imageIndex : null,
-          clientKey,
-          status: "queued",
-          input,
-        })
-        .onConflictDoNothing({ target: [casts.userId, casts.clientKey], where: sql`${casts.clientKey} is not null` })
-        .returning();
-      if (!inserted) {
-        // Only a clientKey conflicts: a racer with no account row to serialise on committed first.
-        const winner = clientKey === null ? null : await castByClientKey(tx, params.userId, clientKey);
-        if (!winner) throw new Error("cast insert returned no row");
-        return { cast: toCastSnapshot(winner), jobs: [], created: false };
-      }
-      const ledger = createLedgerBatch(tx);
-      const [chain] = await continueCastsInTx(tx, [{ cast: inserted, fromStep: -1, stored: null, snapshot: null }], await lockSetBook(tx, []), ledger);
-      const jobs: StepJob[] = chain?.next ?? [];
-      const [cast] = await Promise.all([lockCast(tx, inserted.id), ledger.write()]);
-      // A cast that ran to its end here (local steps only) already wrote its terminal event.
-      if (isActiveCast(cast.status)) await emitCastEvent(tx, cast);
-      return { cast: toCastSnapshot(cast), jobs, created: true };
+      return insertCastInTx(tx, { userId: params.userId, spellId: spell.id, clientKey, input });
     }),
   );
+}
+
+/**
+ * INSUFFICIENT_CREDITS unless the available credits cover the first paid step of `steps` (the
+ * steps the cast will run), before anything is written. `what` says what was refused.
+ */
+export function assertAffordable(account: { balance: number; held: number } | null, steps: readonly SpellStep[], what: string): void {
+  const firstPaid = steps.find((step) => !isLocalStep(step));
+  const cost = firstPaid ? stepCost(firstPaid) : 0;
+  if ((account ? account.balance - account.held : 0) < cost) {
+    throw new DomainError("INSUFFICIENT_CREDITS", `Not enough credits to ${what} (its first step costs ${cost})`);
+  }
+}
+
+/**
+ * In the caller's transaction (account lock held, events last): inserts the cast and moves it on
+ * to its first paid step (local steps run here; that step gets its own reservation) with a
+ * `cast_updated` event. With `carry`, it starts after the steps carried over from a failed cast.
+ * A clientKey a racer committed first returns that racer's cast (`created: false`, no jobs).
+ */
+export async function insertCastInTx(
+  tx: DbOrTx,
+  row: { userId: string; spellId: string; clientKey: string | null; input: CastInput; carry?: CarryOver },
+): Promise<CreateCastResult> {
+  const { input, carry, clientKey } = row;
+  const source = input.source;
+  const [inserted] = await tx
+    .insert(casts)
+    .values({
+      userId: row.userId,
+      spellId: row.spellId,
+      datasetId: source.kind === "image" ? source.datasetId : null,
+      imageId: source.kind === "image" ? source.imageId : null,
+      imageIndex: source.kind === "image" ? source.imageIndex : null,
+      clientKey,
+      status: "queued",
+      input: carry ? { ...input, carriedFrom: carry.carried } : input,
+      stepGenerationIds: carry?.stepIds ?? [],
+    })
+    .onConflictDoNothing({ target: [casts.userId, casts.clientKey], where: sql`${casts.clientKey} is not null` })
+    .returning();
+  if (!inserted) {
+    // Only a clientKey conflicts: a racer with no account row to serialise on committed first.
+    const winner = clientKey === null ? null : await castByClientKey(tx, row.userId, clientKey);
+    if (!winner) throw new Error("cast insert returned no row");
+    return { cast: toCastSnapshot(winner), jobs: [], created: false };
+  }
+  const ledger = createLedgerBatch(tx);
+  const start = { cast: inserted, fromStep: (carry?.stepIds.length ?? 0) - 1, stored: carry?.stored ?? null, snapshot: null };
+  const [chain] = await continueCastsInTx(tx, [start], await lockSetBook(tx, []), ledger);
+  const jobs: StepJob[] = chain?.next ?? [];
+  const [cast] = await Promise.all([lockCast(tx, inserted.id), ledger.write()]);
+  // A cast that ran to its end here (local steps only) already wrote its terminal event.
+  if (isActiveCast(cast.status)) await emitCastEvent(tx, cast);
+  return { cast: toCastSnapshot(cast), jobs, created: true };
 }

@@ -5,3 +5,4 @@ export * from "./read-casts";
 export * from "./schema";
 export * from "./step-jobs";
 export { toCastSnapshot } from "./snapshot";
+export * from "./retry-cast";
