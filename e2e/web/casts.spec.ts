@@ -377,7 +377,7 @@ test("a failed cast is retried from its failed step: the steps before it carry o
   await expect(page.getByTestId("cast-charged")).toHaveText("1 credit");
   await expect(page.getByTestId("credit-balance-amount")).toHaveText("98 credits");
   await attachScreenshot(page, testInfo, "cast-retried");
-  // The failed cast stays as it was, and leads nowhere else.
+  // The failed cast stays as it was.
   await page.getByRole("link", { name: "the cast that failed" }).click();
   await expect(page).toHaveURL(new RegExp(`/casts/${failedId}$`));
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "failed");
