@@ -33,7 +33,7 @@ export function CastRetryButton({ cast, plan }: { cast: CastSnapshot; plan: { fr
     }),
   );
   return (
-    <div className="stack">
+    <div className="stack cast-retry">
       <div>
         <button
           type="button"
