@@ -102,18 +102,51 @@ test("caption a 5-image dataset: estimate, start, live progress to 5/5 and compl
     expect(Object.keys(entries).sort()).toEqual(["photo_1.txt", "photo_2.txt", "photo_3.txt", "photo_4.txt", "photo_5.txt"]);
     expect(strFromU8(entries[firstName.replace(/\.png$/, ".txt")] ?? new Uint8Array())).toBe("a bright square, edited by hand");
 
-    // The edit is version 2; a trigger word on every caption is version 3, and the open list reads it.
+    // The edit is version 2. A trigger word on every caption asks first, with the count and an example.
     await first.getByRole("button", { name: "Versions" }).click();
     await expect(first.getByTestId("caption-version")).toHaveCount(2);
     await page.getByLabel("Trigger word").fill("sks");
     await page.getByRole("button", { name: "Prefix all" }).click();
+    const prefixDialog = page.getByRole("dialog", { name: "Prefix 5 captions with “sks”?" });
+    await expect(prefixDialog.getByTestId("bulk-edit-count")).toHaveText("5 captions of 5 finished captions will change. Each keeps its earlier text under Versions.");
+    const example = prefixDialog.getByTestId("bulk-edit-example").first();
+    await expect(example).toContainText(firstName);
+    await expect(example.getByTestId("bulk-edit-before")).toHaveText("a bright square, edited by hand");
+    await expect(example.getByTestId("bulk-edit-after")).toHaveText("sks, a bright square, edited by hand");
+    await expect(prefixDialog).toContainText("…and 3 more captions.");
+    await attachScreenshot(page, testInfo, "captions-prefix-confirmation");
+    // Cancel: nothing changes.
+    await prefixDialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(prefixDialog).toBeHidden();
+    await expect(first.getByTestId("caption-text")).toHaveText("a bright square, edited by hand");
+    await expect(first.getByTestId("caption-version")).toHaveCount(2);
+    await expect(page.getByTestId("caption-tools-notice")).toHaveCount(0);
+    // Confirmed, it is version 3, and the open list reads it.
+    await page.getByRole("button", { name: "Prefix all" }).click();
+    await prefixDialog.getByRole("button", { name: "Prefix 5 captions" }).click();
+    await expect(prefixDialog).toBeHidden();
     await expect(first.getByTestId("caption-text")).toHaveText("sks, a bright square, edited by hand");
     await expect(first.getByTestId("caption-version")).toHaveCount(3);
     await expect(first.getByTestId("caption-version").nth(2)).toContainText("sks, a bright square, edited by hand");
     await expect(page.getByTestId("caption-tools-notice")).toHaveText("5 captions changed; each keeps its earlier text under Versions");
-    // Again: every caption has it already, and the page says so rather than "0 changed".
+    // Again: every caption has it already; the page says so, with nothing to confirm.
     await page.getByRole("button", { name: "Prefix all" }).click();
     await expect(page.getByTestId("caption-tools-notice")).toHaveText("Every caption already starts with “sks”");
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+
+    // A replacement only one caption contains: the confirmation counts that one, and only it changes.
+    const otherTexts = await page.locator(`[data-testid="caption-row"]:not([data-file-name="${firstName}"]) [data-testid="caption-text"]`).allTextContents();
+    expect(otherTexts).toHaveLength(4);
+    await page.getByLabel("Find", { exact: true }).fill("edited by hand");
+    await page.getByLabel("Replace with").fill("edited with care");
+    await page.getByRole("button", { name: "Replace in all" }).click();
+    const replaceDialog = page.getByRole("dialog", { name: "Replace “edited by hand” in 1 caption?" });
+    await expect(replaceDialog.getByTestId("bulk-edit-count")).toHaveText("1 caption of 5 finished captions will change. Each keeps its earlier text under Versions.");
+    await expect(replaceDialog.getByTestId("bulk-edit-after")).toHaveText("sks, a bright square, edited with care");
+    await replaceDialog.getByRole("button", { name: "Replace in 1 caption" }).click();
+    await expect(first.getByTestId("caption-text")).toHaveText("sks, a bright square, edited with care");
+    await expect(page.getByTestId("caption-tools-notice")).toHaveText("1 caption changed; each keeps its earlier text under Versions");
+    await expect(page.locator(`[data-testid="caption-row"]:not([data-file-name="${firstName}"]) [data-testid="caption-text"]`)).toHaveText(otherTexts);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+
 import type { Locator, Page, TestInfo } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 
@@ -58,6 +60,9 @@ test("generate: the cost shows before submit, the card completes with its image,
   await expect(page).toHaveURL(/\/generate\?session=/);
   const details = page.getByRole("dialog", { name: "Generation details" });
   await expect(details).toContainText("A quiet harbour at dawn, watercolour");
+  await expect(details.getByTestId("detail-size")).toHaveText("512 × 512");
+  // No seed was set: the provider picked one and did not say which.
+  await expect(details.getByTestId("detail-seed")).toHaveText("Random (none set)");
   await page.keyboard.press("Escape");
   await expect(details).toBeHidden();
   await expect(page).toHaveURL(/\/generate$/);
@@ -76,6 +81,54 @@ test("generate: the cost shows before submit, the card completes with its image,
   expect(theirs.status).toBe(404);
   const anonymous = await fetch(`${baseURL}/api/images/${id}`);
   expect(anonymous.status).toBe(401);
+});
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+test("a completed image's details: tool, size, seed and file; Download saves the PNG named after its prompt; Use these settings draws it again", async ({ page }, testInfo) => {
+  await signUp(page, newUser("Detail Seeker"));
+  await openGenerate(page);
+  await page.getByLabel("Prompt").fill("A lighthouse on a cliff at dusk");
+  await page.getByLabel("Size").selectOption("768x768");
+  await page.getByLabel("Seed").fill("1234");
+  await page.getByRole("button", { name: "Generate" }).click();
+  const cards = page.getByTestId("generation-card");
+  await expect(cards.first()).toHaveAttribute("data-status", "completed");
+  const id = (await cards.first().getAttribute("data-session-id")) ?? "";
+
+  await cards.first().click();
+  const dialog = page.getByRole("dialog", { name: "Generation details" });
+  await expect(dialog.getByTestId("detail-tool")).toHaveText("Seedream");
+  await expect(dialog.getByTestId("detail-size")).toHaveText("768 × 768");
+  await expect(dialog.getByTestId("detail-seed")).toHaveText("1234");
+  await expect(dialog.getByTestId("detail-file")).toHaveText(/^PNG · \d+(\.\d)? (bytes|KB|MB)$/);
+  await expect(dialog).toContainText("3 credits");
+  await attach(dialog, testInfo, "completed-modal");
+
+  const downloading = page.waitForEvent("download");
+  await dialog.getByRole("link", { name: "Download PNG" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(`a-lighthouse-on-a-cliff-at-dusk-${id.slice(0, 8)}.png`);
+  const saved = await readFile(await download.path());
+  expect([...saved.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  const shown = await page.request.get(`/api/images/${id}`);
+  expect(saved.equals(await shown.body())).toBe(true);
+
+  // The same prompt, size and seed, back in the form, ready to edit; drawn again, the same picture.
+  await dialog.getByRole("button", { name: "Use these settings" }).click();
+  await expect(dialog).toBeHidden();
+  const prompt = page.getByLabel("Prompt");
+  await expect(prompt).toHaveValue("A lighthouse on a cliff at dusk");
+  await expect(prompt).toBeFocused();
+  await expect(page.getByLabel("Size")).toHaveValue("768x768");
+  await expect(page.getByLabel("Seed")).toHaveValue("1234");
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(cards).toHaveCount(2);
+  await expect(cards.first()).toHaveAttribute("data-status", "completed");
+  const againId = (await cards.first().getAttribute("data-session-id")) ?? "";
+  expect(againId).not.toBe(id);
+  const again = await page.request.get(`/api/images/${againId}`);
+  expect((await again.body()).equals(saved)).toBe(true);
 });
 
 test("a fatal provider error flips the card to failed with the refund (no request id), and the modal shows the details", async ({ page }, testInfo) => {

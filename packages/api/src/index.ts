@@ -10,3 +10,4 @@ export { checkHealth, healthReportSchema } from "./health/check-health";
 export { healthResponse } from "./health/health-response";
 export type { HealthReport } from "./health/check-health";
 export { serveCaptionExport } from "./http/caption-export";
+export { serveGenerationImage } from "./http/generation-images";

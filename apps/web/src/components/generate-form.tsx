@@ -13,6 +13,7 @@ import { useTRPC } from "~/trpc/react";
 import { newClientKey } from "./client-key";
 import { errorCode, toUserMessage } from "./error-message";
 import { formatCredits, formatNumber } from "./format-credits";
+import type { GenerationSettings } from "./generation-settings";
 import { AlertIcon } from "./icons";
 import { imageSizeLabel } from "./image-size-label";
 import { SubmitButton } from "./submit-button";
@@ -25,15 +26,16 @@ const seedSchema = generationParamsSchema.shape.seed;
  * Prompt, size and seed, with the cost shown before submit. Each submit attempt carries a client
  * key; retrying the same request (after a network error, say) reuses it, so the server returns
  * the same session and charges once. The created session goes into the history at once.
+ * `initial`: a past generation's settings ("Use these settings"), the prompt focused to edit.
  */
-export function GenerateForm() {
+export function GenerateForm({ initial }: { initial?: GenerationSettings }) {
   const trpc = useTRPC();
   const apply = useApplySession();
   const pricing = useQuery(trpc.generations.pricing.queryOptions(undefined, { staleTime: Infinity }));
   const balance = useCreditBalance();
-  const [prompt, setPrompt] = useState("");
-  const [size, setSize] = useState<ImageSize>("1024x1024");
-  const [seed, setSeed] = useState("");
+  const [prompt, setPrompt] = useState(initial?.prompt ?? "");
+  const [size, setSize] = useState<ImageSize>(initial?.size ?? "1024x1024");
+  const [seed, setSeed] = useState(initial && initial.seed !== null ? String(initial.seed) : "");
   // Set by a submit with no prompt: the field then says what is missing (the button never does nothing).
   const [tried, setTried] = useState(false);
   const attempt = useRef<{ key: string; request: string } | null>(null);
@@ -91,6 +93,7 @@ export function GenerateForm() {
           aria-describedby={missing ? `${ids.missing} ${ids.counter}` : ids.counter}
           aria-invalid={tooLong || missing || undefined}
           required
+          autoFocus={initial !== undefined}
         />
         {missing && (
           <p className="field__error" id={ids.missing} data-testid="prompt-missing">

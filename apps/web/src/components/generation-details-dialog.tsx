@@ -13,6 +13,9 @@ import { failureReasonLabel } from "./failure-reason";
 import { FormAlert } from "./form-alert";
 import { formatCredits } from "./format-credits";
 import type { GenerationProgress } from "./generation-live-store";
+import { GenerationRequestDetails } from "./generation-request-details";
+import type { GenerationSettings } from "./generation-settings";
+import { generationSettingsOf } from "./generation-settings";
 import { failureMessage, ProgressBar, refundOf, StatusBadge } from "./generation-status";
 import { GenerationTimeline } from "./generation-timeline";
 import { useApplySession } from "./use-apply-session";
@@ -20,15 +23,20 @@ import { useApplySession } from "./use-apply-session";
 const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 const at = (iso: string) => <time dateTime={iso}>{TIME.format(new Date(iso))}</time>;
 
-/** A generation's details in a modal <dialog> (focus trapped, Escape closes), live while open. */
+/**
+ * A generation's details in a modal <dialog> (focus trapped, Escape closes), live while open. A
+ * completed image can be downloaded, and `onReuse` (when given) puts its settings back in the form.
+ */
 export function GenerationDetailsDialog({
   session,
   progress,
   onClose,
+  onReuse,
 }: {
   session: SessionSnapshot | null;
   progress: GenerationProgress | undefined;
   onClose: () => void;
+  onReuse?: (settings: GenerationSettings) => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -48,6 +56,8 @@ export function GenerationDetailsDialog({
 
   const refund = session ? refundOf(session) : null;
   const details = session?.errorDetails ?? null;
+  const settings = session ? generationSettingsOf(session) : null;
+  const hasImage = session?.status === "completed" && session.outputs?.kind === "image";
   return (
     <dialog
       ref={ref}
@@ -73,7 +83,7 @@ export function GenerationDetailsDialog({
           </div>
           <p className="generation-dialog__prompt">{session.prompt}</p>
 
-          {session.status === "completed" && session.outputs?.kind === "image" && (
+          {hasImage && (
             <img className="generation-dialog__image" src={`/api/images/${session.id}`} alt={session.prompt} />
           )}
           {session.status === "running" && <ProgressBar progress={progress} label="Generation progress" />}
@@ -84,6 +94,7 @@ export function GenerationDetailsDialog({
           )}
 
           <dl className="details-list">
+            {settings && <GenerationRequestDetails session={session} settings={settings} />}
             {details && (
               <>
                 <dt>Provider status</dt>
@@ -98,6 +109,8 @@ export function GenerationDetailsDialog({
                 )}
               </>
             )}
+            <dt>Created</dt>
+            <dd>{at(session.createdAt)}</dd>
             <dt>Attempts</dt>
             <dd data-testid="detail-attempts">
               {session.attempts} / {session.maxAttempts}
@@ -135,6 +148,26 @@ export function GenerationDetailsDialog({
               >
                 {cancel.isPending && <span className="spinner" aria-hidden="true" />}
                 Cancel generation
+              </button>
+            )}
+            {hasImage && (
+              // The server names the file (after the prompt) and sends it as an attachment.
+              <a className="button" href={`/api/images/${session.id}?download=1`} download data-testid="generation-download">
+                Download PNG
+              </a>
+            )}
+            {onReuse && settings?.size && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  // Closed first, so the focus it gives back lands before the form takes it.
+                  ref.current?.close();
+                  onReuse(settings);
+                  onClose();
+                }}
+              >
+                Use these settings
               </button>
             )}
             <button type="button" className="button" onClick={onClose} autoFocus>

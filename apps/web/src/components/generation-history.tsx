@@ -11,15 +11,16 @@ import { mergeSnapshot } from "./generation-cache";
 import { GenerationCard } from "./generation-card";
 import { GenerationDetailsDialog } from "./generation-details-dialog";
 import { useGenerationLive } from "./generation-live-store";
+import type { GenerationSettings } from "./generation-settings";
 import { useGenerationsList } from "./use-generations-list";
 import { LoadMoreButton } from "./load-more-button";
 
 /**
  * The caller's generations as cards, newest first, 24 per page with "Load more". `openFirst`
  * (`/generate?session=`, as the credits page links a charge) opens that generation's details,
- * fetched on its own when it is not on the first page.
+ * fetched on its own when it is not on the first page. `onReuse`: a dialog's "Use these settings".
  */
-export function GenerationHistory({ openFirst = null }: { openFirst?: string | null }) {
+export function GenerationHistory({ openFirst = null, onReuse }: { openFirst?: string | null; onReuse?: (settings: GenerationSettings) => void }) {
   const trpc = useTRPC();
   const list = useGenerationsList();
   const live = useGenerationLive();
@@ -66,7 +67,7 @@ export function GenerationHistory({ openFirst = null }: { openFirst?: string | n
         </ul>
       )}
       <LoadMoreButton pages={list} />
-      <GenerationDetailsDialog session={open} progress={openId ? live.progressOf(openId) : undefined} onClose={close} />
+      <GenerationDetailsDialog session={open} progress={openId ? live.progressOf(openId) : undefined} onClose={close} onReuse={onReuse} />
     </section>
   );
 }

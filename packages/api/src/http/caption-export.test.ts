@@ -1,38 +1,14 @@
 import { unzipSync, strFromU8 } from "fflate";
-import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
-import type { StepJob } from "@spellcast/core";
-import { addImagesToDataset, BUILT_IN_CAPTION_SPELL_ID, completeSession, markSessionRunning, startCaptionRun } from "@spellcast/core";
-
 import { createApiHarness } from "../testing/api-harness";
+import { finishedCaptionRun } from "../testing/finished-caption-run";
 import { serveCaptionExport } from "./caption-export";
 
 const api = createApiHarness({ startingCredits: 100 });
 afterAll(() => api.cleanup());
 
-async function step(job: StepJob, text: string) {
-  await markSessionRunning(api.db, { sessionId: job.sessionId, attempt: 1, leaseMs: 60_000 });
-  return (await completeSession(api.db, { sessionId: job.sessionId, outputs: { kind: "text", text } })).chain.next;
-}
-
-/** A finished run over images named like a real dataset, driven through core as the worker would. */
-async function finishedRun(owner: Awaited<ReturnType<typeof api.signUp>>) {
-  const me = await owner.caller.me();
-  const ds = await owner.caller.datasets.create({ name: "Export me" });
-  const names = ["cat one.png", "dog.jpeg", "bird.webp"];
-  const files = [];
-  for (const [i, name] of names.entries()) {
-    const format = name.endsWith(".png") ? "png" : name.endsWith(".jpeg") ? "jpeg" : "webp";
-    const buf = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i * 40, g: 0, b: 0 } } }).toFormat(format).toBuffer();
-    files.push({ name, bytes: new Uint8Array(buf) });
-  }
-  await addImagesToDataset(api.db, api.storage, { userId: me.id, datasetId: ds.id, files });
-  const first: StepJob[] = [];
-  const set = await startCaptionRun(api.db, { userId: me.id, datasetId: ds.id, spellId: BUILT_IN_CAPTION_SPELL_ID }, { maxAttempts: 1, holdMs: 60_000 }, async (jobs) => void first.push(...jobs));
-  for (const job of first) for (const next of await step(job, "The image shows a thing")) await step(next, `caption "${next.cast.imageIndex}"\nline two`);
-  return { set, names };
-}
+const finishedRun = (owner: Awaited<ReturnType<typeof api.signUp>>) => finishedCaptionRun(api, owner, (index) => `caption "${index}"\nline two`);
 
 const get = (setId: string, format: string, headers: Record<string, string>) =>
   serveCaptionExport(api.deps, new Request(`http://localhost/api/caption-sets/${setId}/export?format=${format}`, { headers }), { setId });

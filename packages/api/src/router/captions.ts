@@ -2,11 +2,15 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
 import {
-  bulkReplaceCaptions,
+  applyBulkCaptionEdit,
+  bulkCaptionEditPreviewSchema,
+  bulkCaptionEditSchema,
   cancelCaptionSet,
+  captionFindSchema,
+  captionReplacementSchema,
   editCaption,
   listCaptionVersions,
-  prefixTriggerWord,
+  previewBulkCaptionEdit,
   revertCaption,
   captionSetSnapshotSchema,
   captionSnapshotSchema,
@@ -19,6 +23,7 @@ import {
   rerunFailedCaptions,
   resumeCaptionSet,
   startCaptionRun,
+  triggerWordSchema,
 } from "@spellcast/core";
 import type { EnqueueSteps, RunOptions } from "@spellcast/core";
 
@@ -122,13 +127,21 @@ export const captionsRouter = {
     .output(captionSnapshotSchema)
     .mutation(({ ctx, input }) => revertCaption(ctx.db, { userId: ctx.caller.id, ...input })),
 
+  /** What a bulk edit would change, before anyone confirms it: the count and a few before/after examples. */
+  previewEdit: protectedProcedure
+    .input(setIdSchema.extend({ edit: bulkCaptionEditSchema }).strict())
+    .output(bulkCaptionEditPreviewSchema)
+    .query(({ ctx, input }) => previewBulkCaptionEdit(ctx.db, { userId: ctx.caller.id, ...input })),
+
   replace: protectedProcedure
-    .input(setIdSchema.extend({ find: z.string().min(1).max(1000), replace: z.string().max(1000) }).strict())
+    .input(setIdSchema.extend({ find: captionFindSchema, replace: captionReplacementSchema }).strict())
     .output(z.object({ changed: z.number().int() }))
-    .mutation(({ ctx, input }) => bulkReplaceCaptions(ctx.db, { userId: ctx.caller.id, ...input })),
+    .mutation(({ ctx, input }) =>
+      applyBulkCaptionEdit(ctx.db, { userId: ctx.caller.id, setId: input.setId, edit: { kind: "replace", find: input.find, replace: input.replace } }),
+    ),
 
   prefix: protectedProcedure
-    .input(setIdSchema.extend({ word: z.string().min(1).max(100) }).strict())
+    .input(setIdSchema.extend({ word: triggerWordSchema }).strict())
     .output(z.object({ changed: z.number().int() }))
-    .mutation(({ ctx, input }) => prefixTriggerWord(ctx.db, { userId: ctx.caller.id, ...input })),
+    .mutation(({ ctx, input }) => applyBulkCaptionEdit(ctx.db, { userId: ctx.caller.id, setId: input.setId, edit: { kind: "prefix", word: input.word } })),
 } satisfies TRPCRouterRecord;

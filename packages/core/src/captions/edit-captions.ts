@@ -6,7 +6,9 @@ import { captionSets, captionVersions, captions } from "@spellcast/db";
 import { DomainError } from "../errors";
 import { parseDomainInput } from "../parse-input";
 import { assertUuid } from "../spells/manage-spells";
-import type { CaptionSnapshot } from "./schema";
+import { rewriteCaption } from "./caption-rewrite";
+import type { BulkCaptionEdit, BulkCaptionEditPreview, CaptionSnapshot } from "./schema";
+import { bulkCaptionEditSchema } from "./schema";
 import type { CaptionRow, CaptionSetRow } from "./snapshot";
 import { emitCaptionEvent, toCaptionSnapshot } from "./snapshot";
 import { ownSet } from "./run-captions";
@@ -81,32 +83,45 @@ export async function revertCaption(db: Database, params: { userId: string; capt
 }
 
 /**
- * Applies `change` to every finished caption of the set (one transaction); captions it leaves
- * unchanged get no version. Returns how many changed.
+ * The set's finished captions in image order, and those `edit` changes, each with its new text.
+ * `lock` takes the rows for update (the edit); the preview reads them as they are.
  */
-async function rewriteAll(db: Database, params: { userId: string; setId: string }, change: (text: string) => string): Promise<{ changed: number }> {
+async function planBulkEdit(db: DbOrTx, setId: string, edit: BulkCaptionEdit, { lock }: { lock: boolean }) {
+  const query = db
+    .select()
+    .from(captions)
+    .where(and(eq(captions.captionSetId, setId), eq(captions.status, "done")))
+    .orderBy(asc(captions.imageIndex));
+  const rows = lock ? await query.for("update") : await query;
+  const changes = rows.flatMap((row) => {
+    const next = rewriteCaption(edit, row.text ?? "");
+    return next === null ? [] : [{ row, next }];
+  });
+  return { finished: rows.length, changes };
+}
+
+/** Applies `edit` to every finished caption of the set in one transaction; each change is a new version. */
+export async function applyBulkCaptionEdit(db: Database, params: { userId: string; setId: string; edit: BulkCaptionEdit }): Promise<{ changed: number }> {
+  const edit = parseDomainInput(bulkCaptionEditSchema, params.edit);
   const owned = await ownSet(db, params);
   return db.transaction(async (tx) => {
-    const rows = await tx.select().from(captions).where(and(eq(captions.captionSetId, owned.id), eq(captions.status, "done"))).for("update");
-    let changed = 0;
-    for (const row of rows) {
-      const next = change(row.text ?? "").trim();
-      if (next === "" || next === row.text) continue;
-      await writeVersion(tx, params.userId, row, next);
-      changed += 1;
-    }
-    return { changed };
+    const { changes } = await planBulkEdit(tx, owned.id, edit, { lock: true });
+    for (const { row, next } of changes) await writeVersion(tx, params.userId, row, next);
+    return { changed: changes.length };
   });
 }
 
-export function bulkReplaceCaptions(db: Database, params: { userId: string; setId: string; find: string; replace: string }) {
-  const find = parseDomainInput(z.string().min(1, "Find what?").max(1000), params.find);
-  const replace = parseDomainInput(z.string().max(1000), params.replace);
-  return rewriteAll(db, params, (text) => text.split(find).join(replace));
-}
-
-/** Prefixes a trigger word (`word, caption`) to captions that don't start with it yet. */
-export function prefixTriggerWord(db: Database, params: { userId: string; setId: string; word: string }) {
-  const word = parseDomainInput(z.string().trim().min(1, "Give a trigger word").max(100), params.word);
-  return rewriteAll(db, params, (text) => (text.startsWith(word) ? text : `${word}, ${text}`));
+/** What `applyBulkCaptionEdit` would change now, writing nothing: the count and the first `examples`. */
+export async function previewBulkCaptionEdit(
+  db: Database,
+  params: { userId: string; setId: string; edit: BulkCaptionEdit; examples?: number },
+): Promise<BulkCaptionEditPreview> {
+  const edit = parseDomainInput(bulkCaptionEditSchema, params.edit);
+  const owned = await ownSet(db, params);
+  const { finished, changes } = await planBulkEdit(db, owned.id, edit, { lock: false });
+  return {
+    finished,
+    changed: changes.length,
+    examples: changes.slice(0, params.examples ?? 2).map(({ row, next }) => ({ captionId: row.id, fileName: row.fileName, before: row.text ?? "", after: next })),
+  };
 }

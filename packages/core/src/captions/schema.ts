@@ -67,3 +67,26 @@ export const rerunEstimateSchema = z.object({
   credits: z.number().int().min(0),
 });
 export type RerunEstimate = z.infer<typeof rerunEstimateSchema>;
+
+export const captionFindSchema = z.string().min(1, "Find what?").max(1000);
+export const captionReplacementSchema = z.string().max(1000);
+export const triggerWordSchema = z.string().trim().min(1, "Give a trigger word").max(100);
+
+/**
+ * One change to every finished caption of a set: a find-and-replace, or a trigger word put in
+ * front (`word, caption`) of those that don't start with it. The preview and the edit read this.
+ */
+export const bulkCaptionEditSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("replace"), find: captionFindSchema, replace: captionReplacementSchema }).strict(),
+  z.object({ kind: z.literal("prefix"), word: triggerWordSchema }).strict(),
+]);
+export type BulkCaptionEdit = z.infer<typeof bulkCaptionEditSchema>;
+
+/** What a bulk edit would do, before it is applied: counts and the first captions it changes. */
+export const bulkCaptionEditPreviewSchema = z.object({
+  /** Finished captions the edit looks at (pending and failed ones are never edited). */
+  finished: z.number().int(),
+  changed: z.number().int(),
+  examples: z.array(z.object({ captionId: z.string().uuid(), fileName: z.string(), before: z.string(), after: z.string() })),
+});
+export type BulkCaptionEditPreview = z.infer<typeof bulkCaptionEditPreviewSchema>;

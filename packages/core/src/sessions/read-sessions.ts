@@ -6,6 +6,7 @@ import { generationSessions } from "@spellcast/db";
 import { DomainError } from "../errors";
 import type { TimeCursor } from "../lib/keyset";
 import { newestFirst, olderThan, pageOf } from "../lib/keyset";
+import { generatedImageFileName } from "./image-file-name";
 import type { SessionSnapshot } from "./schema";
 import { toSessionSnapshot } from "./snapshot";
 
@@ -18,11 +19,14 @@ export async function getSession(db: DbOrTx, params: { userId: string; sessionId
   return toSessionSnapshot(row);
 }
 
-/** The owner's storage key of a completed image, or NOT_FOUND (also for other users' sessions). */
-export async function getSessionImageKey(db: DbOrTx, params: { userId: string; sessionId: string }): Promise<string> {
+/**
+ * The owner's completed image: its storage key and the name it downloads as; NOT_FOUND otherwise
+ * (also for other users' sessions).
+ */
+export async function getSessionImage(db: DbOrTx, params: { userId: string; sessionId: string }): Promise<{ storageKey: string; fileName: string }> {
   const session = await getSession(db, params);
   if (session.outputs?.kind !== "image") throw new DomainError("NOT_FOUND", "This generation has no image");
-  return session.outputs.storageKey;
+  return { storageKey: session.outputs.storageKey, fileName: generatedImageFileName(session) };
 }
 
 export type SessionCursor = TimeCursor;

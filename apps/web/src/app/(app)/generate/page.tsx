@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 
-import { GenerateForm } from "~/components/generate-form";
-import { GenerationHistory } from "~/components/generation-history";
+import { GenerateWorkspace } from "~/components/generate-workspace";
 import { PageHeader } from "~/components/page-header";
 
 export const metadata: Metadata = { title: "Generate" };
@@ -13,10 +12,7 @@ export default async function GeneratePage({ searchParams }: { searchParams: Pro
   return (
     <div className="stack">
       <PageHeader title="Generate" lead="Turn a prompt into an image. Cards update live as jobs run, and a failed job shows the provider's reason and your refund." />
-      <section className="card" aria-label="New generation">
-        <GenerateForm />
-      </section>
-      <GenerationHistory openFirst={typeof session === "string" ? session : null} />
+      <GenerateWorkspace openFirst={typeof session === "string" ? session : null} />
     </div>
   );
 }
