@@ -127,7 +127,7 @@ async function expectNothingUnderActions(row: Locator) {
   expect((await hiddenUnderActions(row)).filter((cell) => cell.hidden >= 1)).toEqual([]);
 }
 
-test("no column of the dead-letter table sits under its pinned Actions at 1280 or 390 px", async ({ page, baseURL }, testInfo) => {
+test("Discard asks first and says it moves no credits; no column of the table sits under its pinned Actions at 1280 or 390 px", async ({ page, baseURL }, testInfo) => {
   if (!baseURL) throw new Error("no baseURL");
   const token = uniqueToken("dlqlayout");
   // A long prompt and a long provider message: the columns that wrap are at their widest.
@@ -171,6 +171,24 @@ test("no column of the dead-letter table sits under its pinned Actions at 1280 o
   await expect.poll(() => wrap.evaluate((el) => Math.ceil(el.scrollLeft + el.clientWidth) >= el.scrollWidth)).toBe(true);
   await expectNothingUnderActions(row);
   await attachScreenshot(page, testInfo, "dead-letters-390-end");
+
+  // Discard asks first, saying what it does to the row and to the credits; Cancel keeps the row.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await row.getByRole("button", { name: "Discard" }).click();
+  const dialog = page.getByRole("dialog", { name: /^Discard “a very long prompt/ });
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId("discard-confirm-text")).toContainText("Hides this failure from the dead-letter list and from Replay all");
+  await expect(page.getByTestId("discard-confirm-text")).toContainText(/Discarding moves no credits: \d+ credits? of the \d+ credits? held for it went back to the user when it failed/);
+  await attachScreenshot(page, testInfo, "dead-letters-confirm-discard");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toHaveCount(1);
+
+  await row.getByRole("button", { name: "Discard" }).click();
+  await dialog.getByRole("button", { name: "Discard" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Discarded: hidden from this list, no credits moved." })).toBeVisible();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByText("No dead letters match.")).toBeVisible();
 });
 
 test("a signed-in non-admin cannot use the dead-letter API (FORBIDDEN)", async ({ baseURL }) => {
