@@ -1,10 +1,15 @@
+import type { Locator } from "@playwright/test";
 import { request as playwrightRequest, expect, test } from "@playwright/test";
 
 import { freshApiKey } from "../support/client-setup";
 import { addSimFaults, createGenerationOverHttp, uniqueToken, waitForStatus } from "../support/generations";
+import { attachScreenshot } from "../support/pages";
 import { signIn } from "../support/users";
 
 const ADMIN = { email: "admin@spellcast.local", password: "admin-password" };
+
+// A laptop's width, where the pinned Actions column once covered part of Refund.
+test.use({ viewport: { width: 1280, height: 720 } });
 
 test("an admin is told a bad filter, finds a dead letter by its message text, confirms its replay; the replay completes", async ({ page, baseURL }) => {
   if (!baseURL) throw new Error("no baseURL");
@@ -89,7 +94,101 @@ test("an admin is told a bad filter, finds a dead letter by its message text, co
   expect(discardShown).toBe(true);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toBeInViewport({ ratio: 1 });
+  // With its replay badge the Actions cell is at its widest: the table still fits at 1280 px.
+  await expectNothingUnderActions(row);
   await page.screenshot({ path: "e2e/artifacts/admin-dead-letters-replayed.png", fullPage: true });
+});
+
+/** Each cell's header and how many pixels of it lie under the row's pinned Actions cell (the last). */
+function hiddenUnderActions(row: Locator) {
+  return row.evaluate((tr) => {
+    const cells = Array.from(tr.children);
+    const actions = cells.at(-1)?.getBoundingClientRect();
+    const headers = Array.from(tr.closest("table")?.querySelectorAll("thead th") ?? [], (th) => th.textContent ?? "");
+    if (!actions) return [];
+    return cells.slice(0, -1).map((cell, i) => {
+      const box = cell.getBoundingClientRect();
+      return { column: headers[i] ?? String(i), hidden: Math.max(0, Math.min(box.right, actions.right) - Math.max(box.left, actions.left)) };
+    });
+  });
+}
+
+/**
+ * The Refund cell ends before the pinned Actions cell begins, and no other cell lies under it
+ * either. Less than a pixel is let pass: a scroll offset is whole pixels, the columns' widths are not.
+ */
+async function expectNothingUnderActions(row: Locator) {
+  const cells = row.locator("td");
+  await expect(row.page().getByRole("columnheader").nth(5)).toHaveText("Refund");
+  const refund = await cells.nth(5).boundingBox();
+  const actions = await cells.last().boundingBox();
+  if (!refund || !actions) throw new Error("cells not laid out");
+  expect(refund.x + refund.width).toBeLessThan(actions.x + 1);
+  expect((await hiddenUnderActions(row)).filter((cell) => cell.hidden >= 1)).toEqual([]);
+}
+
+test("Discard asks first and says it moves no credits; no column of the table sits under its pinned Actions at 1280 or 390 px", async ({ page, baseURL }, testInfo) => {
+  if (!baseURL) throw new Error("no baseURL");
+  const token = uniqueToken("dlqlayout");
+  // A long prompt and a long provider message: the columns that wrap are at their widest.
+  const message = `The request was rejected because the prompt did not pass the content policy review ${token}, please change it`;
+  await addSimFaults([
+    {
+      match: { promptContains: token },
+      status: 422,
+      body: JSON.stringify({ error: { code: "InvalidParameter", type: "invalid_request_error", message } }),
+    },
+  ]);
+  const { cookie } = await freshApiKey(baseURL, "DLQ Layout Owner");
+  const request = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { cookie, origin: baseURL } });
+  const failed = await createGenerationOverHttp(request, { prompt: `a very long prompt about a lighthouse on a cliff at dusk with gulls ${token}` });
+  await waitForStatus(request, failed.id, "failed");
+
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByTestId("user-name")).toBeVisible();
+  await page.goto("/admin/dead-letters");
+  await page.getByLabel("Message contains").fill(token);
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.getByTestId("dead-letter-row");
+  await expect(row).toHaveCount(1);
+  await expect(row.locator("td").nth(5)).toContainText(/\d+ credits?/);
+
+  // 1280 px: the whole table fits its card, so nothing lies under the pinned Actions.
+  await expectNothingUnderActions(row);
+  await attachScreenshot(page, testInfo, "dead-letters-1280");
+
+  // 390 px: the table scrolls inside its card (never the page) under its pinned Actions; scrolled to
+  // its end, every column is out from under them.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wrap = page.locator(".table-wrap");
+  expect(await wrap.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  const discard = row.getByRole("button", { name: "Discard" });
+  await discard.scrollIntoViewIfNeeded();
+  await expect(discard).toBeInViewport({ ratio: 1 });
+  await attachScreenshot(page, testInfo, "dead-letters-390-start");
+  await wrap.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect.poll(() => wrap.evaluate((el) => Math.ceil(el.scrollLeft + el.clientWidth) >= el.scrollWidth)).toBe(true);
+  await expectNothingUnderActions(row);
+  await attachScreenshot(page, testInfo, "dead-letters-390-end");
+
+  // Discard asks first, saying what it does to the row and to the credits; Cancel keeps the row.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await row.getByRole("button", { name: "Discard" }).click();
+  const dialog = page.getByRole("dialog", { name: /^Discard “a very long prompt/ });
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId("discard-confirm-text")).toContainText("Hides this failure from the dead-letter list and from Replay all");
+  await expect(page.getByTestId("discard-confirm-text")).toContainText(/Discarding moves no credits: \d+ credits? of the \d+ credits? held for it went back to the user when it failed/);
+  await attachScreenshot(page, testInfo, "dead-letters-confirm-discard");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toHaveCount(1);
+
+  await row.getByRole("button", { name: "Discard" }).click();
+  await dialog.getByRole("button", { name: "Discard" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Discarded: hidden from this list, no credits moved." })).toBeVisible();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByText("No dead letters match.")).toBeVisible();
 });
 
 test("a signed-in non-admin cannot use the dead-letter API (FORBIDDEN)", async ({ baseURL }) => {

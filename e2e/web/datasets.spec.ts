@@ -220,6 +220,101 @@ test("requests whose answer is lost after the server stored their files, or that
   }
 });
 
+/** The page's requests for places (tRPC batches name the procedure in the path). */
+const RESERVATION = /\/api\/trpc\/[^?]*datasets\.reserveImageIndexes/;
+
+/** The grid's file names, in the order shown. */
+const shownNames = (page: Page) =>
+  page
+    .getByTestId("dataset-image")
+    .locator("img")
+    .evaluateAll((imgs) => imgs.map((img) => (img instanceof HTMLImageElement ? img.alt : "")));
+
+test("a reservation of places turned away once (503) goes again: every file lands once, in the order chosen, and no error is shown", async ({ page }) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-reserve-"));
+  try {
+    const files: string[] = [];
+    for (const [i, colour] of ["#000000", "#f59e0b", "#0ea5e9"].entries()) {
+      const file = path.join(dir, `placed_${i + 1}.png`);
+      // The first is large and noisy, so its request (one file each, three at once) lands last.
+      const create: Create =
+        i === 0
+          ? { width: 400, height: 400, channels: 3, background: colour, noise: { type: "gaussian", mean: 128, sigma: 40 } }
+          : { width: 24, height: 24, channels: 3, background: colour };
+      await sharp({ create }).png().toFile(file);
+      files.push(file);
+    }
+    await signUp(page, newUser("Reserving Uploader"));
+    await createDatasetOnPage(page, "E2E reserve retry");
+    const reservations: string[] = [];
+    await page.route(RESERVATION, async (route) => {
+      // The first answer comes from "a proxy" in front of a restarting server, not from the API.
+      if (reservations.push(reservations.length === 0 ? "503" : "sent") === 1) await route.fulfill({ status: 503, body: "Service Unavailable" });
+      else await route.continue();
+    });
+    await page.getByLabel("Add images").setInputFiles(files);
+
+    // The files wait for their places, shown as retrying with why, then all land.
+    await expect(page.locator('[data-status="retrying"] [title*="Could not reserve the files\' places"]')).toHaveCount(3);
+    await expect(page.getByTestId("upload-summary")).toHaveText("3 files: 3 added");
+    expect(reservations).toEqual(["503", "sent"]);
+    await expect(page.getByTestId("dataset-image-count")).toHaveText("3 images");
+    await expect(page.getByTestId("upload-rejections")).toHaveCount(0);
+    await expect(page.getByTestId("upload-progress").locator('[data-status="added"]')).toHaveCount(3);
+    expect(await shownNames(page)).toEqual(["placed_1.png", "placed_2.png", "placed_3.png"]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a reservation the server refuses (over the count limit) fails its files at once with the server's words and is not sent again; the next drop goes", async ({
+  page,
+}) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "spellcast-e2e-refused-"));
+  try {
+    const files: string[] = [];
+    for (const [i, colour] of ["#dc2626", "#16a34a"].entries()) {
+      const file = path.join(dir, `refused_${i + 1}.png`);
+      await sharp({ create: { width: 24, height: 24, channels: 3, background: colour } }).png().toFile(file);
+      files.push(file);
+    }
+    await signUp(page, newUser("Refused Uploader"));
+    await createDatasetOnPage(page, "E2E reserve refused");
+    const reservations: string[] = [];
+    const uploads: string[] = [];
+    page.on("request", (req) => {
+      if (req.method() === "POST" && /\/api\/datasets\/[^/]+\/images$/.test(req.url())) uploads.push(req.url());
+    });
+    // The page asks for more places than one reservation may hold: the real server refuses it (400).
+    await page.route(RESERVATION, async (route) => {
+      reservations.push(route.request().url());
+      await route.continue({ postData: (route.request().postData() ?? "").replace(/"count":\d+/, '"count":10001') });
+    });
+    await page.getByLabel("Add images").setInputFiles(files);
+
+    const rejections = page.getByTestId("upload-rejections");
+    for (const name of ["refused_1.png", "refused_2.png"]) {
+      await expect(rejections.locator("li").filter({ hasText: name })).toHaveText(
+        `${name}: Could not reserve the files' places in the dataset: count: a whole number of images from 1 to 10000`,
+      );
+    }
+    await expect(page.getByTestId("upload-summary")).toHaveText("2 files: 0 added, 2 not added");
+    await expect(page.locator('[data-status="retrying"]')).toHaveCount(0);
+    expect(reservations).toHaveLength(1);
+    expect(uploads).toEqual([]);
+    await expect(page.getByTestId("dataset-image")).toHaveCount(0);
+
+    // Nothing is stuck behind the refusal: the same files dropped again land, in order.
+    await page.unroute(RESERVATION);
+    await page.getByRole("button", { name: "Clear finished uploads" }).click();
+    await page.getByLabel("Add images").setInputFiles(files);
+    await expect(page.getByTestId("upload-summary")).toHaveText("2 files: 2 added");
+    expect(await shownNames(page)).toEqual(["refused_1.png", "refused_2.png"]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("images are chosen and removed after asking: gone from the grid and the count; a finished run keeps its caption of it; a paused run holds it back", async ({
   page,
   context,

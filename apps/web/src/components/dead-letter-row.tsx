@@ -24,13 +24,28 @@ export function replayBlockedReason(item: DeadLetterItem): string | null {
 
 export const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
+/** An email that may wrap before its "@" when its column is narrow. */
+function BreakableEmail({ email }: { email: string }) {
+  const at = email.lastIndexOf("@");
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}
+
 /** One dead letter: who, what failed, when, the refund, and its actions. */
 export function DeadLetterRow({ item, replayBusy, discardBusy, onOpen, onReplay, onDiscard }: DeadLetterRowProps) {
   const blocked = replayBusy ? "Replay in progress" : replayBlockedReason(item);
   const last = item.replays.at(-1);
   return (
     <tr data-testid="dead-letter-row">
-      <td>{item.userEmail}</td>
+      <td className="table__email">
+        <BreakableEmail email={item.userEmail} />
+      </td>
       <td className="table__name table__long">
         <button type="button" className="button button--ghost button--small" title={item.prompt} onClick={() => onOpen("details")}>
           {truncate(item.prompt, 60)}

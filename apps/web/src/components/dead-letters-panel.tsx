@@ -17,6 +17,7 @@ import { DeadLettersFilterForm } from "./dead-letters-filter-form";
 import type { Notice } from "./dead-letters-notice";
 import { DeadLettersNotice } from "./dead-letters-notice";
 import type { DeadLetterItem } from "./dead-letters-types";
+import { DiscardDeadLetterDialog } from "./discard-dead-letter-dialog";
 import { toUserMessage } from "./error-message";
 import { formatCredits } from "./format-credits";
 
@@ -30,6 +31,7 @@ export function DeadLettersPanel() {
   const [searched, setSearched] = useState<{ fields: FilterFields; filter: DeadLetterFilter }>({ fields: EMPTY_FILTER_FIELDS, filter: {} });
   const [open, setOpen] = useState<{ item: DeadLetterItem; mode: "details" | "edit" } | null>(null);
   const [confirmReplay, setConfirmReplay] = useState<DeadLetterItem | null>(null);
+  const [confirmDiscard, setConfirmDiscard] = useState<DeadLetterItem | null>(null);
   const [confirmBulk, setConfirmBulk] = useState(false);
   // Replays made from this page (row id → attempt) until the list shows them: Replay stays off meanwhile.
   const [replayed, setReplayed] = useState<ReadonlyMap<string, number>>(new Map());
@@ -72,11 +74,11 @@ export function DeadLettersPanel() {
   );
   const discard = useMutation(
     trpc.admin.deadLetters.discard.mutationOptions({
-      onSuccess: () => {
-        setNotice({ text: "Discarded: hidden from this list." });
+      onSuccess: (r) => {
+        setConfirmDiscard(null);
+        setNotice({ text: r.discarded ? "Discarded: hidden from this list, no credits moved." : "Already discarded: nothing changed." });
         void refresh();
       },
-      onError: (err) => setNotice({ text: toUserMessage(err) }),
     }),
   );
 
@@ -138,7 +140,7 @@ export function DeadLettersPanel() {
                 discardBusy={discard.isPending}
                 onOpen={(mode) => (editReplay.reset(), setOpen({ item, mode }))}
                 onReplay={() => (replay.reset(), setConfirmReplay(item))}
-                onDiscard={() => discard.mutate({ id: item.id })}
+                onDiscard={() => (discard.reset(), setConfirmDiscard(item))}
               />
             ))}
           </tbody>
@@ -179,6 +181,13 @@ export function DeadLettersPanel() {
           </p>
         )}
       </ConfirmDialog>
+      <DiscardDeadLetterDialog
+        item={confirmDiscard}
+        pending={discard.isPending}
+        error={discard.error ? toUserMessage(discard.error) : null}
+        onConfirm={(item) => discard.mutate({ id: item.id })}
+        onCancel={() => setConfirmDiscard(null)}
+      />
       <BulkReplayDialog
         open={confirmBulk}
         filter={searched.filter}

@@ -1,4 +1,7 @@
-/** Tries a request of files gets in all when the server cannot be reached or is briefly unavailable. */
+/**
+ * Tries a request gets in all when the server cannot be reached or is briefly unavailable: each
+ * request of files, and the reservation of their places before them (reserve-places.ts).
+ */
 export const UPLOAD_ATTEMPTS = 4;
 
 /** Answers that say "not now" rather than "no": a restarting server, a proxy in front of it, a rate limit. */
@@ -17,4 +20,13 @@ export function isTransientUploadStatus(status: number): boolean {
 export function uploadRetryDelayMs(attempt: number, random: () => number = Math.random): number {
   const base = 1_000 * 2 ** Math.max(0, attempt - 1);
   return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * The wait before sending again a request whose `attempt`-th try got `status`, or null when it is
+ * not sent again: a refusal, a server error, or the last try spent.
+ */
+export function retryDelayAfter(status: number, attempt: number, random: () => number = Math.random): number | null {
+  if (!isTransientUploadStatus(status) || attempt >= UPLOAD_ATTEMPTS) return null;
+  return uploadRetryDelayMs(attempt, random);
 }

@@ -9,11 +9,12 @@ import { useTRPCClient } from "~/trpc/react";
 
 import { atMostEvery } from "./frame-batch";
 import { postFiles, UploadUnreachableError } from "./post-file";
+import { reservePlaces } from "./reserve-places";
 import { fileProgress, groupSize, matchOutcomes, takeGroup } from "./upload-groups";
-import { isTransientUploadStatus, UPLOAD_ATTEMPTS, uploadRetryDelayMs } from "./upload-retry";
+import { retryDelayAfter } from "./upload-retry";
 import { useFrameBatch } from "./use-frame-batch";
 
-/** `retrying`: its request got no answer, or a "not now" one, and goes again after a pause. */
+/** `retrying`: its request, or the reservation of its place, got no answer or a "not now" one, and goes again after a pause. */
 export type UploadStatus = "waiting" | "uploading" | "retrying" | "added" | "rejected" | "failed";
 
 export interface UploadItem {
@@ -67,6 +68,9 @@ export function useImageUploads({
   const client = useTRPCClient();
   const queue = useRef<Queued[]>([]);
   const active = useRef(0);
+  // Reservations go one after another, so a later drop's places follow an earlier one's even while
+  // the earlier one is being retried.
+  const reservations = useRef<Promise<void>>(Promise.resolve());
   // Thousands of files send thousands of progress events: the list changes once a frame.
   const changes = useFrameBatch<{ id: string; patch: Partial<UploadItem> }>((batch) => {
     const patches = new Map<string, Partial<UploadItem>>();
@@ -123,9 +127,8 @@ export function useImageUploads({
         const { status, body } = answer;
         if (status === 200 && isUploadResult(body)) return settle(group, body);
         // Sent again only with reserved places, which make a second landing of a file a no-op.
-        const again = group[0]?.place !== undefined && isTransientUploadStatus(status) && attempt < UPLOAD_ATTEMPTS;
-        if (!again) return failAll(errorOf(body, status));
-        const waitMs = uploadRetryDelayMs(attempt);
+        const waitMs = group[0]?.place !== undefined ? retryDelayAfter(status, attempt) : null;
+        if (waitMs === null) return failAll(errorOf(body, status));
         setAll({ status: "retrying", progress: 0, reason: `${errorOf(body, status)}; trying again` });
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
@@ -147,19 +150,34 @@ export function useImageUploads({
 
   /**
    * Places for the files in the order they were chosen, so the three requests in flight land in
-   * that order whichever commits first. Without them (the reservation failed), the server places
-   * each request's files as it commits them.
+   * that order whichever commits first; then queues them. A reservation that gets no answer or a
+   * "not now" goes again like an upload (its files shown as retrying); one the server refuses, or
+   * that runs out of tries, fails its files with the server's words: without places they could land
+   * out of order, and their requests could not be sent again safely.
    */
-  const reservePlaces = useCallback(
-    async (count: number): Promise<number | undefined> => {
-      try {
-        return (await client.datasets.reserveImageIndexes.mutate({ datasetId, count })).firstIndex;
-      } catch (err) {
-        console.warn("Could not reserve the images' places; they will be placed as they land", err);
-        return undefined;
+  const reserveAndQueue = useCallback(
+    async (files: readonly Queued[]) => {
+      let retried = false;
+      const reservation = await reservePlaces(
+        () => client.datasets.reserveImageIndexes.mutate({ datasetId, count: files.length }).then((r) => r.firstIndex),
+        {
+          onRetry: (reason) => {
+            retried = true;
+            for (const { id } of files) update(id, { status: "retrying", reason });
+          },
+        },
+      );
+      if (!reservation.ok) {
+        for (const { id } of files) update(id, { status: "failed", reason: reservation.reason });
+        return;
       }
+      files.forEach((queued, i) => {
+        queued.place = reservation.firstIndex + i;
+        if (retried) update(queued.id, { status: "waiting", reason: undefined });
+        queue.current.push(queued);
+      });
     },
-    [client, datasetId],
+    [client, datasetId, update],
   );
 
   const addFiles = useCallback(
@@ -180,20 +198,25 @@ export function useImageUploads({
       }
       setItems((prev) => [...prev, ...fresh]);
       if (sending.length === 0) return;
-      void reservePlaces(Math.min(sending.length, MAX_PLACES_PER_RESERVATION)).then((firstIndex) => {
-        sending.forEach((queued, i) => {
-          // Beyond one reservation's size (a huge drop), the rest is placed as it lands.
-          if (firstIndex !== undefined && i < MAX_PLACES_PER_RESERVATION) queued.place = firstIndex + i;
-          queue.current.push(queued);
+      // Beyond one reservation's size (a huge drop, past any dataset's limit), the rest is placed as it lands.
+      const placed = sending.slice(0, MAX_PLACES_PER_RESERVATION);
+      const unplaced = sending.slice(MAX_PLACES_PER_RESERVATION);
+      reservations.current = reservations.current
+        .then(async () => {
+          await reserveAndQueue(placed);
+          for (const queued of unplaced) queue.current.push(queued);
+          pump();
+        })
+        // Not a failed request (those are the files' results) but a fault here: shown on the files, and the next drop still goes.
+        .catch((err: unknown) => {
+          for (const { id } of sending) update(id, { status: "failed", reason: err instanceof Error ? err.message : "The upload failed" });
         });
-        pump();
-      });
     },
-    [maxUploadBytes, pump, reservePlaces],
+    [maxUploadBytes, pump, reserveAndQueue, update],
   );
 
   const clearFinished = useCallback(() => {
-    setItems((prev) => prev.filter((item) => item.status === "waiting" || item.status === "uploading"));
+    setItems((prev) => prev.filter((item) => item.status === "waiting" || item.status === "uploading" || item.status === "retrying"));
   }, []);
 
   return { items, addFiles, clearFinished };

@@ -153,6 +153,11 @@ describe("dataset image HTTP routes", () => {
     const stranger = await api.signUp();
     await expect(stranger.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(owner.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // Over the limit: refused in the words core uses, which the page shows as they are.
+    await expect(owner.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 10_001 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { issues: [expect.objectContaining({ message: "count: a whole number of images from 1 to 10000" })] },
+    });
     expect(await owner.caller.datasets.reserveImageIndexes({ datasetId: ds.id, count: 1 })).toEqual({ firstIndex: 4, count: 1 });
   });
 

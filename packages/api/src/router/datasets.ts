@@ -11,7 +11,7 @@ import {
   getDataset,
   listDatasets,
   MAX_IMAGES_PER_REMOVAL,
-  MAX_PLACES_PER_RESERVATION,
+  placeCountSchema,
   removeDatasetImages,
   reserveImageIndexes,
 } from "@spellcast/core";
@@ -78,7 +78,7 @@ export const datasetsRouter = {
    * they were chosen whichever request lands first.
    */
   reserveImageIndexes: protectedProcedure
-    .input(z.object({ datasetId: z.string().uuid(), count: z.number().int().min(1).max(MAX_PLACES_PER_RESERVATION) }).strict())
+    .input(z.object({ datasetId: z.string().uuid(), count: placeCountSchema }).strict())
     .output(z.object({ firstIndex: z.number().int(), count: z.number().int() }))
     .mutation(({ ctx, input }) => reserveImageIndexes(ctx.db, { userId: ctx.caller.id, ...input })),
 

@@ -5,7 +5,7 @@ import { datasetImages, datasets } from "@spellcast/db";
 
 import { DomainError } from "../errors";
 import { assertDatasetId } from "./manage-datasets";
-import { MAX_PLACES_PER_RESERVATION } from "./schema";
+import { placeCountSchema } from "./schema";
 
 /*
  * An image's place in its dataset (`image_index`) comes from the dataset's `next_image_index`,
@@ -21,10 +21,9 @@ export async function reserveImageIndexes(
   params: { userId: string; datasetId: string; count: number },
 ): Promise<{ firstIndex: number; count: number }> {
   assertDatasetId(params.datasetId);
-  const { count } = params;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_PLACES_PER_RESERVATION) {
-    throw new DomainError("INVALID_INPUT", `count: a whole number of images from 1 to ${MAX_PLACES_PER_RESERVATION}`);
-  }
+  const parsed = placeCountSchema.safeParse(params.count);
+  if (!parsed.success) throw new DomainError("INVALID_INPUT", parsed.error.issues[0]?.message ?? parsed.error.message);
+  const count = parsed.data;
   const [row] = await db
     .update(datasets)
     .set({ nextImageIndex: sql`${datasets.nextImageIndex} + ${count}` })

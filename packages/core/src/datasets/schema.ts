@@ -55,6 +55,14 @@ export interface DatasetLimits {
 /** Most places one reservation takes (`reserveImageIndexes`): twice the default image limit; files past the limit are refused anyway. */
 export const MAX_PLACES_PER_RESERVATION = 10_000;
 
+const PLACE_COUNT_RULE = `count: a whole number of images from 1 to ${MAX_PLACES_PER_RESERVATION}`;
+/** How many places one reservation asks for: the router's input and core's own check, in the same words. */
+export const placeCountSchema = z
+  .number({ error: PLACE_COUNT_RULE })
+  .int({ error: PLACE_COUNT_RULE })
+  .min(1, { error: PLACE_COUNT_RULE })
+  .max(MAX_PLACES_PER_RESERVATION, { error: PLACE_COUNT_RULE });
+
 export const DEFAULT_DATASET_LIMITS: DatasetLimits = { maxUploadBytes: 20 * 1024 * 1024, maxImages: 5_000 };
 
 /** "20 MB", "1.5 MB", "900 KB": sizes in rejection messages. */
