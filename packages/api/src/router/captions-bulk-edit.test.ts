@@ -1,3 +1,5 @@
+import { events } from "@spellcast/db";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createApiHarness } from "../testing/api-harness";
@@ -43,6 +45,20 @@ describe("captions.previewEdit (what a bulk edit would change, before it is conf
     expect(prefix.examples.map((e) => e.after)).toEqual(["sks, a tabby kitten on a sofa", "sks, a dog in the snow"]);
     await expect(owner.caller.captions.prefix({ setId: set.id, word: "sks" })).resolves.toEqual({ changed: 3 });
     await expect(owner.caller.captions.previewEdit({ setId: set.id, edit: { kind: "prefix", word: "sks" } })).resolves.toMatchObject({ changed: 0 });
+  });
+
+  it("a bulk edit reaches every open page: each caption it changed gets its event with the new text, the others none", async () => {
+    const owner = await api.signUp("Broadcaster");
+    const { set } = await run(owner);
+    const ids = (await owner.caller.captions.get({ setId: set.id })).captions.map((c) => c.id);
+    const eventsOf = async (captionId: string) =>
+      (await api.db.select({ payload: events.payload }).from(events).where(and(eq(events.type, "caption_updated"), eq(events.subjectId, captionId))).orderBy(asc(events.id))).map(
+        (e) => (e.payload as { caption: { text: string | null } }).caption.text,
+      );
+    const before = await Promise.all(ids.map(eventsOf));
+    await owner.caller.captions.replace({ setId: set.id, find: "cat", replace: "kitten" });
+    const after = await Promise.all(ids.map(eventsOf));
+    expect(after.map((texts, i) => texts.slice(before[i]?.length))).toEqual([["a tabby kitten on a sofa"], [], ["a kitten and a bird"]]);
   });
 
   it("someone else's set is NOT_FOUND, nobody signed in is UNAUTHORIZED, bad input is BAD_REQUEST; none of it changes a caption", async () => {

@@ -4,6 +4,7 @@ import type { Database, DbOrTx } from "@spellcast/db";
 import { captionSets, captionVersions, captions } from "@spellcast/db";
 
 import { DomainError } from "../errors";
+import { withEventsLast } from "../events/append-event";
 import { parseDomainInput } from "../parse-input";
 import { assertUuid } from "../spells/manage-spells";
 import { rewriteCaption } from "./caption-rewrite";
@@ -104,11 +105,19 @@ async function planBulkEdit(db: DbOrTx, setId: string, edit: BulkCaptionEdit, { 
 export async function applyBulkCaptionEdit(db: Database, params: { userId: string; setId: string; edit: BulkCaptionEdit }): Promise<{ changed: number }> {
   const edit = parseDomainInput(bulkCaptionEditSchema, params.edit);
   const owned = await ownSet(db, params);
-  return db.transaction(async (tx) => {
-    const { changes } = await planBulkEdit(tx, owned.id, edit, { lock: true });
-    for (const { row, next } of changes) await writeVersion(tx, params.userId, row, next);
-    return { changed: changes.length };
-  });
+  return db.transaction((tx) =>
+    // Each changed caption's event, so every open page shows the edit; one insert for all of them.
+    withEventsLast(tx, async () => {
+      const { changes } = await planBulkEdit(tx, owned.id, edit, { lock: true });
+      // The set as of now (a run may still be landing captions): the counters its events carry.
+      const [set] = await tx.select().from(captionSets).where(eq(captionSets.id, owned.id));
+      for (const { row, next } of changes) {
+        const written = await writeVersion(tx, params.userId, row, next);
+        await emitCaptionEvent(tx, params.userId, written, set ?? owned);
+      }
+      return { changed: changes.length };
+    }),
+  );
 }
 
 /** What `applyBulkCaptionEdit` would change now, writing nothing: the count and the first `examples`. */
