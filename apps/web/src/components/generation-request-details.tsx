@@ -23,7 +23,8 @@ export function GenerationRequestDetails({ session, settings }: { session: Sessi
       )}
       <dt>Seed</dt>
       <dd data-testid="detail-seed" className={settings.seed === null ? undefined : "mono"}>
-        {settings.seed ?? "Random (none set)"}
+        {/* Generations made before seeds were always recorded have none. */}
+        {settings.seed ?? "Not recorded"}
       </dd>
       {image && (
         <>

@@ -6,7 +6,7 @@ export interface GenerationSettings {
   prompt: string;
   /** Null when the stored size is missing or not one Generate offers. */
   size: ImageSize | null;
-  /** Null when none was set: the provider picked one at random and did not say which. */
+  /** Null when none was recorded (generations made before the server drew a seed for every request). */
   seed: number | null;
 }
 

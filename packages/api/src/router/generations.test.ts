@@ -94,6 +94,17 @@ describe("generations.create", () => {
     expect((await user.caller.generations.list({})).items).toHaveLength(1);
   });
 
+  it("records the seed it was asked for, and draws one when none was asked for, so every image can be drawn again", async () => {
+    const user = await signedUp();
+    const chosen = await user.caller.generations.create(request({ params: { size: "512x512", seed: 7 } }));
+    expect(chosen.params).toMatchObject({ size: "512x512", seed: 7 });
+    const drawn = await Promise.all([1, 2, 3].map(() => user.caller.generations.create(request({ params: { size: "512x512" } }))));
+    const seeds = drawn.map((s) => s.params.seed);
+    for (const seed of seeds) expect(Number.isInteger(seed) && Number(seed) >= 0 && Number(seed) < 2 ** 31).toBe(true);
+    // Drawn at random: three alike would mean one fixed seed.
+    expect(new Set(seeds).size).toBeGreaterThan(1);
+  });
+
   it("insufficient credits → PAYMENT_REQUIRED, nothing created, nothing enqueued", async () => {
     const user = await signedUp();
     await reserveCredits(api.db, { userId: user.id, amount: 97, subject: { type: "adjustment", id: "x" }, key: `t:${user.id}` });

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 
 import { and, eq, sql } from "drizzle-orm";
 
@@ -11,6 +11,9 @@ import { generationCost } from "./pricing";
 import type { GenerationRequest, SessionSnapshot } from "./schema";
 import { generationRequestSchema } from "./schema";
 import { emitSessionEvent, toSessionSnapshot, updateSession } from "./snapshot";
+
+/** Seeds run from 0 to 2^31 − 1, as the request schema allows. */
+const SEED_LIMIT = 2_147_483_648;
 
 export interface CreateGenerationOptions {
   maxAttempts: number;
@@ -44,7 +47,9 @@ export async function createGenerationSession(
         clientKey: input.clientKey,
         tool: "seedream",
         status: "queued",
-        params: { prompt: input.prompt, ...input.params },
+        // A seed is always recorded (one drawn here when none was asked for), so any image can
+        // be drawn again exactly: "Use these settings" and a replay repeat it.
+        params: { prompt: input.prompt, ...input.params, seed: input.params.seed ?? randomInt(SEED_LIMIT) },
         cost,
         maxAttempts: options.maxAttempts,
         jobId: `gen_${id}`,
