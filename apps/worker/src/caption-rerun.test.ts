@@ -5,6 +5,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { captionHarness } from "./caption-test-harness";
+import { refuseOnce } from "./cast-test-helpers";
 import type { CaptionHarness } from "./caption-test-harness";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
@@ -26,23 +27,12 @@ const markedSteps = (joyPrompt: string, chatPrompt: string): SpellInput["steps"]
   { tool: "chatgpt", params: { prompt: `${chatPrompt} {{input}}` } },
 ];
 
-/** Refuses the first ChatGPT call whose prompt holds `marker`, for good: that image fails at its last step. */
-function refuseOnce(marker: string) {
-  h.sim.addFaults([
-    {
-      match: { promptContains: marker },
-      status: 400,
-      times: 1,
-      body: JSON.stringify({ error: { message: "Caption refused by the content policy", type: "invalid_request_error" } }),
-    },
-  ]);
-}
 
 describe("a run with a failed image", () => {
   it("says where and why it failed and what it kept; re-run casts just that image from its failed step, and the set completes", async () => {
     const userId = await h.userWith(100);
     const spell = await createSpell(h.db, { userId, spell: { name: "Caption, marked", steps: markedSteps("JOYRERUN describe", "RERUNME") } });
-    refuseOnce("RERUNME");
+    refuseOnce(h, "RERUNME", "Caption refused by the content policy");
     const datasetId = await c.datasetWith(userId, 3);
     // A budget of exactly the run's cost: a re-run from the first step (3 more) would not fit in what is left.
     const started = await c.start(userId, datasetId, spell.id, 9);
@@ -91,7 +81,7 @@ describe("a run with a failed image", () => {
   it("re-runs every step when the spell's first step was edited since, and carries over what is unchanged when only a later one was", async () => {
     const userId = await h.userWith(100);
     const spell = await createSpell(h.db, { userId, spell: { name: "Caption, to edit", steps: markedSteps("JOYEDIT describe", "EDITME") } });
-    refuseOnce("EDITME");
+    refuseOnce(h, "EDITME");
     const datasetId = await c.datasetWith(userId, 2);
     const started = await c.start(userId, datasetId, spell.id);
     await c.waitForSet(userId, started.id, ["completed_with_errors"]);

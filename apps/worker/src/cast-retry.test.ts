@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { captionHarness } from "./caption-test-harness";
 import type { CaptionHarness } from "./caption-test-harness";
-import { CAST_OPTIONS, castRunner } from "./cast-test-helpers";
+import { CAST_OPTIONS, castRunner, refuseOnce } from "./cast-test-helpers";
 import type { CastRunner } from "./cast-test-helpers";
 import { createGenerationHarness } from "./generation-test-harness";
 import type { GenerationHarness } from "./generation-test-harness";
@@ -30,17 +30,6 @@ const textSteps = (first: string, last: string): SpellInput["steps"] => [
   { tool: "chatgpt", params: { prompt: `${last} {{input}}` } },
 ];
 
-/** Refuses the first ChatGPT call whose prompt holds `marker`, for good. */
-function refuseOnce(marker: string) {
-  h.sim.addFaults([
-    {
-      match: { promptContains: marker },
-      status: 400,
-      times: 1,
-      body: JSON.stringify({ error: { message: "Refused by the content policy", type: "invalid_request_error" } }),
-    },
-  ]);
-}
 
 const retry = (userId: string, castId: string, clientKey?: string) => retryCast(h.db, { userId, castId, clientKey }, CAST_OPTIONS);
 const castCount = async (userId: string) => (await h.db.select({ n: sql<number>`count(*)::int` }).from(casts).where(eq(casts.userId, userId)))[0]?.n;
@@ -49,7 +38,7 @@ describe("retrying a failed single cast", () => {
   it("carries over the steps that completed: only the failed step runs again, and only it is charged", async () => {
     const userId = await h.userWith(10);
     const spell = await createSpell(h.db, { userId, spell: { name: "Polish twice", steps: textSteps("KEEPME", "RETRYLAST") } });
-    refuseOnce("RETRYLAST");
+    refuseOnce(h, "RETRYLAST");
     const failed = await run.castAndWait(userId, { spellId: spell.id, input: { kind: "text", text: "a red fox" } });
     expect(failed).toMatchObject({ status: "failed", errorDetails: { failedStep: 2 } });
     // The first ChatGPT (1) ran and stays charged; the last one's credit came back.
@@ -70,7 +59,7 @@ describe("retrying a failed single cast", () => {
   it("casts every step again when the first one failed, as the cast was (not as its spell is now)", async () => {
     const userId = await h.userWith(10);
     const spell = await createSpell(h.db, { userId, spell: { name: "Fails first", steps: textSteps("FAILFIRST", "THENLAST") } });
-    refuseOnce("FAILFIRST");
+    refuseOnce(h, "FAILFIRST");
     const failed = await run.castAndWait(userId, { spellId: spell.id, input: { kind: "text", text: "a grey wolf" } });
     expect(failed).toMatchObject({ status: "failed", errorDetails: { failedStep: 0 } });
     expect(await h.balance(userId)).toEqual({ balance: 10, held: 0 });
@@ -84,7 +73,7 @@ describe("retrying a failed single cast", () => {
     const userId = await h.userWith(10);
     const other = await h.userWith(10);
     const spell = await createSpell(h.db, { userId, spell: { name: "Keyed", steps: textSteps("KEYFIRST", "KEYLAST") } });
-    refuseOnce("KEYLAST");
+    refuseOnce(h, "KEYLAST");
     const failed = await run.castAndWait(userId, { spellId: spell.id, input: { kind: "text", text: "a white hare" } });
     expect(failed.status).toBe("failed");
 
@@ -109,7 +98,7 @@ describe("retrying a failed single cast", () => {
     // With no credits left for the failed step, nothing is written.
     const poor = await h.userWith(1);
     const poorSpell = await createSpell(h.db, { userId: poor, spell: { name: "Poor", steps: textSteps("POORFIRST", "POORLAST") } });
-    refuseOnce("POORLAST");
+    refuseOnce(h, "POORLAST");
     const poorFailed = await run.castAndWait(poor, { spellId: poorSpell.id, input: { kind: "text", text: "a black cat" } });
     expect(await h.balance(poor)).toEqual({ balance: 0, held: 0 });
     const before = await castCount(poor);

@@ -38,3 +38,15 @@ export function castRunner(h: GenerationHarness): CastRunner {
     castAndWait: async (userId, request) => startAndWait(userId, await createCast(h.db, { userId, ...request }, CAST_OPTIONS)),
   };
 }
+
+/** Refuses, for good (a 400), the first provider call whose prompt holds `marker`: its step fails and its cast with it. */
+export function refuseOnce(h: GenerationHarness, marker: string, message = "Refused by the content policy"): void {
+  h.sim.addFaults([
+    {
+      match: { promptContains: marker },
+      status: 400,
+      times: 1,
+      body: JSON.stringify({ error: { message, type: "invalid_request_error" } }),
+    },
+  ]);
+}

@@ -3,6 +3,7 @@
 import type { BulkCaptionEdit, BulkCaptionEditPreview } from "@spellcast/core/captions/schema";
 
 import { bulkEditWording } from "./bulk-edit-wording";
+import type { ExcerptSide } from "./change-excerpt";
 import { changeExcerpt } from "./change-excerpt";
 import { ConfirmDialog } from "./confirm-dialog";
 import { formatCount } from "./format-count";
@@ -49,22 +50,8 @@ export function BulkEditConfirmDialog({
               return (
                 <li key={example.captionId} className="bulk-edit-example" data-testid="bulk-edit-example">
                   <p className="bulk-edit-example__file">{example.fileName}</p>
-                  <p>
-                    Before:{" "}
-                    <span className="bulk-edit-example__text" data-testid="bulk-edit-before">
-                      {excerpt.before.lead}
-                      {excerpt.before.changed && <del>{excerpt.before.changed}</del>}
-                      {excerpt.before.trail}
-                    </span>
-                  </p>
-                  <p>
-                    After:{" "}
-                    <span className="bulk-edit-example__text" data-testid="bulk-edit-after">
-                      {excerpt.after.lead}
-                      {excerpt.after.changed && <ins>{excerpt.after.changed}</ins>}
-                      {excerpt.after.trail}
-                    </span>
-                  </p>
+                  <ExcerptLine label="Before" side={excerpt.before} testId="bulk-edit-before" Mark="del" />
+                  <ExcerptLine label="After" side={excerpt.after} testId="bulk-edit-after" Mark="ins" />
                 </li>
               );
             })}
@@ -73,5 +60,19 @@ export function BulkEditConfirmDialog({
         </div>
       )}
     </ConfirmDialog>
+  );
+}
+
+/** One side of an example, its changed part marked as removed (`del`) or added (`ins`). */
+function ExcerptLine({ label, side, testId, Mark }: { label: string; side: ExcerptSide; testId: string; Mark: "del" | "ins" }) {
+  return (
+    <p>
+      {label}:{" "}
+      <span className="bulk-edit-example__text" data-testid={testId}>
+        {side.lead}
+        {side.changed && <Mark>{side.changed}</Mark>}
+        {side.trail}
+      </span>
+    </p>
   );
 }
