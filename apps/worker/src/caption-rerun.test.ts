@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 /** The built-in Caption spell's steps (joycaption 2 → rewrite 0 → chatgpt 1), with prompts the sim's log and faults can find. */
-const markedSteps = (joyPrompt: string, chatPrompt: string) => [
+const markedSteps = (joyPrompt: string, chatPrompt: string): Array<{ tool: "joycaption" | "rewrite" | "chatgpt"; params: Record<string, string> }> => [
   { tool: "joycaption" as const, params: { prompt: joyPrompt } },
   { tool: "rewrite" as const, params: {} },
   { tool: "chatgpt" as const, params: { prompt: `${chatPrompt} {{input}}` } },
