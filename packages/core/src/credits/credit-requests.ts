@@ -9,7 +9,7 @@ import { parseDomainInput } from "../parse-input";
 import { appendCreditRequestEvents } from "./credit-request-events";
 import type { CreateCreditRequestInput, CreditRequestView, OpenCreditRequest } from "./credit-request-schema";
 import { createCreditRequestInputSchema, creditRequestIdInputSchema } from "./credit-request-schema";
-import { isUniqueViolationOf } from "./run-op";
+import { inTransaction, isUniqueViolationOf } from "./run-op";
 
 export type CreditRequestRow = typeof creditRequests.$inferSelect;
 
@@ -30,7 +30,7 @@ export async function createCreditRequest(db: DbOrTx, params: { userId: string }
   const { userId, ...fields } = params;
   const input = parseDomainInput(createCreditRequestInputSchema, fields);
   try {
-    return await db.transaction((tx) =>
+    return await inTransaction(db, (tx) =>
       withEventsLast(tx, async () => {
         const [row] = await tx.insert(creditRequests).values({ userId, amount: input.amount, reason: input.reason }).returning();
         if (!row) throw new Error("credit request insert returned no row");
@@ -49,7 +49,7 @@ export async function createCreditRequest(db: DbOrTx, params: { userId: string }
 /** The user takes back their open request. Someone else's (or no such) request → NOT_FOUND. */
 export async function withdrawCreditRequest(db: DbOrTx, params: { userId: string; requestId: string }): Promise<CreditRequestView> {
   const { requestId } = parseDomainInput(creditRequestIdInputSchema, { requestId: params.requestId });
-  return db.transaction((tx) =>
+  return inTransaction(db, (tx) =>
     withEventsLast(tx, async () => {
       const mine = and(eq(creditRequests.id, requestId), eq(creditRequests.userId, params.userId));
       // Conditional: only an open request changes, so a withdrawal never undoes a decision.
