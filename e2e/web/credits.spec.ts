@@ -72,6 +72,72 @@ test("a new user gets 100 credits; an admin's grant reaches their header and his
   }
 });
 
+test("a user requests credits; an admin sees the request arrive and grants it; the user's balance and request update live", async ({ browser }, testInfo) => {
+  const userContext = await browser.newContext();
+  const adminContext = await browser.newContext();
+  try {
+    // The admin's queue is open first: the request must arrive in it without a reload.
+    const admin = await adminContext.newPage();
+    await signIn(admin, "admin@spellcast.local", "admin-password");
+    await expect(admin.getByTestId("user-name")).toHaveText("Admin");
+    await admin.goto("/admin");
+    await expect(admin.getByRole("heading", { name: "Credit requests" })).toBeVisible();
+    await expect(admin.getByTestId("credit-balance")).toHaveAttribute("data-live", "connected");
+
+    const page = await userContext.newPage();
+    const user = newUser("Credit Asker");
+    await signUp(page, user);
+    const balance = page.getByTestId("credit-balance");
+    await expect(balance).toContainText("100 credits");
+    await page.goto("/credits");
+    const card = page.getByTestId("request-credits");
+    const form = card.getByRole("form", { name: "Request credits" });
+    // The server's rules, said before anything is sent.
+    await form.getByLabel("Amount").fill("100001");
+    await form.getByRole("button", { name: "Send request" }).click();
+    await expect(form.getByText("Ask for at most 100,000 credits")).toBeVisible();
+    await form.getByLabel("Amount").fill("400");
+    await form.getByLabel("Reason (optional)").fill("Captioning my holiday photos");
+    await form.getByRole("button", { name: "Send request" }).click();
+    const mine = card.getByTestId("credit-request-row");
+    await expect(mine).toHaveCount(1);
+    await expect(mine).toHaveAttribute("data-status", "open");
+    await expect(mine).toContainText("Waiting for an admin");
+    // One open request at a time: no form until it is answered or withdrawn.
+    await expect(card.getByTestId("credit-request-waiting")).toBeVisible();
+    await expect(form).toHaveCount(0);
+    await expect(balance).toHaveAttribute("data-live", "connected");
+
+    const row = admin.getByTestId("open-credit-request").filter({ hasText: user.email });
+    await expect(row).toHaveCount(1, { timeout: 5_000 });
+    await expect(row).toContainText("400 credits");
+    await expect(row).toContainText("Captioning my holiday photos");
+    await expect(row).toContainText("just now");
+    await row.getByRole("button", { name: "Grant…" }).click();
+    const dialog = admin.getByRole("dialog", { name: `Grant credits to ${user.email}?` });
+    await expect(dialog.getByLabel("Amount to grant")).toHaveValue("400");
+    await dialog.getByLabel("Amount to grant").fill("300");
+    await dialog.getByLabel("Note to the user (optional)").fill("300 to start with");
+    await attachScreenshot(admin, testInfo, "credit-request-grant-dialog");
+    await dialog.getByRole("button", { name: "Grant", exact: true }).click();
+    await expect(admin.getByTestId("credit-request-decided")).toHaveText(`Granted 300 credits to ${user.email}. Their balance is now 400 credits.`);
+    await expect(row).toHaveCount(0);
+
+    // The user's tab, never reloaded: the header, the request and the history all move.
+    await expect(balance).toContainText("400 credits", { timeout: 5_000 });
+    await expect(mine).toHaveAttribute("data-status", "granted", { timeout: 5_000 });
+    await expect(mine).toContainText("300 credits granted");
+    await expect(mine.getByTestId("credit-request-note")).toHaveText("“300 to start with”");
+    await expect(page.getByTestId("ledger-row").first()).toContainText("Credit request granted: 300 to start with");
+    await expect(page.getByTestId("ledger-row").first()).toContainText("+300");
+    await expect(card.getByRole("form", { name: "Request credits" })).toBeVisible();
+    await attachScreenshot(page, testInfo, "credit-request-granted");
+  } finally {
+    await userContext.close();
+    await adminContext.close();
+  }
+});
+
 test("the demo user starts with 1,000 credits and sees no grant form", async ({ page }) => {
   await signIn(page, "demo@spellcast.local", "demo-password");
   await expect(page.getByTestId("user-name")).toHaveText("Demo User");

@@ -9,6 +9,7 @@ import { useTRPC, useTRPCClient } from "~/trpc/react";
 
 import { useCaptionRunsLiveUpdates } from "./caption-live-updates";
 import { toUserMessage } from "./error-message";
+import { RequestCreditsLink } from "./request-credits-link";
 import { runShortfall } from "./run-shortfall";
 import { useCreditBalance } from "./use-credit-balance";
 import { FormAlert } from "./form-alert";
@@ -91,7 +92,13 @@ export function CaptionRunForm({ datasetId, imageCount }: { datasetId: string; i
           </p>
           {shortfall && (
             <p className="field__hint" data-testid="caption-shortfall">
-              {shortfall}
+              {shortfall.text}
+              {shortfall.cause === "credits" && (
+                <>
+                  {" "}
+                  <RequestCreditsLink />
+                </>
+              )}
             </p>
           )}
         </div>

@@ -13,6 +13,7 @@ import { toUserMessage } from "./error-message";
 import { FormAlert } from "./form-alert";
 import { formatCount } from "./format-count";
 import { formatCredits } from "./format-credits";
+import { RequestCreditsLink } from "./request-credits-link";
 
 /**
  * Resume, re-run failed, cancel (after a confirmation) and the budget; each answer refreshes the set.
@@ -65,9 +66,16 @@ export function CaptionSetActions({ set, rerunnable }: { set: CaptionSetSnapshot
     <div className="stack">
       {set.status === "paused" && (
         <p className="muted" data-testid="caption-paused-reason">
-          {set.budget === null
-            ? "Paused: your credits ran out. Add credits, then resume."
-            : "Paused: the next image would go over the budget, or your credits ran out. Images already started still finish; raise the budget (or add credits) to go on."}
+          {set.budget === null ? (
+            <>
+              Paused: your credits ran out. <RequestCreditsLink />, then resume.
+            </>
+          ) : (
+            <>
+              Paused: the next image would go over the budget, or your credits ran out. Images already started still finish; raise the budget (or{" "}
+              <RequestCreditsLink>request credits</RequestCreditsLink>) to go on.
+            </>
+          )}
         </p>
       )}
       <div className="caption-actions">

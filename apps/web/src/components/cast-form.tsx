@@ -2,7 +2,6 @@
 
 import { useMutation } from "@tanstack/react-query";
 import type { inferRouterInputs } from "@trpc/server";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { useId, useRef, useState } from "react";
@@ -20,6 +19,7 @@ import { newClientKey } from "./client-key";
 import { errorCode, toUserMessage } from "./error-message";
 import { formatCredits, formatNumber } from "./format-credits";
 import { AlertIcon } from "./icons";
+import { RequestCreditsLink } from "./request-credits-link";
 import { SubmitButton } from "./submit-button";
 import { useApplyCast } from "./use-apply-cast";
 import { useCreditBalance } from "./use-credit-balance";
@@ -131,7 +131,7 @@ export function CastForm({ spell }: { spell: SpellSnapshot }) {
       )}
       {short && !create.isError && (
         <p className="field__hint" data-testid="cast-short">
-          Not enough credits for every step: the cast stops at the first one you cannot pay for. <Link href="/credits">See your credits</Link>
+          Not enough credits for every step: the cast stops at the first one you cannot pay for. <RequestCreditsLink />
         </p>
       )}
       {create.isError && (
@@ -139,7 +139,7 @@ export function CastForm({ spell }: { spell: SpellSnapshot }) {
           <AlertIcon style={{ flexShrink: 0, marginTop: "0.1rem" }} />
           {code === "PAYMENT_REQUIRED" ? (
             <p>
-              You don&apos;t have enough credits for this cast ({formatCredits(spell.cost)}). <Link href="/credits">See your credits</Link>
+              You don&apos;t have enough credits for this cast ({formatCredits(spell.cost)}). <RequestCreditsLink />
             </p>
           ) : (
             <p>{toUserMessage(create.error)}</p>

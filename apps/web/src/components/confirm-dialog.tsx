@@ -13,13 +13,15 @@ interface ConfirmDialogProps {
   /** The button that closes it with nothing done ("Cancel" unless that would read as the action). */
   dismissLabel?: string;
   pending: boolean;
+  /** The confirm button's look: `danger` (the default) for what cannot be undone. */
+  tone?: "danger" | "primary";
   error?: string | null;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
 /** A modal <dialog>: focus is trapped, Escape cancels, the page behind is inert. */
-export function ConfirmDialog({ open, title, children, confirmLabel, dismissLabel = "Cancel", pending, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, dismissLabel = "Cancel", pending, tone = "danger", error, onConfirm, onCancel }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -49,7 +51,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, dismissLabe
         <button type="button" className="button" onClick={onCancel} disabled={pending} autoFocus>
           {dismissLabel}
         </button>
-        <button type="button" className="button button--danger" onClick={onConfirm} disabled={pending} aria-busy={pending || undefined}>
+        <button type="button" className={`button button--${tone}`} onClick={onConfirm} disabled={pending} aria-busy={pending || undefined}>
           {pending && <span className="spinner" aria-hidden="true" />}
           {confirmLabel}
         </button>

@@ -7,6 +7,7 @@ import { toolLabel } from "./tool-label";
 const SUBJECT_LABELS: Record<string, string> = {
   signup: "Sign-up",
   admin_grant: "Admin grant",
+  credit_request: "Credit request",
   session: "Generation",
   cast: "Spell cast",
   seed: "Demo seed",

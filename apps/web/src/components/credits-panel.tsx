@@ -2,6 +2,7 @@
 
 import { CreditHistoryCard } from "./credit-history-card";
 import { CreditHoldsCard } from "./credit-holds-card";
+import { CreditRequestCard } from "./credit-request-card";
 import { CreditSummaryCard } from "./credit-summary-card";
 import { GrantCreditsForm } from "./grant-credits-form";
 import { useCurrentUser } from "./use-current-user";
@@ -11,6 +12,7 @@ export function CreditsPanel() {
   return (
     <div className="stack">
       <CreditSummaryCard />
+      <CreditRequestCard />
       {user?.role === "admin" && (
         <section className="card" aria-labelledby="grant-title" data-testid="grant-credits">
           <h2 className="card__title" id="grant-title">

@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import type { FormEvent } from "react";
 import { useId, useRef, useState } from "react";
 
@@ -16,6 +15,7 @@ import { formatCredits, formatNumber } from "./format-credits";
 import type { GenerationSettings } from "./generation-settings";
 import { AlertIcon } from "./icons";
 import { imageSizeLabel } from "./image-size-label";
+import { RequestCreditsLink } from "./request-credits-link";
 import { SubmitButton } from "./submit-button";
 import { useApplySession } from "./use-apply-session";
 import { useCreditBalance } from "./use-credit-balance";
@@ -148,7 +148,7 @@ export function GenerateForm({ initial }: { initial?: GenerationSettings }) {
       </div>
       {short && !create.isError && (
         <p className="field__hint">
-          Not enough credits for this size. <Link href="/credits">See your credits</Link>
+          Not enough credits for this size. <RequestCreditsLink />
         </p>
       )}
       {create.isError && (
@@ -157,7 +157,7 @@ export function GenerateForm({ initial }: { initial?: GenerationSettings }) {
           {code === "PAYMENT_REQUIRED" ? (
             <p>
               You don&apos;t have enough credits for this generation{cost !== undefined ? ` (${formatCredits(cost)})` : ""}.{" "}
-              <Link href="/credits">See your credits</Link>
+              <RequestCreditsLink />
             </p>
           ) : (
             <p>{toUserMessage(create.error)}</p>

@@ -10,19 +10,25 @@ describe("runShortfall", () => {
   });
 
   it("a budget below the estimate: how many whole images it covers, and that the run pauses", () => {
-    expect(runShortfall({ images: 4, perImage: 3, available: 100, budget: 7 })).toBe("A budget of 7 credits covers 2 of 4 images; the run then pauses until you raise it.");
-    expect(runShortfall({ images: 4, perImage: 3, available: 100, budget: 2 })).toBe(
-      "A budget of 2 credits does not cover one image (3 credits each): the run would pause at once.",
-    );
+    expect(runShortfall({ images: 4, perImage: 3, available: 100, budget: 7 })).toEqual({
+      text: "A budget of 7 credits covers 2 of 4 images; the run then pauses until you raise it.",
+      cause: "budget",
+    });
+    expect(runShortfall({ images: 4, perImage: 3, available: 100, budget: 2 })).toEqual({
+      text: "A budget of 2 credits does not cover one image (3 credits each): the run would pause at once.",
+      cause: "budget",
+    });
   });
 
   it("fewer credits than the estimate (and than the budget): the credits are what stops it", () => {
-    expect(runShortfall({ images: 6, perImage: 3, available: 10, budget: null })).toBe(
-      "You have 10 credits available: enough for 3 of 6 images. The run pauses when they run out; add credits and resume.",
-    );
-    expect(runShortfall({ images: 6, perImage: 3, available: 10, budget: 15 })).toContain("enough for 3 of 6 images");
-    expect(runShortfall({ images: 1, perImage: 3, available: 1, budget: null })).toBe(
-      "You have 1 credit available, not enough for one image (3 credits each): add credits first.",
-    );
+    expect(runShortfall({ images: 6, perImage: 3, available: 10, budget: null })).toEqual({
+      text: "You have 10 credits available: enough for 3 of 6 images. The run pauses when they run out; request credits, then resume.",
+      cause: "credits",
+    });
+    expect(runShortfall({ images: 6, perImage: 3, available: 10, budget: 15 })?.text).toContain("enough for 3 of 6 images");
+    expect(runShortfall({ images: 1, perImage: 3, available: 1, budget: null })).toEqual({
+      text: "You have 1 credit available, not enough for one image (3 credits each): request credits first.",
+      cause: "credits",
+    });
   });
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { creditAmountSchema, grantCreditsAsAdmin } from "@spellcast/core";
 
 import { adminProcedure } from "../trpc";
+import { adminCreditRequestsRouter } from "./admin-credit-requests";
 import { adminDeadLettersRouter } from "./admin-dead-letters";
 import { accountSnapshotSchema, ledgerEntryOutputSchema } from "./credits";
 
@@ -28,6 +29,7 @@ export const adminGrantInputSchema = z
 
 export const adminRouter = {
   deadLetters: adminDeadLettersRouter,
+  creditRequests: adminCreditRequestsRouter,
   credits: {
     /** Grants credits to any user, recorded with the admin's id; unknown user → NOT_FOUND. */
     grant: adminProcedure

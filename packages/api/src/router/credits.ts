@@ -6,6 +6,7 @@ import { describeLedgerSubjects, getBalance, ledgerEntryKindSchema, ledgerSubjec
 import type { Database } from "@spellcast/db";
 
 import { protectedProcedure } from "../trpc";
+import { creditRequestsRouter } from "./credit-requests";
 
 export const accountSnapshotSchema = z.object({
   balance: z.number().int(),
@@ -71,6 +72,9 @@ export const creditsRouter = {
   holds: protectedProcedure
     .output(z.array(creditHoldOutputSchema))
     .query(async ({ ctx }) => withSubjects(ctx.db, ctx.caller.id, await listOpenHolds(ctx.db, { userId: ctx.caller.id }))),
+
+  /** Asking the admins for credits (there is no payment provider). */
+  requests: creditRequestsRouter,
 } satisfies TRPCRouterRecord;
 
 /** Each entry with what it paid for, read for the whole page at once. */

@@ -1,6 +1,9 @@
 export * from "./admin-grant";
 export * from "./audit-ledger";
 export * from "./create-ledger";
+export * from "./credit-request-schema";
+export { createCreditRequest, listCreditRequests, listOpenCreditRequests, withdrawCreditRequest } from "./credit-requests";
+export { declineCreditRequest, grantCreditRequest } from "./decide-credit-request";
 export * from "./ensure-account";
 export * from "./expire-holds";
 export * from "./ledger-subjects";

@@ -13,6 +13,16 @@ export function pgErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** A unique violation of the named index or constraint (Postgres 23505). */
+export function isUniqueViolationOf(err: unknown, constraint: string): boolean {
+  if (pgErrorCode(err) !== "23505") return false;
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    if ((e as { constraint_name?: unknown }).constraint_name === constraint) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Deadlock or serialization failure: the transaction did nothing and can be run again. */
 export const isRetryableTxError = (err: unknown) => ["40P01", "40001"].includes(pgErrorCode(err) ?? "");
 

@@ -9,7 +9,7 @@ export const MAX_CREDIT_AMOUNT = 2 ** 31 - 1;
 export const creditAmountSchema = z.number().int().min(1).max(MAX_CREDIT_AMOUNT);
 
 /** Text Postgres can store: no NUL character, no lone UTF-16 surrogate. */
-const storableText = (max: number) =>
+export const storableText = (max: number) =>
   z
     .string()
     .max(max)
@@ -17,7 +17,7 @@ const storableText = (max: number) =>
 
 /** What credits move for. `id` is the session, cast, granting admin's request, etc. */
 export const creditSubjectSchema = z.object({
-  type: z.enum(["session", "cast", "admin_grant", "signup", "seed", "adjustment"]),
+  type: z.enum(["session", "cast", "admin_grant", "credit_request", "signup", "seed", "adjustment"]),
   id: storableText(200).pipe(z.string().min(1)),
 });
 export type CreditSubject = z.infer<typeof creditSubjectSchema>;

@@ -14,6 +14,7 @@ export const eventTypeSchema = z.enum([
   "cast_updated",
   "caption_updated",
   "caption_set_updated",
+  "credit_request_updated",
 ]);
 export type EventType = z.infer<typeof eventTypeSchema>;
 

@@ -6,3 +6,4 @@ export * from "./credits";
 export * from "./datasets";
 export * from "./spells";
 export * from "./admin";
+export * from "./credit-requests";

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { CreditRequestsQueue } from "~/components/credit-requests-queue";
 import { PageHeader } from "~/components/page-header";
 import { RequireAdmin } from "~/components/require-admin";
 
@@ -9,7 +10,7 @@ export const metadata: Metadata = { title: "Admin" };
 export default function AdminPage() {
   return (
     <RequireAdmin>
-      <PageHeader title="Admin" lead="Operate Spellcast: queues, failed generations and credit grants." />
+      <PageHeader title="Admin" lead="Operate Spellcast: queues, failed generations, credit requests and grants." />
       <section className="stack" aria-label="Queues">
         <h2>Queues</h2>
         <p>
@@ -24,6 +25,11 @@ export default function AdminPage() {
           <Link href="/admin/dead-letters">Search failed generations</Link> by user, provider, status, message and date;
           read the provider&apos;s full answer; replay, edit and replay, or discard.
         </p>
+      </section>
+      <section className="stack" aria-labelledby="credit-requests-title">
+        <h2 id="credit-requests-title">Credit requests</h2>
+        <p className="muted">Users ask for credits on their Credits page. Grant each (it goes through their ledger) or decline it, with a note they read if you like.</p>
+        <CreditRequestsQueue />
       </section>
       <section className="stack" aria-label="Credit grants">
         <h2>Credit grants</h2>
