@@ -11,6 +11,7 @@ import { DateTime } from "./date-time";
 import { toUserMessage } from "./error-message";
 import { formatCredits } from "./format-credits";
 import { FormAlert } from "./form-alert";
+import { ReasonCell } from "./reason-cell";
 
 /** What the answer was: the amount granted (when not what was asked), when, and the admin's note. */
 function Answer({ request }: { request: CreditRequestView }) {
@@ -62,15 +63,7 @@ export function CreditRequestList({ requests, onChanged }: { requests: CreditReq
                 <th scope="row" className="table__name">
                   {formatCredits(request.amount)}
                 </th>
-                <td className="table__long">
-                  {request.reason ? (
-                    <span className="table__clamp" title={request.reason}>
-                      {request.reason}
-                    </span>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
+                <ReasonCell text={request.reason} />
                 <td>
                   <CreditRequestStatusBadge status={request.status} />
                 </td>

@@ -15,6 +15,7 @@ import { formatCredits, formatNumber } from "./format-credits";
 import { FormAlert } from "./form-alert";
 import { useCreditRequestsLiveUpdates } from "./use-credit-requests-live";
 import { useStreamFallbackInterval } from "./use-stream-fallback";
+import { ReasonCell } from "./reason-cell";
 
 /** Admins: every user's open credit requests, oldest first, each to grant or decline. */
 export function CreditRequestsQueue() {
@@ -63,15 +64,7 @@ export function CreditRequestsQueue() {
                     {request.userName} <span className="muted">{request.userEmail}</span>
                   </th>
                   <td>{formatCredits(request.amount)}</td>
-                  <td className="table__long">
-                    {request.reason ? (
-                      <span className="table__clamp" title={request.reason}>
-                        {request.reason}
-                      </span>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
+                  <ReasonCell text={request.reason} />
                   <td>
                     <time dateTime={request.createdAt.toISOString()} title={request.createdAt.toString()}>
                       {formatAge(request.createdAt)}
