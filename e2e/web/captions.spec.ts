@@ -276,7 +276,7 @@ test("a budget pauses the run, a bad raise is explained, a good one finishes it;
     // Resume cannot go over the budget: it says so, and the notice goes once the budget is raised.
     await page.getByRole("button", { name: "Resume" }).click();
     const notice = page.getByTestId("caption-resume-notice");
-    await expect(notice).toHaveText("Still paused: the next image would go over the budget. Raise it to go on.");
+    await expect(notice).toHaveText("Still paused: the next image would go over the budget, or your credits ran out. Raise the budget (or request credits) to go on.");
 
     const budget = page.getByRole("form", { name: "Budget" });
     const input = budget.getByLabel("New budget");

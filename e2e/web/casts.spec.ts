@@ -381,4 +381,9 @@ test("a failed cast is retried from its failed step: the steps before it carry o
   await page.getByRole("link", { name: "the cast that failed" }).click();
   await expect(page).toHaveURL(new RegExp(`/casts/${failedId}$`));
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "failed");
+  // Opened again, it links to its retry rather than offer (and charge) another.
+  await expect(page.getByTestId("cast-retried")).toContainText("Retried already");
+  await expect(page.getByTestId("cast-retry")).toHaveCount(0);
+  await page.getByRole("link", { name: "open the retry" }).click();
+  await expect(page.getByTestId("cast-carried-from")).toBeVisible();
 });

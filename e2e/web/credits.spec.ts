@@ -95,7 +95,7 @@ test("a user requests credits; an admin sees the request arrive and grants it; t
     // The server's rules, said before anything is sent.
     await form.getByLabel("Amount").fill("100001");
     await form.getByRole("button", { name: "Send request" }).click();
-    await expect(form.getByText("Ask for at most 100,000 credits")).toBeVisible();
+    await expect(form.getByText("At most 100,000 credits per request")).toBeVisible();
     await form.getByLabel("Amount").fill("400");
     await form.getByLabel("Reason (optional)").fill("Captioning my holiday photos");
     await form.getByRole("button", { name: "Send request" }).click();

@@ -34,7 +34,9 @@ export function CaptionSetActions({ set, rerunnable }: { set: CaptionSetSnapshot
           status: after.status,
           text:
             after.status === "paused"
-              ? "Still paused: the next image would go over the budget. Raise it to go on."
+              ? after.budget === null
+                ? "Still paused: your credits ran out. Request credits, then resume."
+                : "Still paused: the next image would go over the budget, or your credits ran out. Raise the budget (or request credits) to go on."
               : "Resumed: images with neither a caption nor a running cast are queued again; none is charged twice.",
         });
         return refresh();
@@ -108,7 +110,7 @@ export function CaptionSetActions({ set, rerunnable }: { set: CaptionSetSnapshot
       {rerunCost && rerunCost.carriedOver > 0 && !open && (
         <p className="muted" data-testid="caption-rerun-carry">
           {rerunCost.carriedOver === rerunnable ? (rerunnable === 1 ? "It keeps" : "They keep") : `${formatCount(rerunCost.carriedOver, "image")} keep`} the
-          steps that completed before the failure: only the failed step and those after it run, and are charged, again.
+          steps that completed before the failure: only the failed step and those after it run again, and you pay only for those.
         </p>
       )}
       {notice?.status === set.status && open && (

@@ -40,7 +40,7 @@ export function CreditRequestList({ requests, onChanged }: { requests: CreditReq
     <>
       <FormAlert message={withdraw.error ? toUserMessage(withdraw.error) : null} />
       <div className="table-wrap">
-        <table className="table">
+        <table className="table table--sticky-actions">
           <caption className="visually-hidden">Your credit requests, newest first</caption>
           <thead>
             <tr>

@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
-import { cancelCast, castRequestSchema, castSnapshotSchema, clientKeySchema, createCast, getCast, listCasts, retryCast } from "@spellcast/core";
+import { cancelCast, castRequestSchema, castSnapshotSchema, createCast, findCastRetry, getCast, listCasts, retryCast } from "@spellcast/core";
 import type { CreateCastResult } from "@spellcast/core";
 
 import type { Context } from "../context";
@@ -45,17 +45,23 @@ export const castsRouter = {
   /**
    * A failed single cast cast again as it was, in a new cast that carries over the steps the
    * failed one completed (only the failed step and those after it run and are charged); its
-   * step's job is added after the commit, as `create` does. A repeated clientKey returns the
-   * first retry.
+   * step's job is added after the commit, as `create` does. One retry per failed cast: asking
+   * again returns it.
    */
   retry: protectedProcedure
-    .input(z.object({ castId: z.string().uuid(), clientKey: clientKeySchema.optional() }).strict())
+    .input(z.object({ castId: z.string().uuid() }).strict())
     .output(castSnapshotSchema)
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.caller.id;
-      const result = await retryCast(ctx.db, { userId, castId: input.castId, clientKey: input.clientKey }, ctx.generationConfig);
+      const result = await retryCast(ctx.db, { userId, castId: input.castId }, ctx.generationConfig);
       return startCast(ctx, userId, result, "cast.retried", { retryOf: input.castId, carriedFrom: result.cast.carriedFrom });
     }),
+
+  /** The retry of one of the caller's casts, or null: a failed cast's page links to it rather than offer another. */
+  retryOf: protectedProcedure
+    .input(z.object({ castId: z.string().uuid() }).strict())
+    .output(castSnapshotSchema.nullable())
+    .query(({ ctx, input }) => findCastRetry(ctx.db, { userId: ctx.caller.id, castId: input.castId })),
 
   /** One of the caller's casts; another user's id is NOT_FOUND, like a missing one. */
   get: protectedProcedure

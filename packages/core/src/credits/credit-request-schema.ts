@@ -12,8 +12,8 @@ export const REQUEST_TEXT_MAX = 500;
 export const creditRequestAmountSchema = z
   .number({ error: "Enter a number of credits" })
   .int("Use a whole number of credits")
-  .min(1, "Ask for at least 1 credit")
-  .max(MAX_REQUEST_CREDITS, `Ask for at most ${MAX_REQUEST_CREDITS.toLocaleString("en")} credits`);
+  .min(1, "At least 1 credit")
+  .max(MAX_REQUEST_CREDITS, `At most ${MAX_REQUEST_CREDITS.toLocaleString("en")} credits per request`);
 
 /** Optional free text: trimmed; empty, null or absent all mean none (stored as null). */
 const optionalTextSchema = z

@@ -29,7 +29,10 @@ export default function AdminPage() {
       <section className="stack" aria-labelledby="credit-requests-title">
         <h2 id="credit-requests-title">Credit requests</h2>
         <p className="muted">Users ask for credits on their Credits page. Grant each (it goes through their ledger) or decline it, with a note they read if you like.</p>
-        <CreditRequestsQueue />
+        {/* In a card, as every table is: it scrolls inside it on a phone rather than widen the page. */}
+        <div className="card">
+          <CreditRequestsQueue />
+        </div>
       </section>
       <section className="stack" aria-label="Credit grants">
         <h2>Credit grants</h2>
