@@ -22,12 +22,12 @@ describe("runShortfall", () => {
 
   it("fewer credits than the estimate (and than the budget): the credits are what stops it", () => {
     expect(runShortfall({ images: 6, perImage: 3, available: 10, budget: null })).toEqual({
-      text: "You have 10 credits available: enough for 3 of 6 images. The run pauses when they run out; request credits, then resume.",
+      text: "You have 10 credits available: enough for 3 of 6 images. The run pauses when they run out; resume it once you have more.",
       cause: "credits",
     });
     expect(runShortfall({ images: 6, perImage: 3, available: 10, budget: 15 })?.text).toContain("enough for 3 of 6 images");
     expect(runShortfall({ images: 1, perImage: 3, available: 1, budget: null })).toEqual({
-      text: "You have 1 credit available, not enough for one image (3 credits each): request credits first.",
+      text: "You have 1 credit available, not enough for one image (3 credits each).",
       cause: "credits",
     });
   });

@@ -29,8 +29,8 @@ export function runShortfall(params: { images: number; perImage: number; availab
     const n = covered(available);
     const text =
       n === 0
-        ? `You have ${formatCredits(available)} available, not enough for one image (${formatCredits(perImage)} each): request credits first.`
-        : `You have ${formatCredits(available)} available: enough for ${n} of ${formatCount(images, "image")}. The run pauses when they run out; request credits, then resume.`;
+        ? `You have ${formatCredits(available)} available, not enough for one image (${formatCredits(perImage)} each).`
+        : `You have ${formatCredits(available)} available: enough for ${n} of ${formatCount(images, "image")}. The run pauses when they run out; resume it once you have more.`;
     return { text, cause: "credits" };
   }
   return null;
