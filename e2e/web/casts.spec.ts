@@ -363,6 +363,7 @@ test("a failed cast is retried from its failed step: the steps before it carry o
   const failedId = await submitCast(page);
   await expect(page.getByTestId("cast-status")).toHaveAttribute("data-status", "failed");
   await expect(page.getByTestId("cast-failed-step")).toHaveText("Step 3 (ChatGPT) failed");
+  await expect(page.getByTestId("cast-attempts")).toHaveText("1 / 3 · not retried: a refusal is final");
   // Step 1 (1 credit) ran and stays charged; step 3's credit came back.
   await expect(page.getByTestId("credit-balance-amount")).toHaveText("99 credits");
   const retry = page.getByTestId("cast-retry");

@@ -27,8 +27,10 @@ export function CastFailure({ cast, tool }: { cast: CastSnapshot; tool: string |
           <dt>Reason</dt>
           <dd>{failureReasonLabel(details.reason)}</dd>
           <dt>Attempts</dt>
-          <dd>
+          <dd data-testid="cast-attempts">
             {details.attempts} / {details.maxAttempts}
+            {/* A refusal is final: fewer attempts than allowed is not a retry still to come. */}
+            {details.fatal && details.attempts < details.maxAttempts && <span className="muted"> · not retried: a refusal is final</span>}
           </dd>
           <dt>Refund</dt>
           <dd data-testid="cast-refund">
