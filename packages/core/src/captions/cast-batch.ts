@@ -8,7 +8,7 @@ import { captions, casts, generationSessions } from "@spellcast/db";
 import { anyOf } from "../lib/any-of";
 import type { ContinueOptions, Continuation } from "../casts/continue-casts";
 import { continueCastsInTx, markFlips } from "../casts/continue-casts";
-import { castOwnCost, findCarryOvers, ownSteps } from "../casts/carried-steps";
+import { findCarryOvers, ownSteps } from "../casts/carried-steps";
 import { hasNoOpenStep } from "../casts/open-steps";
 import type { CastInput, ChainResult, StepJob, StepOptions } from "../casts/schema";
 import type { CastRow } from "../casts/snapshot";
@@ -252,7 +252,7 @@ async function planNewCasts(tx: DbOrTx, set: CaptionSetRow, pending: readonly Un
       captionId: caption.id,
       work: { cast, fromStep, stored: carry?.stored ?? null, snapshot: null, unsaved: true },
       first: firstPaidCost(own),
-      whole: castOwnCost(input),
+      whole: spellCost(own),
     };
   });
 }

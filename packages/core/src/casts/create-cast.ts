@@ -109,7 +109,8 @@ export function assertAffordable(account: { balance: number; held: number } | nu
 /**
  * In the caller's transaction (account lock held, events last): inserts the cast and moves it on
  * to its first paid step (local steps run here; that step gets its own reservation) with a
- * `cast_updated` event. With `carry`, it starts after the steps carried over from a failed cast.
+ * `cast_updated` event. With `carry` (named by `input.carriedFrom`), it starts after the steps
+ * carried over from a failed cast.
  * A clientKey a racer committed first returns that racer's cast (`created: false`, no jobs).
  */
 export async function insertCastInTx(
@@ -128,7 +129,7 @@ export async function insertCastInTx(
       imageIndex: source.kind === "image" ? source.imageIndex : null,
       clientKey,
       status: "queued",
-      input: carry ? { ...input, carriedFrom: carry.carried } : input,
+      input,
       stepGenerationIds: carry?.stepIds ?? [],
     })
     .onConflictDoNothing({ target: [casts.userId, casts.clientKey], where: sql`${casts.clientKey} is not null` })

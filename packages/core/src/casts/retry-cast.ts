@@ -41,8 +41,9 @@ export async function retryCast(db: Database, params: { userId: string; castId: 
       const frozen = castInputOf(failed);
       const source = frozen.source.kind === "text" ? frozen.source : await resolveSource(tx, params.userId, frozen.source);
       const carry = (await findCarryOvers(tx, [{ castId: failed.id, source }], frozen.steps)).get(failed.id);
-      const input: CastInput = { steps: frozen.steps, source, options: { maxAttempts: options.maxAttempts, holdMs: options.holdMs } };
-      assertAffordable(account, ownSteps({ ...input, carriedFrom: carry?.carried }), "retry this cast");
+      const { maxAttempts, holdMs } = options;
+      const input: CastInput = { steps: frozen.steps, source, options: { maxAttempts, holdMs }, ...(carry && { carriedFrom: carry.carried }) };
+      assertAffordable(account, ownSteps(input), "retry this cast");
       return insertCastInTx(tx, { userId: params.userId, spellId: failed.spellId, clientKey, input, carry });
     }),
   );
